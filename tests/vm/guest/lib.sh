@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Sourced by every guest test. Each check prints what it verifies ("ok -" or
+# "not ok -"); the first failing check ends the script with status 1, which
+# keeps the guest from writing its success marker.
+
+set -u
+set -o pipefail
+
+NLC_BUILD=$NLC_PROJECT/build
+export NLC_BUILD
+export PATH=$NLC_BUILD/daemon:$PATH
+
+nlc_checks=0
+
+say() { echo "[$NLC_TEST] $*"; }
+
+# The helpers below print a failure and exit; a test never continues past a
+# check it failed.
+_nlc_fail() {
+	echo "not ok - $1"
+	shift
+	[ $# -eq 0 ] || printf '  %s\n' "$@"
+	exit 1
+}
+
+_nlc_ok() {
+	nlc_checks=$((nlc_checks + 1))
+	echo "ok $nlc_checks - $1"
+}
+
+# check DESCRIPTION CMD...: CMD must exit 0. Its output is shown on failure.
+check() {
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		_nlc_ok "$what"
+	else
+		_nlc_fail "$what" "command: $*" "exit status: $?" "output: $out"
+	fi
+}
+
+# check_fails DESCRIPTION CMD...: CMD must exit non-zero.
+check_fails() {
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		_nlc_fail "$what" "command unexpectedly succeeded: $*" "output: $out"
+	else
+		_nlc_ok "$what"
+	fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		_nlc_ok "$1"
+	else
+		_nlc_fail "$1" "expected: $2" "actual:   $3"
+	fi
+}
+
+# check_match DESCRIPTION ERE TEXT: TEXT has a line matching ERE.
+check_match() {
+	if grep -qE -- "$2" <<<"$3"; then
+		_nlc_ok "$1"
+	else
+		_nlc_fail "$1" "no line matches: $2" "in:" "$3"
+	fi
+}
+
+# check_no_match DESCRIPTION ERE TEXT: no line of TEXT matches ERE.
+check_no_match() {
+	if grep -qE -- "$2" <<<"$3"; then
+		_nlc_fail "$1" "unexpected line matching $2:" "$(grep -E -- "$2" <<<"$3")"
+	else
+		_nlc_ok "$1"
+	fi
+}
+
+# wait_for SECONDS CMD...: retry CMD every 0.2 s until it succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}
+
+# Lines of a cache's content that describe entries (not comments).
+cache_entries() {
+	grep -v '^#' "/proc/net/rpc/$1/content" || true
+}
+
+# The NFS server: nfsd module, its filesystem, and knfsd threads for NFSv4
+# only (no rpcbind, lockd or v3 needed), with the grace period ended so the
+# first OPEN does not wait 90 s.
+nfsd_load() {
+	check "nfsd module loads" modprobe nfsd
+	if ! mountpoint -q /proc/fs/nfsd; then
+		check "nfsd filesystem mounts on /proc/fs/nfsd" mount -t nfsd nfsd /proc/fs/nfsd
+	fi
+}
+
+nfsd_start() {
+	check "rpc.nfsd starts NFSv4-only knfsd threads" \
+		rpc.nfsd --no-nfs-version 2 --no-nfs-version 3 --no-udp 4
+	check "knfsd threads are running" test "$(cat /proc/fs/nfsd/threads)" -gt 0
+	check "the NFSv4 grace period can be ended" sh -c 'echo Y >/proc/fs/nfsd/v4_end_grace'
+}
+
+nfsd_stop() {
+	rpc.nfsd 0 >/dev/null 2>&1 || true
+}
+
+# An exports directory on its own tmpfs (nfsd cannot export overlayfs).
+make_export_dir() {
+	local dir=$1
+	mkdir -p "$dir"
+	mountpoint -q "$dir" || check "tmpfs for $dir" mount -t tmpfs -o mode=755 "export$((++nlc_exports))" "$dir"
+}
+nlc_exports=0
+
+on_exit_summary() {
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "[$NLC_TEST] all $nlc_checks checks passed"
+	else
+		echo "[$NLC_TEST] FAILED (status $rc) after $nlc_checks passing checks"
+	fi
+}
+trap on_exit_summary EXIT

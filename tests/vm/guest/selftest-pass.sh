@@ -1,0 +1,7 @@
+#!/bin/bash
+# Harness positive control: a guest script that passes must give PASS.
+. "$(dirname "$0")/lib.sh"
+
+check "the guest runs the stock kernel under test" test "$(uname -r)" = "$NLC_ABI"
+check "the root is writable (overlay over the host root)" touch /etc/nlc-selftest
+check "exports can live on a real tmpfs" test "$(stat -f -c %T /srv)" = tmpfs

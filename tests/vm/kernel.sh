@@ -1,0 +1,232 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Stock Debian kernels for the VM tests.
+#
+#   kernel.sh resolve SPEC   print the ABI for SPEC: a series ("5.10", "6.1",
+#                            "6.12") or an ABI ("6.1.0-56-amd64")
+#   kernel.sh fetch SPEC     make sure the image, its modules and its headers
+#                            are in the cache; print the cache directory
+#   kernel.sh build SPEC SRC [OUT]
+#                            build nfsd_nlcache.ko from the module sources in
+#                            SRC against SPEC's headers, in a copy at OUT if
+#                            given; NLC_WERROR=y fails on any warning
+#
+# The cache directory of an ABI holds vmlinuz, config, modroot/ (the image's
+# /lib/modules tree with modules.dep) and kdir (a file naming the headers
+# directory to build against) and, when the headers need a compiler the host
+# lacks, path (a directory to put first in PATH for the build).
+#
+# Downloads use a private apt configuration (sources list, lists and cache
+# under $NLC_CACHE/apt) so the system's apt configuration is never changed.
+# Headers already installed on the host (make deps installs bookworm's 6.1)
+# are used in place.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+NLC_CACHE=${NLC_CACHE:-$(cd "$here/../.." && pwd)/build/kernels}
+APT_DIR=$NLC_CACHE/apt
+FLAVOUR=amd64
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+die() { echo "kernel.sh: $*" >&2; exit 1; }
+log() { echo "kernel.sh: $*" >&2; }
+
+# The archive URLs the system's apt already uses.
+system_mirror() {
+	local url
+	url=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep -v security | head -n1 || true)
+	[ -n "$url" ] || url=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list 2>/dev/null || true)
+	echo "${url:-http://deb.debian.org/debian}"
+}
+
+system_security() {
+	local url
+	url=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		grep security | head -n1 || true)
+	[ -n "$url" ] || url=$(awk '$1 == "deb" && $0 ~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list 2>/dev/null || true)
+	echo "${url:-http://deb.debian.org/debian-security}"
+}
+
+APT_OPTS=(-o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR/cache"
+	-o APT::Sandbox::User=root -q)
+
+apt_private_update() {
+	local stamp=$APT_DIR/lists/.updated
+	# One update per day is plenty: kernels move with point releases.
+	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -1440)" ]; then
+		return 0
+	fi
+	[ -r "$KEYRING" ] || die "$KEYRING missing (install debian-archive-keyring: make deps)"
+	mkdir -p "$APT_DIR"/lists/partial "$APT_DIR"/cache/archives/partial
+	local m s
+	m=$(system_mirror)
+	s=$(system_security)
+	cat >"$APT_DIR/sources.list" <<-EOF
+	deb [signed-by=$KEYRING] $m bookworm main
+	deb [signed-by=$KEYRING] $s bookworm-security main
+	deb [signed-by=$KEYRING] $m bookworm-backports main
+	deb [signed-by=$KEYRING] $m bullseye main
+	deb [signed-by=$KEYRING] $s bullseye-security main
+	EOF
+	log "updating private package lists ($m, $s)"
+	apt-get "${APT_OPTS[@]}" update >"$APT_DIR/update.log" 2>&1 ||
+		{ cat "$APT_DIR/update.log" >&2; die "apt-get update (private lists) failed"; }
+	touch "$stamp"
+}
+
+# Newest ABI of a series offered by the private lists.
+newest_abi_in_archive() {
+	local series=$1
+	apt_private_update
+	apt-cache "${APT_OPTS[@]}" pkgnames linux-headers- |
+		sed -n "s/^linux-headers-\(${series//./\\.}[.-][^ ]*-$FLAVOUR\)\$/\1/p" |
+		grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1
+}
+
+resolve() {
+	local spec=$1 abi
+	case $spec in
+	*-"$FLAVOUR")
+		echo "$spec"
+		return 0
+		;;
+	[0-9]*.[0-9]*) ;;
+	*) die "cannot understand kernel '$spec' (want a series like 6.1 or an ABI like 6.1.0-56-$FLAVOUR)" ;;
+	esac
+	# A series: prefer headers installed on the host, newest first.
+	abi=$(find /usr/src -maxdepth 1 -name "linux-headers-$spec[.-]*-$FLAVOUR" -printf '%f\n' 2>/dev/null |
+		sed 's/^linux-headers-//' | grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1 || true)
+	[ -n "$abi" ] || abi=$(newest_abi_in_archive "$spec")
+	[ -n "$abi" ] || die "no Debian kernel of series $spec in bookworm, bookworm-backports or bullseye"
+	echo "$abi"
+}
+
+# apt-get download into $1 the named packages (already present ones are kept).
+download() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get "${APT_OPTS[@]}" download "$@" >/dev/null) ||
+		die "apt-get download $* failed"
+}
+
+# The headers packages linux-headers-$abi depends on (-common, linux-kbuild-*).
+header_deps() {
+	apt-cache "${APT_OPTS[@]}" depends "linux-headers-$1" |
+		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p'
+}
+
+# The gcc major version the headers were configured with (linux-compiler-gcc-N-x86).
+header_gcc() {
+	apt-cache "${APT_OPTS[@]}" depends "linux-headers-$1" |
+		sed -n 's/^ *Depends: linux-compiler-gcc-\([0-9]*\)-x86$/\1/p' | head -n1
+}
+
+# Debian's 5.10 headers call gcc-10, which bookworm does not ship. Unpack the
+# compiler of the kernel's own suite next to its headers (gcc finds cc1 and its
+# headers relative to its own path); the build puts it first in PATH.
+provide_gcc() {
+	local abi=$1 dir=$2 v
+	v=$(header_gcc "$abi")
+	[ -n "$v" ] || return 0
+	command -v "gcc-$v" >/dev/null && return 0
+	log "unpacking gcc-$v for $abi"
+	download "$dir/debs" "gcc-$v" "cpp-$v" "libgcc-$v-dev" "gcc-$v-base"
+	echo "$dir/root/usr/bin" >"$dir/path"
+}
+
+fetch() {
+	local abi dir root debs pkgs kdir
+	abi=$(resolve "$1")
+	dir=$NLC_CACHE/$abi
+	if [ -f "$dir/.complete" ]; then
+		echo "$dir"
+		return 0
+	fi
+	log "fetching Debian kernel $abi"
+	apt_private_update
+	rm -rf "$dir"
+	root=$dir/root
+	debs=$dir/debs
+	mkdir -p "$root"
+	pkgs=("linux-image-$abi")
+	if [ -d "/usr/src/linux-headers-$abi" ]; then
+		kdir=/usr/src/linux-headers-$abi
+	else
+		mapfile -t -O 1 pkgs < <(header_deps "$abi")
+		pkgs+=("linux-headers-$abi")
+		kdir=$root/usr/src/linux-headers-$abi
+		provide_gcc "$abi" "$dir"
+	fi
+	download "$debs" "${pkgs[@]}"
+	for f in "$debs"/*.deb; do
+		dpkg-deb -x "$f" "$root"
+	done
+	[ -f "$root/boot/vmlinuz-$abi" ] || die "linux-image-$abi has no /boot/vmlinuz-$abi"
+	ln -sf "root/boot/vmlinuz-$abi" "$dir/vmlinuz"
+	ln -sf "root/boot/config-$abi" "$dir/config"
+	if [ "$kdir" != "/usr/src/linux-headers-$abi" ]; then
+		# The flavour Makefile includes the -common one by its installed
+		# absolute path; point it at the extracted copy.
+		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
+	fi
+	[ -f "$kdir/Makefile" ] || die "no headers for $abi at $kdir"
+	echo "$kdir" >"$dir/kdir"
+	# Newer suites install modules under /usr/lib/modules.
+	if [ ! -d "$root/lib/modules/$abi" ] && [ -d "$root/usr/lib/modules/$abi" ]; then
+		mkdir -p "$root/lib/modules"
+		ln -s "../../usr/lib/modules/$abi" "$root/lib/modules/$abi"
+	fi
+	depmod -b "$root" "$abi" || die "depmod for $abi failed"
+	ln -sfn "root/lib/modules/$abi" "$dir/modules"
+	rm -rf "$debs"
+	touch "$dir/.complete"
+	echo "$dir"
+}
+
+# The files dkms needs; make dkms-install copies the same list.
+MODULE_SOURCES=(dkms.conf Kbuild src include uapi)
+
+build() {
+	local spec=$1 src=$2 out=${3:-} abi kdir path=
+	abi=$(resolve "$spec")
+	if [ -z "${KDIR:-}" ] && [ -e "/lib/modules/$abi/build/Makefile" ]; then
+		kdir=/lib/modules/$abi/build
+	elif [ -n "${KDIR:-}" ]; then
+		kdir=$KDIR
+	else
+		local dir
+		dir=$(fetch "$spec")
+		kdir=$(cat "$dir/kdir")
+		[ ! -f "$dir/path" ] || path=$(cat "$dir/path"):
+	fi
+	if [ -n "$out" ]; then
+		rm -rf "$out"
+		mkdir -p "$out"
+		(cd "$src" && cp -r "${MODULE_SOURCES[@]}" "$out/")
+		src=$out
+	fi
+	local log
+	log=$(mktemp)
+	# shellcheck disable=SC2064
+	trap "rm -f '$log'" RETURN
+	if ! PATH="$path$PATH" make -C "$kdir" M="$src" NLC_SHOW_PROBES=1 \
+		${NLC_WERROR:+NLC_WERROR=y} modules 2>&1 | tee "$log"; then
+		die "module build against $abi failed"
+	fi
+	if [ -n "${NLC_WERROR:-}" ] && grep -iE '(^|[^a-z])warning[: ]' "$log"; then
+		die "module build against $abi printed warnings"
+	fi
+}
+
+case ${1:-} in
+resolve) resolve "${2:?kernel}" ;;
+fetch) fetch "${2:?kernel}" ;;
+build) build "${2:?kernel}" "${3:?source dir}" "${4:-}" ;;
+*) die "usage: kernel.sh resolve|fetch|build KERNEL ..." ;;
+esac

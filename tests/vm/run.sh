@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [-k KERNEL] [-t SECONDS] TEST...
+#
+# Runs guest tests (tests/vm/guest/TEST.sh) on a stock Debian kernel under
+# QEMU (TCG), one boot per test:
+#   - fetches KERNEL (a series like 6.1, or an ABI) with kernel.sh,
+#   - builds nfsd_nlcache.ko against exactly its headers (warnings fail),
+#   - builds the initramfs, boots, and reads the verdict from the success
+#     marker the guest writes on its second serial port. QEMU's exit code is
+#     never the verdict.
+# A test whose script has a "# expect: fail" line is a negative control of
+# the harness: it passes only when the guest does NOT produce the marker.
+#
+# Output: build/vm/<abi>/<test>/console.log (and result). On failure the
+# tail of the console log is printed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/../.." && pwd)
+kernel=${KVER:-6.1}
+timeout_s=${VM_TIMEOUT:-600}
+
+while getopts k:t: opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "usage: run.sh [-k KERNEL] [-t SECONDS] TEST..." >&2; exit 2; }
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+kcache=$("$here/kernel.sh" fetch "$kernel")
+abi=$(basename "$kcache")
+out=$project/build/vm/$abi
+mkdir -p "$out"
+
+# Build the module the way dkms would: a copy of the module sources built
+# against the target kernel's headers, with warnings as errors.
+t0=$(now)
+NLC_WERROR=y "$here/kernel.sh" build "$kernel" "$project" "$out/module" >"$out/module.log" 2>&1 || {
+	cat "$out/module.log"
+	echo "FAIL building nfsd_nlcache.ko for $abi" >&2
+	exit 1
+}
+echo "built nfsd_nlcache.ko for $abi in $(elapsed "$t0")s"
+
+t0=$(now)
+"$here/mkinitramfs.sh" "$kcache" "$out/module/nfsd_nlcache.ko" "$project" "$out/initramfs.cpio.gz"
+echo "built initramfs ($(du -h "$out/initramfs.cpio.gz" | cut -f1)) in $(elapsed "$t0")s"
+
+# Why a run produced no marker, from its console log and timeout status.
+diagnose() {
+	local log=$1 rc=$2
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "guest hung: killed after ${timeout_s}s"
+	elif grep -q 'Kernel panic' "$log"; then
+		echo "guest panicked: $(grep -m1 'Kernel panic' "$log" | tr -d '\r')"
+	elif grep -q 'nlc-init: FAIL' "$log"; then
+		grep -m1 'nlc-init: FAIL' "$log" | tr -d '\r'
+	else
+		echo "no success marker (qemu exit $rc)"
+	fi
+}
+
+failed=0
+for t in "$@"; do
+	script=$here/guest/$t.sh
+	[ -f "$script" ] || { echo "no such guest test: $script" >&2; exit 2; }
+	expect=pass
+	grep -q '^# expect: fail' "$script" && expect=fail
+	tout=$timeout_s
+	t_own=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$script")
+	[ -z "$t_own" ] || tout=$t_own
+	d=$out/$t
+	rm -rf "$d"
+	mkdir -p "$d"
+	: >"$d/result"
+	t0=$(now)
+	rc=0
+	timeout --foreground -k 5 "$tout" qemu-system-x86_64 \
+		-machine q35 -cpu max -smp 2 -m 1024 \
+		-nodefaults -nographic -no-reboot -monitor none \
+		-kernel "$kcache/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 nlc.test=$t nlc.success=ttyS1" \
+		-serial "file:$d/console.log" -serial "file:$d/result" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		</dev/null >"$d/qemu.log" 2>&1 || rc=$?
+	secs=$(elapsed "$t0")
+	if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
+	if [ "$got" = pass ]; then
+		why="success marker"
+	else
+		why=$(diagnose "$d/console.log" "$rc")
+	fi
+	if [ "$got" = "$expect" ]; then
+		if [ "$expect" = fail ]; then
+			echo "PASS $t ($abi, ${secs}s): harness failed it as expected: $why"
+		else
+			echo "PASS $t ($abi, ${secs}s)"
+		fi
+	else
+		failed=1
+		echo "FAIL $t ($abi, ${secs}s): expected $expect, got $got: $why"
+		echo "---- last 60 lines of $d/console.log ----"
+		tail -n 60 "$d/console.log" | tr -d '\r'
+		[ -s "$d/qemu.log" ] && { echo "---- qemu.log ----"; cat "$d/qemu.log"; }
+		echo "----"
+	fi
+done
+exit $failed
