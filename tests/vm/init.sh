@@ -4,7 +4,8 @@
 # /init of the VM test guest (busybox sh, from the initramfs).
 #
 # 1. mounts the host's root filesystem read-only over virtio-9p and builds
-#    a writable root from it: overlayfs, host root below, tmpfs above;
+#    a writable root from it: a tmpfs whose top-level directories are
+#    overlays, host below, tmpfs above;
 # 2. runs tests/vm/guest/<nlc.test>.sh from the project, chrooted into that
 #    root, so it uses the host's binaries (rpc.nfsd, exportfs, mount.nfs,
 #    our daemon) against this stock kernel;
@@ -60,12 +61,29 @@ done </etc/boot-modules
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose \
 	hostroot /host || fail "cannot mount the host root over 9p"
 
+# The new root is a tmpfs, as a real server's root is a real filesystem:
+# the NFSv4 pseudo root exports "/", which nfsd cannot do on overlayfs. Each
+# top-level directory of the host is an overlay (host below, tmpfs above),
+# so the guest can write anywhere without touching the host.
 R=/newroot
 mkdir -p /rw $R
 mount -t tmpfs -o mode=755 rw /rw || fail "tmpfs"
-mkdir -p /rw/upper /rw/work
-mount -t overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work \
-	root $R || fail "cannot build the overlay root"
+mount -t tmpfs -o mode=755 root $R || fail "tmpfs root"
+for src in /host/* /host/.[!.]*; do
+	name=${src#/host/}
+	if [ -L "$src" ]; then
+		cp -a "$src" "$R/$name"
+		continue
+	fi
+	[ -d "$src" ] || continue
+	mkdir -p "$R/$name"
+	case $name in
+	proc|sys|dev|run|tmp|srv|mnt|lost+found) continue ;;
+	esac
+	mkdir -p "/rw/$name/upper" "/rw/$name/work"
+	mount -t overlay -o "lowerdir=$src,upperdir=/rw/$name/upper,workdir=/rw/$name/work" \
+		"root-$name" "$R/$name" || fail "cannot overlay $src"
+done
 
 mount -t proc proc $R/proc || fail "proc"
 mount -t sysfs sysfs $R/sys || fail "sysfs"

@@ -23,8 +23,9 @@
 # are used in place.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-NLC_CACHE=${NLC_CACHE:-$(cd "$here/../.." && pwd)/build/kernels}
+# Outside the source tree on purpose: kbuild's "make M=<tree> clean" deletes
+# every *.ko below the tree, the cached kernels' modules included.
+NLC_CACHE=${NLC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nfsd-nlcache/kernels}
 APT_DIR=$NLC_CACHE/apt
 FLAVOUR=amd64
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg

@@ -52,6 +52,20 @@ check_fails() {
 	fi
 }
 
+# check_fails_with DESCRIPTION ERE CMD...: CMD must exit non-zero and print a
+# line matching ERE (so it failed for the expected reason).
+check_fails_with() {
+	local what=$1 re=$2 out
+	shift 2
+	if out=$("$@" 2>&1); then
+		_nlc_fail "$what" "command unexpectedly succeeded: $*" "output: $out"
+	elif grep -qE -- "$re" <<<"$out"; then
+		_nlc_ok "$what"
+	else
+		_nlc_fail "$what" "command failed, but not with /$re/: $*" "output: $out"
+	fi
+}
+
 # check_eq DESCRIPTION EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then
@@ -106,9 +120,20 @@ nfsd_load() {
 
 nfsd_start() {
 	check "rpc.nfsd starts NFSv4-only knfsd threads" \
-		rpc.nfsd --no-nfs-version 2 --no-nfs-version 3 --no-udp 4
+		rpc.nfsd --no-nfs-version 3 --no-udp 4
 	check "knfsd threads are running" test "$(cat /proc/fs/nfsd/threads)" -gt 0
 	check "the NFSv4 grace period can be ended" sh -c 'echo Y >/proc/fs/nfsd/v4_end_grace'
+}
+
+# rpc.mountd in the foreground with debug logging to $NLC_LOGDIR/mountd.
+mountd_start() {
+	rpc.mountd --foreground --debug all "$@" >"$NLC_LOGDIR/mountd" 2>&1 &
+	check "rpc.mountd is running" wait_for 10 pgrep -x rpc.mountd
+}
+
+mountd_stop() {
+	pkill -x rpc.mountd || true
+	wait_for 10 sh -c '! pgrep -x rpc.mountd'
 }
 
 nfsd_stop() {
@@ -123,11 +148,36 @@ make_export_dir() {
 }
 nlc_exports=0
 
+# Logs of daemons a test started; printed when the test fails.
+NLC_LOGDIR=/tmp/nlc-logs
+mkdir -p "$NLC_LOGDIR"
+
+# What a failed run needs to explain itself on the console.
+dump_state() {
+	local f
+	echo "---- state at failure ----"
+	for f in /proc/net/rpc/*/content; do
+		[ -r "$f" ] || continue
+		echo "== $f"
+		cat "$f"
+	done
+	[ -r /var/lib/nfs/etab ] && { echo "== etab"; cat /var/lib/nfs/etab; }
+	echo "== processes"
+	ps -eo pid,stat,args | grep -vE '\[.*\]$'
+	for f in "$NLC_LOGDIR"/*; do
+		[ -f "$f" ] || continue
+		echo "== $f"
+		tail -n 80 "$f"
+	done
+	echo "---- end of state ----"
+}
+
 on_exit_summary() {
 	local rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "[$NLC_TEST] all $nlc_checks checks passed"
 	else
+		dump_state
 		echo "[$NLC_TEST] FAILED (status $rc) after $nlc_checks passing checks"
 	fi
 }

@@ -3,5 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 
 check "the guest runs the stock kernel under test" test "$(uname -r)" = "$NLC_ABI"
-check "the root is writable (overlay over the host root)" touch /etc/nlc-selftest
+check "the root is writable (overlays over the host root)" touch /etc/nlc-selftest /usr/nlc-selftest /nlc-selftest
+check "the root is a tmpfs, exportable as the NFSv4 pseudo root" test "$(stat -f -c %T /)" = tmpfs
 check "exports can live on a real tmpfs" test "$(stat -f -c %T /srv)" = tmpfs
