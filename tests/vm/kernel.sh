@@ -91,6 +91,11 @@ newest_abi_in_archive() {
 
 resolve() {
 	local spec=$1 abi
+	# A kernel whose build tree is installed (the running one, say).
+	if [ -e "/lib/modules/$spec/build/Makefile" ]; then
+		echo "$spec"
+		return 0
+	fi
 	case $spec in
 	*-"$FLAVOUR")
 		echo "$spec"
@@ -190,9 +195,6 @@ fetch() {
 	echo "$dir"
 }
 
-# The files dkms needs; make dkms-install copies the same list.
-MODULE_SOURCES=(dkms.conf Kbuild src include uapi)
-
 build() {
 	local spec=$1 src=$2 out=${3:-} abi kdir path=
 	abi=$(resolve "$spec")
@@ -208,8 +210,7 @@ build() {
 	fi
 	if [ -n "$out" ]; then
 		rm -rf "$out"
-		mkdir -p "$out"
-		(cd "$src" && cp -r "${MODULE_SOURCES[@]}" "$out/")
+		make -s -C "$src" module-tree DEST="$out" >/dev/null
 		src=$out
 	fi
 	local log

@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfsd_nlcache / nlcached. `make help` lists the targets.
+
+PACKAGE := nfsd-nlcache
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# --- kernel module ----------------------------------------------------------
+# KVER: a Debian kernel series (5.10, 6.1, 6.12) or ABI (6.1.0-56-amd64).
+# `make module` builds for the running kernel when its headers are
+# installed, else for the installed Debian 6.1 headers; KDIR=… builds
+# against any prepared kernel tree. Other kernels are fetched by
+# tests/vm/kernel.sh into ~/.cache/nfsd-nlcache.
+RUNNING := $(shell uname -r)
+MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1))
+# The VM tests always boot a stock Debian kernel.
+VM_KVER := $(or $(KVER),6.1)
+VM_MATRIX ?= 5.10 6.1 6.12
+VMTESTS ?= legacy-mount module-smoke
+SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
+
+# The files a dkms source tree needs (tests/vm/kernel.sh builds from the
+# same list).
+MODULE_SOURCES := dkms.conf Kbuild src include uapi
+
+# --- user space -------------------------------------------------------------
+CC ?= cc
+CFLAGS ?= -O2 -g
+B := build
+PKGS := libnl-genl-3.0 libnl-3.0
+NLC_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/lib
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRCS := $(wildcard daemon/lib/*.c)
+LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
+PROGS := nlcachectl
+UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
+
+# --- Debian packages everything here needs (make deps) ----------------------
+DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
+	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
+	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev \
+	nfs-kernel-server nfs-common linux-headers-amd64
+
+.PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
+	vmtest-selftest check deps install dkms-install module-tree clean
+
+all: module daemon
+
+help:
+	@echo "make [module] [KVER=5.10|6.1|6.12|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
+	@echo "make daemon            user-space programs ($(PROGS)) in $(B)/daemon"
+	@echo "make unit              cmocka unit tests, plain and with ASan/UBSan"
+	@echo "make vmtest [KVER=…]   VM tests ($(VMTESTS)) on a stock Debian kernel (6.1)"
+	@echo "make vmtest-selftest   the harness's own positive and negative controls"
+	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
+	@echo "make check             deps + unit + vmtest-selftest + vmtest (the test command)"
+	@echo "make deps              apt-get install what is missing (idempotent)"
+	@echo "make install DESTDIR=… / make dkms-install"
+
+# --- module ------------------------------------------------------------------
+module:
+ifneq ($(KDIR),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+else
+	tests/vm/kernel.sh build $(MODULE_KVER) $(CURDIR)
+endif
+
+# kbuild's own clean would also delete every *.ko below this tree.
+module-clean:
+	rm -f nfsd_nlcache.ko nfsd_nlcache.mod nfsd_nlcache.mod.c nfsd_nlcache.o \
+		Module.symvers modules.order .*.cmd src/*.o src/.*.cmd
+
+# Copy the module sources to DEST (a dkms source tree).
+module-tree:
+	@test -n "$(DEST)" || { echo "module-tree: set DEST" >&2; exit 2; }
+	mkdir -p $(DEST)
+	cp -r $(MODULE_SOURCES) $(DEST)/
+
+dkms-install:
+	$(MAKE) module-tree DEST=$(DESTDIR)$(DKMSDIR)
+	@echo "now: dkms add $(PACKAGE)/$(VERSION) && dkms install $(PACKAGE)/$(VERSION)"
+
+# --- user space ----------------------------------------------------------------
+daemon: $(addprefix $(B)/daemon/,$(PROGS))
+
+$(B)/daemon/%.o: daemon/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests: every tests/unit/test_X.c links against all of daemon/lib.
+$(B)/unit/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB_SRCS) \
+		$(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< \
+		$(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+unit: $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(addprefix $(B)/unit-san/,$(UNIT_TESTS))
+	@set -e; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; $(B)/unit/$$t; \
+		echo "== $$t (ASan/UBSan)"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(B)/unit-san/$$t; \
+	done
+
+# --- VM tests ----------------------------------------------------------------
+vmtest: daemon
+	tests/vm/run.sh -k $(VM_KVER) $(VMTESTS)
+
+vmtest-selftest:
+	VM_TIMEOUT=120 tests/vm/run.sh -k $(VM_KVER) $(SELFTESTS)
+
+vmtest-matrix: daemon
+	@set -e; for k in $(VM_MATRIX); do tests/vm/run.sh -k $$k $(VMTESTS); done
+
+# The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
+# so that pkg-config runs after deps installed it.
+check:
+	$(MAKE) deps
+	$(MAKE) unit
+	$(MAKE) vmtest-selftest
+	$(MAKE) vmtest
+
+deps:
+	@missing=; for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" != 0 ]; then echo "deps: run as root: apt-get install$$missing" >&2; exit 1; fi; \
+	apt-get update && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
+# --- install -------------------------------------------------------------------
+install: daemon
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(addprefix $(B)/daemon/,$(PROGS)) $(DESTDIR)$(SBINDIR)/
+
+clean: module-clean
+	rm -rf $(B)
