@@ -56,9 +56,9 @@ echo "built initramfs ($(du -h "$out/initramfs.cpio.gz" | cut -f1)) in $(elapsed
 
 # Why a run produced no marker, from its console log and timeout status.
 diagnose() {
-	local log=$1 rc=$2
+	local log=$1 rc=$2 limit=$3
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		echo "guest hung: killed after ${timeout_s}s"
+		echo "guest hung: killed after ${limit}s"
 	elif grep -q 'Kernel panic' "$log"; then
 		echo "guest panicked: $(grep -m1 'Kernel panic' "$log" | tr -d '\r')"
 	elif grep -q 'nlc-init: FAIL' "$log"; then
@@ -96,7 +96,7 @@ for t in "$@"; do
 	if [ "$got" = pass ]; then
 		why="success marker"
 	else
-		why=$(diagnose "$d/console.log" "$rc")
+		why=$(diagnose "$d/console.log" "$rc" "$tout")
 	fi
 	if [ "$got" = "$expect" ]; then
 		if [ "$expect" = fail ]; then

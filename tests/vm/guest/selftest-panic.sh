@@ -1,0 +1,8 @@
+#!/bin/bash
+# Harness negative control: a kernel panic must fail the run, even though
+# the guest script itself would exit 0.
+# expect: fail
+. "$(dirname "$0")/lib.sh"
+
+say "crashing the kernel"
+echo c >/proc/sysrq-trigger
