@@ -53,7 +53,8 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	nfs-kernel-server nfs-common linux-headers-amd64
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
-	vmtest-selftest check deps install dkms-install module-tree clean
+	vmtest-selftest check deps install dkms-install module-tree clean \
+	style test-probes test-dkms
 
 all: module daemon
 
@@ -64,7 +65,11 @@ help:
 	@echo "make vmtest [KVER=…]   VM tests ($(VMTESTS)) on a stock Debian kernel (6.1)"
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
-	@echo "make check             deps + unit + vmtest-selftest + vmtest (the test command)"
+	@echo "make style             checkpatch.pl --strict on the module sources"
+	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
+	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
+	@echo "make check             deps, style, unit, test-probes, test-dkms,"
+	@echo "                       vmtest-selftest, vmtest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
 
@@ -134,9 +139,21 @@ vmtest-matrix: daemon
 # so that pkg-config runs after deps installed it.
 check:
 	$(MAKE) deps
+	$(MAKE) style
 	$(MAKE) unit
+	$(MAKE) test-probes
+	$(MAKE) test-dkms
 	$(MAKE) vmtest-selftest
 	$(MAKE) vmtest
+
+style:
+	tests/style.sh
+
+test-probes:
+	tests/probes.sh
+
+test-dkms:
+	tests/dkms-build.sh $(VM_KVER)
 
 deps:
 	@missing=; for p in $(DEPS); do \

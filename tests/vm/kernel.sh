@@ -7,6 +7,11 @@
 #                            "6.12") or an ABI ("6.1.0-56-amd64")
 #   kernel.sh fetch SPEC     make sure the image, its modules and its headers
 #                            are in the cache; print the cache directory
+#   kernel.sh headers SPEC   print the directory of SPEC's architecture-
+#                            independent headers (-common package), fetching
+#                            only that package if needed: enough to evaluate
+#                            Kbuild's feature probes for kernels that cannot
+#                            be built on this host (sid's 7.2)
 #   kernel.sh build SPEC SRC [OUT]
 #                            build nfsd_nlcache.ko from the module sources in
 #                            SRC against SPEC's headers, in a copy at OUT if
@@ -73,6 +78,7 @@ apt_private_update() {
 	deb [signed-by=$KEYRING] $m bookworm-backports main
 	deb [signed-by=$KEYRING] $m bullseye main
 	deb [signed-by=$KEYRING] $s bullseye-security main
+	deb [signed-by=$KEYRING] $m sid main
 	EOF
 	log "updating private package lists ($m, $s)"
 	apt-get "${APT_OPTS[@]}" update >"$APT_DIR/update.log" 2>&1 ||
@@ -108,7 +114,7 @@ resolve() {
 	abi=$(find /usr/src -maxdepth 1 -name "linux-headers-$spec[.-]*-$FLAVOUR" -printf '%f\n' 2>/dev/null |
 		sed 's/^linux-headers-//' | grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1 || true)
 	[ -n "$abi" ] || abi=$(newest_abi_in_archive "$spec")
-	[ -n "$abi" ] || die "no Debian kernel of series $spec in bookworm, bookworm-backports or bullseye"
+	[ -n "$abi" ] || die "no Debian kernel of series $spec in bookworm, bookworm-backports, bullseye or sid"
 	echo "$abi"
 }
 
@@ -226,9 +232,38 @@ build() {
 	fi
 }
 
+headers() {
+	local abi common dir kdir=
+	abi=$(resolve "$1")
+	# Full headers at hand (installed, or fetched for a VM run): the flavour
+	# Makefile includes the -common one.
+	if [ -d "/usr/src/linux-headers-$abi" ]; then
+		kdir=/usr/src/linux-headers-$abi
+	elif [ -f "$NLC_CACHE/$abi/.complete" ]; then
+		kdir=$(cat "$NLC_CACHE/$abi/kdir")
+	fi
+	if [ -n "$kdir" ]; then
+		common=$(sed -n 's|^include \(.*\)/Makefile$|\1|p' "$kdir/Makefile")
+		[ -d "$common" ] && { echo "$common"; return 0; }
+	fi
+	apt_private_update
+	common=$(header_deps "$abi" | grep -- '-common$' | head -n1)
+	[ -n "$common" ] || die "no -common headers package for $abi"
+	dir=$NLC_CACHE/headers/$common
+	if [ ! -f "$dir/.complete" ]; then
+		rm -rf "$dir"
+		download "$dir/debs" "$common"
+		dpkg-deb -x "$dir"/debs/*.deb "$dir/root"
+		rm -rf "$dir/debs"
+		touch "$dir/.complete"
+	fi
+	echo "$dir/root/usr/src/$common"
+}
+
 case ${1:-} in
+headers) headers "${2:?kernel}" ;;
 resolve) resolve "${2:?kernel}" ;;
 fetch) fetch "${2:?kernel}" ;;
 build) build "${2:?kernel}" "${3:?source dir}" "${4:-}" ;;
-*) die "usage: kernel.sh resolve|fetch|build KERNEL ..." ;;
+*) die "usage: kernel.sh resolve|fetch|headers|build KERNEL ..." ;;
 esac
