@@ -101,6 +101,11 @@ mount -t tmpfs -o mode=755 mnt $R/mnt || fail "mnt"
 mount --bind /lib/modules $R/lib/modules || fail "bind /lib/modules"
 mkdir -p $R/var/lib/nfs/v4recovery
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
+# The project tree has its own share, mounted last at its host path: it may
+# live below a directory the guest covers with a fresh tmpfs (/tmp, say).
+mkdir -p "$R$NLC_PROJECT"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose \
+	project "$R$NLC_PROJECT" || fail "cannot mount the project tree over 9p"
 
 # The kernel's request_module() runs the initramfs's /sbin/modprobe; hand it
 # to kmod in the new root so aliases and softdeps work.

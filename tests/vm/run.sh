@@ -10,8 +10,10 @@
 #   - builds the initramfs, boots, and reads the verdict from the success
 #     marker the guest writes on its second serial port. QEMU's exit code is
 #     never the verdict.
-# A test whose script has a "# expect: fail" line is a negative control of
-# the harness: it passes only when the guest does NOT produce the marker.
+# A test whose script has a "# expect: fail REGEX" line is a negative
+# control of the harness: it passes only when the guest does NOT produce the
+# marker, for the reason REGEX matches (the guest's "nlc-init: FAIL" line,
+# "guest panicked" or "guest hung").
 #
 # Output: build/vm/<abi>/<test>/console.log (and result). On failure the
 # tail of the console log is printed.
@@ -73,7 +75,12 @@ for t in "$@"; do
 	script=$here/guest/$t.sh
 	[ -f "$script" ] || { echo "no such guest test: $script" >&2; exit 2; }
 	expect=pass
-	grep -q '^# expect: fail' "$script" && expect=fail
+	expect_why=$(sed -n 's/^# expect: fail \(.*\)$/\1/p' "$script")
+	[ -z "$expect_why" ] || expect=fail
+	if grep -q '^# expect: fail *$' "$script"; then
+		echo "$script: '# expect: fail' needs the expected reason (a regex)" >&2
+		exit 2
+	fi
 	tout=$timeout_s
 	t_own=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$script")
 	[ -z "$t_own" ] || tout=$t_own
@@ -90,6 +97,7 @@ for t in "$@"; do
 		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 nlc.test=$t nlc.success=ttyS1" \
 		-serial "file:$d/console.log" -serial "file:$d/result" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
 		</dev/null >"$d/qemu.log" 2>&1 || rc=$?
 	secs=$(elapsed "$t0")
 	if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
@@ -98,7 +106,13 @@ for t in "$@"; do
 	else
 		why=$(diagnose "$d/console.log" "$rc" "$tout")
 	fi
-	if [ "$got" = "$expect" ]; then
+	if [ "$got" = fail ] && [ "$expect" = fail ] && ! grep -qE -- "$expect_why" <<<"$why"; then
+		failed=1
+		echo "FAIL $t ($abi, ${secs}s): failed as expected, but for the wrong reason: $why (expected /$expect_why/)"
+		echo "---- last 60 lines of $d/console.log ----"
+		tail -n 60 "$d/console.log" | tr -d '\r'
+		echo "----"
+	elif [ "$got" = "$expect" ]; then
 		if [ "$expect" = fail ]; then
 			echo "PASS $t ($abi, ${secs}s): harness failed it as expected: $why"
 		else
