@@ -50,11 +50,11 @@ DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
 	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev \
-	nfs-kernel-server nfs-common linux-headers-amd64
+	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms
+	style test-probes test-dkms test-uapi
 
 all: module daemon
 
@@ -66,6 +66,7 @@ help:
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
 	@echo "make style             checkpatch.pl --strict on the module sources"
+	@echo "make test-uapi         the UAPI header and the YNL spec agree"
 	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
 	@echo "make check             deps, style, unit, test-probes, test-dkms,"
@@ -141,6 +142,7 @@ check:
 	$(MAKE) deps
 	$(MAKE) style
 	$(MAKE) unit
+	$(MAKE) test-uapi
 	$(MAKE) test-probes
 	$(MAKE) test-dkms
 	$(MAKE) vmtest-selftest
@@ -148,6 +150,11 @@ check:
 
 style:
 	tests/style.sh
+
+# Debian's python3 (python3-yaml), not whatever python3 comes first in PATH.
+test-uapi:
+	/usr/bin/python3 tests/uapi-spec.py
+	/usr/bin/python3 tests/uapi-spec.py --self-test
 
 test-probes:
 	tests/probes.sh

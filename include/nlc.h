@@ -5,9 +5,124 @@
 #ifndef _NLC_H
 #define _NLC_H
 
+#include <linux/atomic.h>
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/sunrpc/cache.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
+enum nlc_cache {
+	NLC_IP_MAP,
+	NLC_UNIX_GID,
+	NLC_SVC_EXPORT,
+	NLC_EXPKEY,
+	NLC_NR_CACHES
+};
+
+struct nlc_cache_info {
+	const char *name;	/* cd->name */
+	u32 type;		/* enum nlcache_cache_type bit */
+	/* The upcall the cache's owner installs (what "no daemon" means). */
+	int (*legacy_upcall)(struct cache_detail *cd, struct cache_head *h);
+};
+
+extern const struct nlc_cache_info nlc_caches[NLC_NR_CACHES];
+
+struct nlc_stats {
+	atomic64_t upcalls;
+	atomic64_t notifications;
+	atomic64_t replies;
+	atomic64_t rejected;
+	atomic64_t fallbacks;
+	atomic64_t handed_back;
+	atomic64_t overflows;
+};
+
+/* A request queued for the daemon: a cache entry with CACHE_PENDING set. */
+struct nlc_req {
+	struct list_head list;		/* att->reqs, in seqno order */
+	struct hlist_node hnode;	/* att->by_h */
+	struct cache_head *h;		/* our reference */
+	u64 seqno;
+	unsigned long queued;		/* jiffies */
+};
+
+/* One cache of one netns served over netlink. */
+struct nlc_att {
+	struct cache_detail *cd;	/* pinned by a reference on cd->owner */
+	struct nlc_net *nn;
+	enum nlc_cache type;
+	int (*orig)(struct cache_detail *cd, struct cache_head *h);
+	/* 1 for nn->att[] plus one per user (shim, dump, reply, work). */
+	refcount_t users;
+	spinlock_t lock;		/* reqs, by_h, nr_reqs, next_seqno */
+	struct list_head reqs;
+	DECLARE_HASHTABLE(by_h, 6);
+	unsigned int nr_reqs;
+	u64 next_seqno;
+	unsigned long last_notify;	/* jiffies */
+};
+
+struct nlc_net {
+	struct net *net;
+	struct mutex lock;		/* portid, att[] updates */
+	u32 portid;			/* the registered daemon's socket */
+	struct nlc_att __rcu *att[NLC_NR_CACHES];
+	struct nlc_stats stats[NLC_NR_CACHES];
+	struct delayed_work work;	/* GC and re-notification */
+};
+
+extern unsigned int nlc_net_id;
+
+static inline struct nlc_net *nlc_net(struct net *net)
+{
+	return net_generic(net, nlc_net_id);
+}
+
+/* A cache_detail in use by a command: pinned by an attachment or by an open
+ * /proc/net/rpc/<cache>/flush file.
+ */
+struct nlc_cdref {
+	struct cache_detail *cd;
+	struct nlc_att *att;
+	struct file *file;
+};
+
+/* attach.c */
+int nlc_attach_init(void);
+void nlc_attach_exit(void);
+int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
+		 u32 *missing, struct netlink_ext_ack *extack);
+int nlc_unregister(struct net *net, u32 portid);
+struct nlc_att *nlc_att_get(struct nlc_net *nn, enum nlc_cache t);
+void nlc_att_put(struct nlc_att *att);
+void nlc_gc(struct nlc_att *att);
+unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
+			  struct nlc_req *out, unsigned int max);
+void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms);
+int nlc_cdref_get(struct net *net, enum nlc_cache t, struct nlc_cdref *ref,
+		  struct netlink_ext_ack *extack);
+void nlc_cdref_put(struct nlc_cdref *ref);
+
+/* genl.c */
+struct genl_family *nlc_family(void);
 int nlc_genl_init(void);
 void nlc_genl_exit(void);
+void nlc_notify(struct nlc_net *nn, u32 mask);
+
+/* reply.c */
+int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info,
+		 enum nlc_cache t);
+
+/* request.c */
+int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
+		 enum nlc_cache t);
 
 #endif /* _NLC_H */

@@ -11,6 +11,8 @@
 #ifndef _NLC_COMPAT_H
 #define _NLC_COMPAT_H
 
+#include <linux/fs.h>
+#include <linux/mount.h>
 #include <net/genetlink.h>
 
 /*
@@ -41,6 +43,43 @@
 #define NLC_NATIVE_UPCALLS	1
 #else
 #define NLC_NATIVE_UPCALLS	0
+#endif
+
+/*
+ * 7.2 renamed the helpers behind the caches' own upcalls (the shim's
+ * fallback when it finds no attachment).
+ */
+#ifdef NLC_HAVE_NATIVE_CACHE_NOTIFY
+#define nlc_legacy_pipe_upcall		sunrpc_cache_upcall
+#define nlc_legacy_pipe_upcall_timeout	sunrpc_cache_upcall_warn
+#else
+#define nlc_legacy_pipe_upcall		sunrpc_cache_pipe_upcall
+#define nlc_legacy_pipe_upcall_timeout	sunrpc_cache_pipe_upcall_timeout
+#endif
+
+/* 5.17: PDE_DATA() became the inline pde_data(). */
+#ifdef NLC_HAVE_PDE_DATA_INLINE
+#define nlc_pde_data(inode)	pde_data(inode)
+#else
+#define nlc_pde_data(inode)	PDE_DATA(inode)
+#endif
+
+/* 5.15: file_open_root() takes a struct path; file_open_root_mnt(). */
+static inline struct file *nlc_file_open_root(struct vfsmount *mnt,
+					      const char *name, int flags)
+{
+#ifdef NLC_HAVE_FILE_OPEN_ROOT_MNT
+	return file_open_root_mnt(mnt, name, flags, 0);
+#else
+	return file_open_root(mnt->mnt_root, mnt, name, flags, 0);
+#endif
+}
+
+/* 6.4: nfsd.export takes "xprtsec" (RPC-with-TLS policy). */
+#ifdef NLC_HAVE_NFSEXP_XPRTSEC
+#define NLC_KERNEL_XPRTSEC	1
+#else
+#define NLC_KERNEL_XPRTSEC	0
 #endif
 
 #endif /* _NLC_COMPAT_H */

@@ -13,6 +13,9 @@ static int __init nlc_mod_init(void)
 {
 	int ret;
 
+	ret = nlc_attach_init();
+	if (ret)
+		goto err_attach;
 	ret = nlc_genl_init();
 	if (ret)
 		goto err_genl;
@@ -23,12 +26,15 @@ static int __init nlc_mod_init(void)
 	return 0;
 
 err_genl:
+	nlc_attach_exit();
+err_attach:
 	return ret;
 }
 
 static void __exit nlc_mod_exit(void)
 {
 	nlc_genl_exit();
+	nlc_attach_exit();
 }
 
 module_init(nlc_mod_init);

@@ -5,28 +5,143 @@
  * nfsd_nlcache - generic netlink upcalls for the sunrpc caches that the Linux
  * NFS server fills from user space (auth.unix.ip, auth.unix.gid, nfsd.export,
  * nfsd.fh), for kernels that predate the native "sunrpc"/"nfsd" cache
- * families of Linux 7.2.
+ * families of Linux 7.2. uapi/nfsd_nlcache.yaml is the same protocol in YNL
+ * form; a test checks that the two agree.
  *
  * Family
- * ------
+ * ======
  *
- *   name     NLCACHE_FAMILY_NAME ("nfsd_nlcache")
+ *   name     NLCACHE_FAMILY_NAME ("nfsd_nlcache"); looking it up autoloads
+ *            the module
  *   version  NLCACHE_FAMILY_VERSION (1)
- *   netns    every network namespace has its own view (netnsok)
+ *   netns    every network namespace is served on its own: commands act on
+ *            the caller's netns, notifications go to the cache's netns only
+ *   perms    every command needs CAP_NET_ADMIN over the user namespace that
+ *            owns the netns (GENL_UNS_ADMIN_PERM): a container's root serves
+ *            its own netns. Others get EPERM.
  *
- * Multicast groups
- * ----------------
+ * Multicast group NLCACHE_MCGRP_EXPORTD ("exportd")
+ * =================================================
  *
- *   NLCACHE_MCGRP_EXPORTD ("exportd"): notifications that a cache has
- *   requests pending. Joining needs CAP_NET_ADMIN over the user namespace
- *   that owns the network namespace, where the kernel can enforce it.
+ *   NLCACHE_CMD_CACHE_NOTIFY events: requests are pending. Joining needs
+ *   CAP_NET_ADMIN over the netns's user namespace where the kernel can
+ *   enforce it (GENL_MCAST_CAP_NET_ADMIN: Debian 6.1, 6.7+); on older
+ *   kernels (Debian 5.10) anyone in the netns may join, and learns only
+ *   which caches have work.
+ *
+ * Attribute sets mirror Linux 7.2's "sunrpc" and "nfsd" families
+ * ==============================================================
+ *
+ * The ip-map, unix-gid, svc-export, expkey, fslocation(s), auth-flavor and
+ * cache-flush sets have the upstream names, ids and types, so one encoder and
+ * decoder serves this family and native 7.2 kernels. Extensions are only
+ * appended: fslocations.migrated, the *-reqs sets' applied/errors (per-entry
+ * results), and cache-type values that are bits of one mask (upstream
+ * numbers them per family).
+ *
+ * Strings are NUL-terminated (NLA_NUL_STRING). Expiry values are absolute
+ * wall-clock seconds since the epoch. u64 values may be preceded by a pad
+ * attribute that readers skip: type 0 in the request sets (as upstream),
+ * NLCACHE_A_CACHE_STATUS_PAD in cache-status.
  *
  * Commands
- * --------
+ * ========
  *
- *   Protocol version 1 is being built up: the commands, their attribute
- *   trees, types and limits are documented here as they are added. A
- *   command number, once published, keeps its meaning.
+ * NLCACHE_CMD_CACHE_NOTIFY (event on "exportd", never a request)
+ *   [NLCACHE_A_CACHE_NOTIFY_CACHE_TYPE]  u32, mask of enum nlcache_cache_type
+ *   Sent when requests are queued, and again every few seconds while
+ *   requests stay unfetched. A daemon must also fetch on start-up and after
+ *   ENOBUFS on its notification socket: multicast can be lost.
+ *
+ * NLCACHE_CMD_REGISTER (do)
+ *   request:
+ *     [NLCACHE_A_REGISTER_CACHES]  u32, mask of caches to serve (required;
+ *                                  include UNIX_GID only with manage-gids)
+ *   reply:
+ *     [NLCACHE_A_REGISTER_CACHES]    u32, the caches now served
+ *     [NLCACHE_A_REGISTER_MISSING]   u32, requested caches that do not exist
+ *                                    (nfsd not loaded): register again later
+ *   The calling socket becomes the netns's daemon: upcalls of the served
+ *   caches are queued for it and announced on "exportd" instead of going to
+ *   /proc/net/rpc/<cache>/channel. Registering again from the same socket
+ *   adds caches (and never removes any). EBUSY if another socket is the
+ *   daemon. While registered, nfsd's module cannot be removed (EBUSY), as
+ *   with rpc.mountd holding a channel open. When the socket closes (exit,
+ *   crash, kill -9) or sends NLCACHE_CMD_UNREGISTER, the original upcalls
+ *   are restored and every still-pending request is handed back to the
+ *   legacy path, where rpc.mountd (or a restarted daemon) answers it.
+ *   EOPNOTSUPP on kernels with native netlink upcalls.
+ *
+ * NLCACHE_CMD_UNREGISTER (do)
+ *   Stop serving (only the registered socket may). ENOENT if not registered.
+ *
+ * NLCACHE_CMD_IP_MAP_GET_REQS, _UNIX_GID_GET_REQS, _SVC_EXPORT_GET_REQS,
+ * _EXPKEY_GET_REQS (dump)
+ *   Each message carries repeated requests nests holding the key of one
+ *   pending request and its seqno:
+ *     ip-map      seqno, class, addr
+ *     unix-gid    seqno, uid
+ *     svc-export  seqno, client, path (path as seen from the dumping task's
+ *                 root)
+ *     expkey      seqno, client, fsidtype, fsid
+ *   Requests are listed in seqno order. A request queued while a dump runs
+ *   is in that dump or the next one. Empty when the cache is not registered.
+ *
+ * NLCACHE_CMD_IP_MAP_SET_REQS, _UNIX_GID_SET_REQS, _SVC_EXPORT_SET_REQS,
+ * _EXPKEY_SET_REQS (do)
+ *   request: repeated requests nests, each a reply for one key (seqno is
+ *   ignored: replies are matched by key, and a reply for a key that is not
+ *   pending is applied like a write to the /proc channel).
+ *   reply:
+ *     [NLCACHE_A_*_REQS_APPLIED]  u32, entries applied
+ *     [NLCACHE_A_*_REQS_ERRORS]   nest, repeated, one per rejected entry:
+ *       [NLCACHE_A_SET_ERROR_INDEX]    u32, position of the entry (from 0)
+ *       [NLCACHE_A_SET_ERROR_ERRNO]    u32, positive errno
+ *       [NLCACHE_A_SET_ERROR_MESSAGE]  string, why
+ *   Entries are applied one by one in the caller's context (its mount, user
+ *   and network namespaces); a rejected entry does not stop the others.
+ *   The command fails as a whole (errno + extack) only when the message
+ *   itself is unusable (no requests, more than NLCACHE_MAX_BATCH).
+ *   Per entry, in addition to the policies below:
+ *     ip-map      class, addr, expiry; domain or negative
+ *     unix-gid    uid, expiry; at most NLCACHE_MAX_GIDS gids; negative means
+ *                 an empty group list (the text channel has no negative
+ *                 unix-gid entry either)
+ *     svc-export  client, path, expiry; negative, or flags (anon-uid,
+ *                 anon-gid and fsid default to 65534, 65534 and 0); uuid is
+ *                 16 bytes; at most NLCACHE_MAX_SECINFO secinfo and
+ *                 NLCACHE_MAX_FSLOCATIONS locations
+ *     expkey      client, fsidtype, fsid (length fixed by fsidtype), expiry;
+ *                 path or negative
+ *
+ * NLCACHE_CMD_CACHE_FLUSH (do)
+ *   [NLCACHE_A_CACHE_FLUSH_MASK]  u32, caches to flush (absent: all)
+ *   Same effect as writing /proc/net/rpc/<cache>/flush: every entry made
+ *   before now is stale, connections' cached client identities included,
+ *   and nfsd.fh also drops nfsd's open-file cache.
+ *
+ * NLCACHE_CMD_STATUS_GET (do)
+ *   reply:
+ *     [NLCACHE_A_STATUS_VERSION]        string, module version
+ *     [NLCACHE_A_STATUS_NATIVE]         flag, kernel has native upcalls
+ *     [NLCACHE_A_STATUS_DAEMON_PORTID]  u32, registered socket (0: none)
+ *     [NLCACHE_A_STATUS_CACHE]          nest, repeated, one per cache:
+ *       [NLCACHE_A_CACHE_STATUS_TYPE]        u32, enum nlcache_cache_type
+ *       [NLCACHE_A_CACHE_STATUS_NAME]        string, e.g. "auth.unix.ip"
+ *       [NLCACHE_A_CACHE_STATUS_ATTACHED]    flag, served over netlink
+ *       [NLCACHE_A_CACHE_STATUS_PENDING]     u32, requests pending
+ *       [NLCACHE_A_CACHE_STATUS_OLDEST_MS]   u64, age of the oldest
+ *       [NLCACHE_A_CACHE_STATUS_UPCALLS]     u64, requests queued
+ *       [NLCACHE_A_CACHE_STATUS_NOTIFICATIONS] u64, events sent
+ *       [NLCACHE_A_CACHE_STATUS_REPLIES]     u64, entries applied
+ *       [NLCACHE_A_CACHE_STATUS_REJECTED]    u64, entries rejected
+ *       [NLCACHE_A_CACHE_STATUS_FALLBACKS]   u64, upcalls that went to the
+ *                                            legacy path meanwhile
+ *       [NLCACHE_A_CACHE_STATUS_HANDED_BACK] u64, requests handed back on
+ *                                            detach
+ *       [NLCACHE_A_CACHE_STATUS_OVERFLOWS]   u64, upcalls refused because
+ *                                            NLCACHE_MAX_PENDING were queued
+ *   Counters are per netns and survive re-registration.
  */
 #ifndef _UAPI_LINUX_NFSD_NLCACHE_H
 #define _UAPI_LINUX_NFSD_NLCACHE_H
@@ -36,8 +151,246 @@
 
 #define NLCACHE_MCGRP_EXPORTD	"exportd"
 
-enum nlcache_cmd {
+/* Limits the kernel applies (the text parsers' own limits). */
+#define NLCACHE_MAX_GIDS	8192
+#define NLCACHE_MAX_SECINFO	8
+#define NLCACHE_MAX_FSLOCATIONS	128
+#define NLCACHE_MAX_BATCH	65536
+#define NLCACHE_MAX_PENDING	16384
+#define NLCACHE_UUID_LEN	16
+#define NLCACHE_CLASS_MAX	8	/* with the NUL */
+#define NLCACHE_PATH_MAX	4096	/* with the NUL */
+
+enum nlcache_cache_type {
+	NLCACHE_CACHE_TYPE_IP_MAP = 1,
+	NLCACHE_CACHE_TYPE_UNIX_GID = 2,
+	NLCACHE_CACHE_TYPE_SVC_EXPORT = 4,
+	NLCACHE_CACHE_TYPE_EXPKEY = 8,
+};
+
+#define NLCACHE_CACHE_TYPE_ALL	0xf
+
+/* Same values as NFSEXP_* and upstream's enum nfsd_export_flags. */
+enum nlcache_export_flags {
+	NLCACHE_EXPORT_FLAGS_READONLY = 1,
+	NLCACHE_EXPORT_FLAGS_INSECURE_PORT = 2,
+	NLCACHE_EXPORT_FLAGS_ROOTSQUASH = 4,
+	NLCACHE_EXPORT_FLAGS_ALLSQUASH = 8,
+	NLCACHE_EXPORT_FLAGS_ASYNC = 16,
+	NLCACHE_EXPORT_FLAGS_GATHERED_WRITES = 32,
+	NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS = 64,
+	NLCACHE_EXPORT_FLAGS_SECURITY_LABEL = 128,
+	NLCACHE_EXPORT_FLAGS_SIGN_FH = 256,
+	NLCACHE_EXPORT_FLAGS_NOHIDE = 512,
+	NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK = 1024,
+	NLCACHE_EXPORT_FLAGS_NOAUTHNLM = 2048,
+	NLCACHE_EXPORT_FLAGS_MSNFS = 4096,
+	NLCACHE_EXPORT_FLAGS_FSID = 8192,
+	NLCACHE_EXPORT_FLAGS_CROSSMOUNT = 16384,
+	NLCACHE_EXPORT_FLAGS_NOACL = 32768,
+	NLCACHE_EXPORT_FLAGS_V4ROOT = 65536,
+	NLCACHE_EXPORT_FLAGS_PNFS = 131072,
+};
+
+#define NLCACHE_EXPORT_FLAGS_ALL	0x3ffff
+
+/* Same values as NFSEXP_XPRTSEC_* and upstream's enum nfsd_xprtsec_mode. */
+enum nlcache_xprtsec_mode {
+	NLCACHE_XPRTSEC_MODE_NONE = 1,
+	NLCACHE_XPRTSEC_MODE_TLS = 2,
+	NLCACHE_XPRTSEC_MODE_MTLS = 4,
+};
+
+enum {
+	NLCACHE_A_CACHE_NOTIFY_CACHE_TYPE = 1,
+
+	__NLCACHE_A_CACHE_NOTIFY_MAX,
+	NLCACHE_A_CACHE_NOTIFY_MAX = (__NLCACHE_A_CACHE_NOTIFY_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_IP_MAP_SEQNO = 1,
+	NLCACHE_A_IP_MAP_CLASS,
+	NLCACHE_A_IP_MAP_ADDR,
+	NLCACHE_A_IP_MAP_DOMAIN,
+	NLCACHE_A_IP_MAP_NEGATIVE,
+	NLCACHE_A_IP_MAP_EXPIRY,
+
+	__NLCACHE_A_IP_MAP_MAX,
+	NLCACHE_A_IP_MAP_MAX = (__NLCACHE_A_IP_MAP_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_IP_MAP_REQS_REQUESTS = 1,
+	NLCACHE_A_IP_MAP_REQS_APPLIED,
+	NLCACHE_A_IP_MAP_REQS_ERRORS,
+
+	__NLCACHE_A_IP_MAP_REQS_MAX,
+	NLCACHE_A_IP_MAP_REQS_MAX = (__NLCACHE_A_IP_MAP_REQS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_UNIX_GID_SEQNO = 1,
+	NLCACHE_A_UNIX_GID_UID,
+	NLCACHE_A_UNIX_GID_GIDS,
+	NLCACHE_A_UNIX_GID_NEGATIVE,
+	NLCACHE_A_UNIX_GID_EXPIRY,
+
+	__NLCACHE_A_UNIX_GID_MAX,
+	NLCACHE_A_UNIX_GID_MAX = (__NLCACHE_A_UNIX_GID_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_UNIX_GID_REQS_REQUESTS = 1,
+	NLCACHE_A_UNIX_GID_REQS_APPLIED,
+	NLCACHE_A_UNIX_GID_REQS_ERRORS,
+
+	__NLCACHE_A_UNIX_GID_REQS_MAX,
+	NLCACHE_A_UNIX_GID_REQS_MAX = (__NLCACHE_A_UNIX_GID_REQS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_FSLOCATION_HOST = 1,
+	NLCACHE_A_FSLOCATION_PATH,
+
+	__NLCACHE_A_FSLOCATION_MAX,
+	NLCACHE_A_FSLOCATION_MAX = (__NLCACHE_A_FSLOCATION_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_FSLOCATIONS_LOCATION = 1,
+	NLCACHE_A_FSLOCATIONS_MIGRATED,
+
+	__NLCACHE_A_FSLOCATIONS_MAX,
+	NLCACHE_A_FSLOCATIONS_MAX = (__NLCACHE_A_FSLOCATIONS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_AUTH_FLAVOR_PSEUDOFLAVOR = 1,
+	NLCACHE_A_AUTH_FLAVOR_FLAGS,
+
+	__NLCACHE_A_AUTH_FLAVOR_MAX,
+	NLCACHE_A_AUTH_FLAVOR_MAX = (__NLCACHE_A_AUTH_FLAVOR_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_SVC_EXPORT_SEQNO = 1,
+	NLCACHE_A_SVC_EXPORT_CLIENT,
+	NLCACHE_A_SVC_EXPORT_PATH,
+	NLCACHE_A_SVC_EXPORT_NEGATIVE,
+	NLCACHE_A_SVC_EXPORT_EXPIRY,
+	NLCACHE_A_SVC_EXPORT_ANON_UID,
+	NLCACHE_A_SVC_EXPORT_ANON_GID,
+	NLCACHE_A_SVC_EXPORT_FSLOCATIONS,
+	NLCACHE_A_SVC_EXPORT_UUID,
+	NLCACHE_A_SVC_EXPORT_SECINFO,
+	NLCACHE_A_SVC_EXPORT_XPRTSEC,
+	NLCACHE_A_SVC_EXPORT_FLAGS,
+	NLCACHE_A_SVC_EXPORT_FSID,
+
+	__NLCACHE_A_SVC_EXPORT_MAX,
+	NLCACHE_A_SVC_EXPORT_MAX = (__NLCACHE_A_SVC_EXPORT_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_SVC_EXPORT_REQS_REQUESTS = 1,
+	NLCACHE_A_SVC_EXPORT_REQS_APPLIED,
+	NLCACHE_A_SVC_EXPORT_REQS_ERRORS,
+
+	__NLCACHE_A_SVC_EXPORT_REQS_MAX,
+	NLCACHE_A_SVC_EXPORT_REQS_MAX = (__NLCACHE_A_SVC_EXPORT_REQS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_EXPKEY_SEQNO = 1,
+	NLCACHE_A_EXPKEY_CLIENT,
+	NLCACHE_A_EXPKEY_FSIDTYPE,
+	NLCACHE_A_EXPKEY_FSID,
+	NLCACHE_A_EXPKEY_NEGATIVE,
+	NLCACHE_A_EXPKEY_EXPIRY,
+	NLCACHE_A_EXPKEY_PATH,
+
+	__NLCACHE_A_EXPKEY_MAX,
+	NLCACHE_A_EXPKEY_MAX = (__NLCACHE_A_EXPKEY_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_EXPKEY_REQS_REQUESTS = 1,
+	NLCACHE_A_EXPKEY_REQS_APPLIED,
+	NLCACHE_A_EXPKEY_REQS_ERRORS,
+
+	__NLCACHE_A_EXPKEY_REQS_MAX,
+	NLCACHE_A_EXPKEY_REQS_MAX = (__NLCACHE_A_EXPKEY_REQS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_SET_ERROR_INDEX = 1,
+	NLCACHE_A_SET_ERROR_ERRNO,
+	NLCACHE_A_SET_ERROR_MESSAGE,
+
+	__NLCACHE_A_SET_ERROR_MAX,
+	NLCACHE_A_SET_ERROR_MAX = (__NLCACHE_A_SET_ERROR_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_CACHE_FLUSH_MASK = 1,
+
+	__NLCACHE_A_CACHE_FLUSH_MAX,
+	NLCACHE_A_CACHE_FLUSH_MAX = (__NLCACHE_A_CACHE_FLUSH_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_REGISTER_CACHES = 1,
+	NLCACHE_A_REGISTER_MISSING,
+
+	__NLCACHE_A_REGISTER_MAX,
+	NLCACHE_A_REGISTER_MAX = (__NLCACHE_A_REGISTER_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_CACHE_STATUS_TYPE = 1,
+	NLCACHE_A_CACHE_STATUS_NAME,
+	NLCACHE_A_CACHE_STATUS_ATTACHED,
+	NLCACHE_A_CACHE_STATUS_PENDING,
+	NLCACHE_A_CACHE_STATUS_OLDEST_MS,
+	NLCACHE_A_CACHE_STATUS_UPCALLS,
+	NLCACHE_A_CACHE_STATUS_NOTIFICATIONS,
+	NLCACHE_A_CACHE_STATUS_REPLIES,
+	NLCACHE_A_CACHE_STATUS_REJECTED,
+	NLCACHE_A_CACHE_STATUS_FALLBACKS,
+	NLCACHE_A_CACHE_STATUS_HANDED_BACK,
+	NLCACHE_A_CACHE_STATUS_OVERFLOWS,
+	NLCACHE_A_CACHE_STATUS_PAD,
+
+	__NLCACHE_A_CACHE_STATUS_MAX,
+	NLCACHE_A_CACHE_STATUS_MAX = (__NLCACHE_A_CACHE_STATUS_MAX - 1)
+};
+
+enum {
+	NLCACHE_A_STATUS_VERSION = 1,
+	NLCACHE_A_STATUS_NATIVE,
+	NLCACHE_A_STATUS_DAEMON_PORTID,
+	NLCACHE_A_STATUS_CACHE,
+
+	__NLCACHE_A_STATUS_MAX,
+	NLCACHE_A_STATUS_MAX = (__NLCACHE_A_STATUS_MAX - 1)
+};
+
+enum {
 	NLCACHE_CMD_UNSPEC,
+	NLCACHE_CMD_CACHE_NOTIFY,
+	NLCACHE_CMD_REGISTER,
+	NLCACHE_CMD_UNREGISTER,
+	NLCACHE_CMD_IP_MAP_GET_REQS,
+	NLCACHE_CMD_IP_MAP_SET_REQS,
+	NLCACHE_CMD_UNIX_GID_GET_REQS,
+	NLCACHE_CMD_UNIX_GID_SET_REQS,
+	NLCACHE_CMD_SVC_EXPORT_GET_REQS,
+	NLCACHE_CMD_SVC_EXPORT_SET_REQS,
+	NLCACHE_CMD_EXPKEY_GET_REQS,
+	NLCACHE_CMD_EXPKEY_SET_REQS,
+	NLCACHE_CMD_CACHE_FLUSH,
+	NLCACHE_CMD_STATUS_GET,
 
 	__NLCACHE_CMD_MAX,
 	NLCACHE_CMD_MAX = (__NLCACHE_CMD_MAX - 1)

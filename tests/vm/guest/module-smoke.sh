@@ -13,6 +13,8 @@ check "the module was built for this kernel" \
 	test "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$(uname -r)"
 check_fails "no family before the module is loaded" family_listed
 
+check_eq "it depends on sunrpc only (nfsd is a softdep)" sunrpc "$(modinfo -F depends "$ko")"
+check "load sunrpc (insmod does not resolve dependencies)" modprobe sunrpc
 check "insmod the freshly built nfsd_nlcache.ko" insmod "$ko"
 check "the module is live" module_loaded nfsd_nlcache
 check_match "it announces its version" "nfsd_nlcache: version $version loaded" "$(dmesg)"

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * Attaching to a netns's caches: the upcall shim, the table of requests
+ * pending for the daemon, and handing them back to the legacy path.
+ *
+ * A cache is attached while a daemon socket is registered for its netns. Its
+ * cd->cache_upcall then points at nlc_upcall(), which queues the entry here
+ * and multicasts a notification instead of queueing it on the /proc channel.
+ * Detaching restores the original pointer and unhashes every entry still
+ * pending, which revisits the deferred RPCs: they look the key up again and
+ * upcall through the legacy path, where rpc.mountd (or a restarted daemon)
+ * answers them.
+ */
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/magic.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/netlink.h>
+#include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+#include <linux/nfsd_nlcache.h>
+
+#include "nlc.h"
+
+/* How often the GC/re-notification work runs while a daemon is registered,
+ * and how long requests may stay unfetched before they are announced again.
+ */
+#define NLC_WORK_INTERVAL	(2 * HZ)
+#define NLC_RENOTIFY_AFTER	(5 * HZ)
+
+const struct nlc_cache_info nlc_caches[NLC_NR_CACHES] = {
+	[NLC_IP_MAP] = {
+		.name = "auth.unix.ip",
+		.type = NLCACHE_CACHE_TYPE_IP_MAP,
+		.legacy_upcall = nlc_legacy_pipe_upcall,
+	},
+	[NLC_UNIX_GID] = {
+		.name = "auth.unix.gid",
+		.type = NLCACHE_CACHE_TYPE_UNIX_GID,
+		.legacy_upcall = nlc_legacy_pipe_upcall_timeout,
+	},
+	[NLC_SVC_EXPORT] = {
+		.name = "nfsd.export",
+		.type = NLCACHE_CACHE_TYPE_SVC_EXPORT,
+		.legacy_upcall = nlc_legacy_pipe_upcall,
+	},
+	[NLC_EXPKEY] = {
+		.name = "nfsd.fh",
+		.type = NLCACHE_CACHE_TYPE_EXPKEY,
+		.legacy_upcall = nlc_legacy_pipe_upcall,
+	},
+};
+
+unsigned int nlc_net_id __read_mostly;
+static struct kmem_cache *nlc_req_cachep __read_mostly;
+static struct kmem_cache *nlc_att_cachep __read_mostly;
+/* Threads inside nlc_upcall(); module exit waits for zero. */
+static atomic_t nlc_inflight = ATOMIC_INIT(0);
+
+static bool nlc_req_live(const struct nlc_req *req)
+{
+	return test_bit(CACHE_PENDING, &req->h->flags) &&
+	       !test_bit(CACHE_CLEANED, &req->h->flags);
+}
+
+static int nlc_cache_by_name(const char *name)
+{
+	int t;
+
+	for (t = 0; t < NLC_NR_CACHES; t++)
+		if (!strcmp(name, nlc_caches[t].name))
+			return t;
+	return -1;
+}
+
+struct nlc_att *nlc_att_get(struct nlc_net *nn, enum nlc_cache t)
+{
+	struct nlc_att *att;
+
+	rcu_read_lock();
+	att = rcu_dereference(nn->att[t]);
+	if (att && !refcount_inc_not_zero(&att->users))
+		att = NULL;
+	rcu_read_unlock();
+	return att;
+}
+
+void nlc_att_put(struct nlc_att *att)
+{
+	if (refcount_dec_and_test(&att->users))
+		wake_up_var(&att->users);
+}
+
+static struct nlc_att *nlc_att_get_cd(struct nlc_net *nn,
+				      struct cache_detail *cd)
+{
+	struct nlc_att *att;
+	int t;
+
+	rcu_read_lock();
+	for (t = 0; t < NLC_NR_CACHES; t++) {
+		att = rcu_dereference(nn->att[t]);
+		if (att && att->cd == cd && refcount_inc_not_zero(&att->users)) {
+			rcu_read_unlock();
+			return att;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+static struct nlc_req *nlc_req_find(struct nlc_att *att, struct cache_head *h)
+{
+	struct nlc_req *req;
+
+	hash_for_each_possible(att->by_h, req, hnode, (unsigned long)h)
+		if (req->h == h)
+			return req;
+	return NULL;
+}
+
+/*
+ * Queue @h for the daemon, keeping the upcall contract of
+ * sunrpc_cache_pipe_upcall(): CACHE_PENDING set here (already set: nothing
+ * to do), -EAGAIN when the entry was cleaned meanwhile or nothing could be
+ * queued, 0 once queued. Never another errno after PENDING is set.
+ */
+static int nlc_queue(struct nlc_att *att, struct cache_head *h)
+{
+	struct nlc_stats *st = &att->nn->stats[att->type];
+	struct nlc_req *req, *old;
+
+	if (READ_ONCE(att->nr_reqs) >= NLCACHE_MAX_PENDING) {
+		atomic64_inc(&st->overflows);
+		return -EAGAIN;
+	}
+	req = kmem_cache_alloc(nlc_req_cachep, GFP_KERNEL);
+	if (!req)
+		return -EAGAIN;
+	if (test_and_set_bit(CACHE_PENDING, &h->flags)) {
+		kmem_cache_free(nlc_req_cachep, req);
+		return 0;
+	}
+	if (test_bit(CACHE_CLEANED, &h->flags)) {
+		kmem_cache_free(nlc_req_cachep, req);
+		return -EAGAIN;
+	}
+
+	spin_lock(&att->lock);
+	old = nlc_req_find(att, h);
+	if (old) {
+		/* Answered before and not collected yet: requeue it. */
+		old->seqno = ++att->next_seqno;
+		old->queued = jiffies;
+		list_move_tail(&old->list, &att->reqs);
+	} else {
+		req->h = cache_get(h);
+		req->seqno = ++att->next_seqno;
+		req->queued = jiffies;
+		list_add_tail(&req->list, &att->reqs);
+		hash_add(att->by_h, &req->hnode, (unsigned long)h);
+		att->nr_reqs++;
+		req = NULL;
+	}
+	att->last_notify = jiffies;
+	spin_unlock(&att->lock);
+	if (req)
+		kmem_cache_free(nlc_req_cachep, req);
+
+	atomic64_inc(&st->upcalls);
+	nlc_notify(att->nn, nlc_caches[att->type].type);
+	return 0;
+}
+
+/* The cache_upcall of every attached cache_detail. */
+static int nlc_upcall(struct cache_detail *cd, struct cache_head *h)
+{
+	struct nlc_net *nn = nlc_net(cd->net);
+	struct nlc_att *att;
+	int ret, t;
+
+	atomic_inc(&nlc_inflight);
+	att = nlc_att_get_cd(nn, cd);
+	if (att) {
+		ret = nlc_queue(att, h);
+		nlc_att_put(att);
+	} else {
+		/* Detached between the pointer load and now. */
+		t = nlc_cache_by_name(cd->name);
+		if (t < 0) {
+			ret = nlc_legacy_pipe_upcall(cd, h);
+		} else {
+			atomic64_inc(&nn->stats[t].fallbacks);
+			ret = nlc_caches[t].legacy_upcall(cd, h);
+		}
+	}
+	if (atomic_dec_and_test(&nlc_inflight))
+		wake_up_var(&nlc_inflight);
+	return ret;
+}
+
+/* Unlink requests that were answered (or cleaned) and drop their entries. */
+void nlc_gc(struct nlc_att *att)
+{
+	struct nlc_req *req, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&att->lock);
+	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
+		if (nlc_req_live(req))
+			continue;
+		hash_del(&req->hnode);
+		list_move(&req->list, &dead);
+		att->nr_reqs--;
+	}
+	spin_unlock(&att->lock);
+
+	list_for_each_entry_safe(req, tmp, &dead, list) {
+		cache_put(req->h, att->cd);
+		kmem_cache_free(nlc_req_cachep, req);
+	}
+}
+
+/*
+ * Copy up to @max live requests with seqno > @after, in seqno order, each
+ * with its own reference on the entry (the caller drops it with cache_put).
+ */
+unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
+			  struct nlc_req *out, unsigned int max)
+{
+	struct nlc_req *req;
+	unsigned int n = 0;
+
+	spin_lock(&att->lock);
+	list_for_each_entry(req, &att->reqs, list) {
+		if (n == max)
+			break;
+		if (req->seqno <= after || !nlc_req_live(req))
+			continue;
+		out[n].h = cache_get(req->h);
+		out[n].seqno = req->seqno;
+		out[n].queued = req->queued;
+		n++;
+	}
+	spin_unlock(&att->lock);
+	return n;
+}
+
+void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms)
+{
+	struct nlc_req *req;
+	unsigned long oldest = 0;
+	u32 n = 0;
+
+	spin_lock(&att->lock);
+	list_for_each_entry(req, &att->reqs, list) {
+		if (!nlc_req_live(req))
+			continue;
+		if (!n || time_before(req->queued, oldest))
+			oldest = req->queued;
+		n++;
+	}
+	spin_unlock(&att->lock);
+	*count = n;
+	*oldest_ms = n ? jiffies_to_msecs(jiffies - oldest) : 0;
+}
+
+/*
+ * Find @t's cache_detail in @net through its /proc/net/rpc/<name>/flush
+ * file, on a private procfs instance, in the caller's context: the daemon's
+ * mount namespace need not have /proc. Opening the file pins cd->owner and
+ * guarantees @cd stays alive until the file is released (use_pde()).
+ */
+static struct cache_detail *nlc_cd_open(struct net *net, enum nlc_cache t,
+					struct file **filep,
+					struct netlink_ext_ack *extack)
+{
+	const char *name = nlc_caches[t].name;
+	struct file_system_type *fst;
+	struct cache_detail *cd;
+	struct vfsmount *mnt;
+	struct file *file;
+	char rel[64];
+	int err;
+
+	fst = get_fs_type("proc");
+	if (!fst) {
+		NL_SET_ERR_MSG(extack, "no proc filesystem in this kernel");
+		return ERR_PTR(-ENOENT);
+	}
+	mnt = vfs_kern_mount(fst, SB_KERNMOUNT, "proc", NULL);
+	module_put(fst->owner);
+	if (IS_ERR(mnt)) {
+		NL_SET_ERR_MSG(extack, "cannot mount a private procfs instance");
+		return ERR_CAST(mnt);
+	}
+	snprintf(rel, sizeof(rel), "self/net/rpc/%s/flush", name);
+	file = nlc_file_open_root(mnt, rel, O_RDONLY);
+	mntput(mnt);
+	if (IS_ERR(file)) {
+		if (PTR_ERR(file) == -ENOENT)
+			NL_SET_ERR_MSG(extack,
+				       "cache not present in this netns (is nfsd loaded?)");
+		else
+			NL_SET_ERR_MSG(extack, "cannot open the cache's flush file");
+		return ERR_CAST(file);
+	}
+	cd = nlc_pde_data(file_inode(file));
+	err = -EINVAL;
+	if (file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC || !cd) {
+		NL_SET_ERR_MSG(extack, "the cache's flush file is not on procfs");
+		goto out_fput;
+	}
+	if (strcmp(cd->name, name) || !cd->cache_parse || !cd->cache_request ||
+	    !cd->cache_upcall) {
+		NL_SET_ERR_MSG(extack, "unexpected cache behind the flush file");
+		goto out_fput;
+	}
+	if (cd->net != net) {
+		err = -EXDEV;
+		NL_SET_ERR_MSG(extack,
+			       "the calling task is in another netns than its socket");
+		goto out_fput;
+	}
+	*filep = file;
+	return cd;
+
+out_fput:
+	fput(file);
+	return ERR_PTR(err);
+}
+
+int nlc_cdref_get(struct net *net, enum nlc_cache t, struct nlc_cdref *ref,
+		  struct netlink_ext_ack *extack)
+{
+	struct cache_detail *cd;
+
+	memset(ref, 0, sizeof(*ref));
+	ref->att = nlc_att_get(nlc_net(net), t);
+	if (ref->att) {
+		ref->cd = ref->att->cd;
+		return 0;
+	}
+	cd = nlc_cd_open(net, t, &ref->file, extack);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	ref->cd = cd;
+	return 0;
+}
+
+void nlc_cdref_put(struct nlc_cdref *ref)
+{
+	if (ref->att)
+		nlc_att_put(ref->att);
+	if (ref->file)
+		fput(ref->file);
+}
+
+static int nlc_attach(struct nlc_net *nn, enum nlc_cache t,
+		      struct netlink_ext_ack *extack)
+{
+	int (*old)(struct cache_detail *cd, struct cache_head *h);
+	struct cache_detail *cd;
+	struct nlc_att *att;
+	struct file *file;
+	int err;
+
+	cd = nlc_cd_open(nn->net, t, &file, extack);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	err = -ENOENT;
+	if (!try_module_get(cd->owner)) {
+		NL_SET_ERR_MSG(extack, "the cache's module is going away");
+		goto out_fput;
+	}
+	err = -ENOMEM;
+	att = kmem_cache_zalloc(nlc_att_cachep, GFP_KERNEL);
+	if (!att)
+		goto out_put_owner;
+	att->cd = cd;
+	att->nn = nn;
+	att->type = t;
+	refcount_set(&att->users, 1);
+	spin_lock_init(&att->lock);
+	INIT_LIST_HEAD(&att->reqs);
+	hash_init(att->by_h);
+
+	err = -EBUSY;
+	old = READ_ONCE(cd->cache_upcall);
+	if (old == nlc_upcall) {
+		NL_SET_ERR_MSG(extack, "cache already served over netlink");
+		goto out_free;
+	}
+	att->orig = old;
+	/* Publish before the swap so the shim always finds the attachment. */
+	rcu_assign_pointer(nn->att[t], att);
+	if (cmpxchg(&cd->cache_upcall, old, nlc_upcall) != old) {
+		RCU_INIT_POINTER(nn->att[t], NULL);
+		synchronize_rcu();
+		NL_SET_ERR_MSG(extack, "the cache's upcall changed meanwhile");
+		goto out_free;
+	}
+	fput(file);
+	return 0;
+
+out_free:
+	kmem_cache_free(nlc_att_cachep, att);
+out_put_owner:
+	module_put(cd->owner);
+out_fput:
+	fput(file);
+	return err;
+}
+
+/* Restore the original upcall and hand every pending request back. */
+static void nlc_detach(struct nlc_net *nn, enum nlc_cache t)
+{
+	struct nlc_att *att = rcu_dereference_protected(nn->att[t],
+					lockdep_is_held(&nn->lock));
+	struct cache_detail *cd;
+	struct nlc_req *req, *tmp;
+	bool stacked;
+
+	if (!att)
+		return;
+	cd = att->cd;
+	RCU_INIT_POINTER(nn->att[t], NULL);
+	stacked = cmpxchg(&cd->cache_upcall, nlc_upcall, att->orig) != nlc_upcall;
+	synchronize_rcu();
+	if (!refcount_dec_and_test(&att->users))
+		wait_var_event(&att->users, !refcount_read(&att->users));
+
+	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
+		if (nlc_req_live(req)) {
+			sunrpc_cache_unhash(cd, req->h);
+			atomic64_inc(&nn->stats[t].handed_back);
+		}
+		cache_put(req->h, cd);
+		kmem_cache_free(nlc_req_cachep, req);
+	}
+	if (stacked) {
+		/* Someone hooked the upcall on top of ours and may still
+		 * call it: neither we nor the cache's owner may go away.
+		 */
+		pr_warn("%s: upcall was hooked by someone else; staying loaded\n",
+			cd->name);
+		__module_get(THIS_MODULE);
+	} else {
+		module_put(cd->owner);
+	}
+	kmem_cache_free(nlc_att_cachep, att);
+}
+
+static void nlc_detach_all(struct nlc_net *nn)
+{
+	int t;
+
+	lockdep_assert_held(&nn->lock);
+	for (t = 0; t < NLC_NR_CACHES; t++)
+		nlc_detach(nn, t);
+	nn->portid = 0;
+}
+
+int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
+		 u32 *missing, struct netlink_ext_ack *extack)
+{
+	struct nlc_net *nn = nlc_net(net);
+	u32 added = 0;
+	int t, err = 0;
+
+	*served = 0;
+	*missing = 0;
+	mutex_lock(&nn->lock);
+	if (nn->portid && nn->portid != portid) {
+		NL_SET_ERR_MSG(extack,
+			       "another socket is registered for this netns");
+		err = -EBUSY;
+		goto out;
+	}
+	for (t = 0; t < NLC_NR_CACHES; t++) {
+		u32 bit = nlc_caches[t].type;
+
+		if (!(want & bit) ||
+		    rcu_access_pointer(nn->att[t]))
+			continue;
+		err = nlc_attach(nn, t, extack);
+		if (err == -ENOENT) {
+			*missing |= bit;
+			err = 0;
+			continue;
+		}
+		if (err)
+			break;
+		added |= bit;
+	}
+	if (err) {
+		/* All or nothing for what this call added. */
+		for (t = 0; t < NLC_NR_CACHES; t++)
+			if (added & nlc_caches[t].type)
+				nlc_detach(nn, t);
+	}
+	for (t = 0; t < NLC_NR_CACHES; t++)
+		if (rcu_access_pointer(nn->att[t]))
+			*served |= nlc_caches[t].type;
+	if (*served) {
+		nn->portid = portid;
+		schedule_delayed_work(&nn->work, NLC_WORK_INTERVAL);
+	} else {
+		nn->portid = 0;
+	}
+out:
+	mutex_unlock(&nn->lock);
+	return err;
+}
+
+int nlc_unregister(struct net *net, u32 portid)
+{
+	struct nlc_net *nn = nlc_net(net);
+	int err = -ENOENT;
+
+	mutex_lock(&nn->lock);
+	if (nn->portid && nn->portid == portid) {
+		nlc_detach_all(nn);
+		err = 0;
+	}
+	mutex_unlock(&nn->lock);
+	if (!err)
+		cancel_delayed_work_sync(&nn->work);
+	return err;
+}
+
+/* Collect answered requests; announce again what nobody fetched. */
+static void nlc_work(struct work_struct *work)
+{
+	struct nlc_net *nn = container_of(to_delayed_work(work),
+					  struct nlc_net, work);
+	bool again = false;
+	u32 stale = 0;
+	int t;
+
+	for (t = 0; t < NLC_NR_CACHES; t++) {
+		struct nlc_att *att = nlc_att_get(nn, t);
+		struct nlc_req *req;
+
+		if (!att)
+			continue;
+		again = true;
+		nlc_gc(att);
+		spin_lock(&att->lock);
+		req = list_first_entry_or_null(&att->reqs, struct nlc_req, list);
+		if (req && time_after(jiffies, att->last_notify + NLC_RENOTIFY_AFTER)) {
+			stale |= nlc_caches[t].type;
+			att->last_notify = jiffies;
+		}
+		spin_unlock(&att->lock);
+		nlc_att_put(att);
+	}
+	if (stale)
+		nlc_notify(nn, stale);
+	if (again)
+		schedule_delayed_work(&nn->work, NLC_WORK_INTERVAL);
+}
+
+static int nlc_netlink_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct nlc_net *nn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	nn = nlc_net(n->net);
+	if (READ_ONCE(nn->portid) != n->portid)
+		return NOTIFY_DONE;
+	/* The daemon's socket closed: it exited, crashed or was killed. */
+	nlc_unregister(n->net, n->portid);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block nlc_netlink_notifier = {
+	.notifier_call = nlc_netlink_event,
+};
+
+static int __net_init nlc_net_init(struct net *net)
+{
+	struct nlc_net *nn = nlc_net(net);
+	int t;
+
+	nn->net = net;
+	mutex_init(&nn->lock);
+	for (t = 0; t < NLC_NR_CACHES; t++)
+		RCU_INIT_POINTER(nn->att[t], NULL);
+	INIT_DELAYED_WORK(&nn->work, nlc_work);
+	return 0;
+}
+
+/* Runs before any pernet .exit, so before sunrpc and nfsd free the caches. */
+static void __net_exit nlc_net_pre_exit(struct net *net)
+{
+	struct nlc_net *nn = nlc_net(net);
+
+	mutex_lock(&nn->lock);
+	nlc_detach_all(nn);
+	mutex_unlock(&nn->lock);
+	cancel_delayed_work_sync(&nn->work);
+}
+
+static struct pernet_operations nlc_net_ops = {
+	.init = nlc_net_init,
+	.pre_exit = nlc_net_pre_exit,
+	.id = &nlc_net_id,
+	.size = sizeof(struct nlc_net),
+};
+
+int __init nlc_attach_init(void)
+{
+	int err;
+
+	nlc_req_cachep = KMEM_CACHE(nlc_req, 0);
+	if (!nlc_req_cachep)
+		return -ENOMEM;
+	nlc_att_cachep = KMEM_CACHE(nlc_att, 0);
+	err = -ENOMEM;
+	if (!nlc_att_cachep)
+		goto err_att_cache;
+	err = register_pernet_subsys(&nlc_net_ops);
+	if (err)
+		goto err_pernet;
+	err = netlink_register_notifier(&nlc_netlink_notifier);
+	if (err)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_pernet_subsys(&nlc_net_ops);
+err_pernet:
+	kmem_cache_destroy(nlc_att_cachep);
+err_att_cache:
+	kmem_cache_destroy(nlc_req_cachep);
+	return err;
+}
+
+void nlc_attach_exit(void)
+{
+	netlink_unregister_notifier(&nlc_netlink_notifier);
+	/* Detaches every netns (pre_exit), restoring every cache_upcall. */
+	unregister_pernet_subsys(&nlc_net_ops);
+	/*
+	 * A thread may have loaded a cache_upcall pointer before it was
+	 * restored and not have entered nlc_upcall() yet (RCU-tasks covers
+	 * that window, involuntary preemption included), or sleep inside it
+	 * (the in-flight count); then let the last ones return.
+	 */
+	synchronize_rcu_tasks();
+	wait_var_event(&nlc_inflight, !atomic_read(&nlc_inflight));
+	synchronize_rcu_tasks();
+	kmem_cache_destroy(nlc_att_cachep);
+	kmem_cache_destroy(nlc_req_cachep);
+}

@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * *_SET_REQS: apply the daemon's answers.
+ *
+ * Each requests nest is validated with its cache's policy, turned into the
+ * line the cache's /proc channel would receive, and handed to the cache's
+ * own parser, in the caller's task: paths resolve in the daemon's mount
+ * namespace and ids map through its user namespace, as with a write to the
+ * channel. Entries are independent: the reply lists the rejected ones.
+ */
+#include <linux/cred.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+#include <net/genetlink.h>
+#include <linux/nfsd_nlcache.h>
+
+#include "nlc.h"
+
+/* Largest line handed to a parser (8192 gids need ~90 KiB). */
+#define NLC_TEXT_MAX	(1024 * 1024)
+#define NLC_NOBODY	65534
+
+/* Bytes of fsid per fsid type (nfsd's key_len()). */
+static const u8 nlc_fsid_len[] = { 8, 4, 12, 8, 8, 8, 16, 24 };
+
+static const struct nla_policy nlc_ip_map_policy[NLCACHE_A_IP_MAP_MAX + 1] = {
+	[NLCACHE_A_IP_MAP_SEQNO] = { .type = NLA_U64 },
+	[NLCACHE_A_IP_MAP_CLASS] = { .type = NLA_NUL_STRING, .len = NLCACHE_CLASS_MAX - 1 },
+	[NLCACHE_A_IP_MAP_ADDR] = { .type = NLA_NUL_STRING, .len = 63 },
+	[NLCACHE_A_IP_MAP_DOMAIN] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+	[NLCACHE_A_IP_MAP_NEGATIVE] = { .type = NLA_FLAG },
+	[NLCACHE_A_IP_MAP_EXPIRY] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy nlc_unix_gid_policy[NLCACHE_A_UNIX_GID_MAX + 1] = {
+	[NLCACHE_A_UNIX_GID_SEQNO] = { .type = NLA_U64 },
+	[NLCACHE_A_UNIX_GID_UID] = { .type = NLA_U32 },
+	[NLCACHE_A_UNIX_GID_GIDS] = { .type = NLA_U32 },
+	[NLCACHE_A_UNIX_GID_NEGATIVE] = { .type = NLA_FLAG },
+	[NLCACHE_A_UNIX_GID_EXPIRY] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy nlc_fslocation_policy[NLCACHE_A_FSLOCATION_MAX + 1] = {
+	[NLCACHE_A_FSLOCATION_HOST] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+	[NLCACHE_A_FSLOCATION_PATH] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+};
+
+static const struct nla_policy nlc_fslocations_policy[NLCACHE_A_FSLOCATIONS_MAX + 1] = {
+	[NLCACHE_A_FSLOCATIONS_LOCATION] = NLA_POLICY_NESTED(nlc_fslocation_policy),
+	[NLCACHE_A_FSLOCATIONS_MIGRATED] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy nlc_auth_flavor_policy[NLCACHE_A_AUTH_FLAVOR_MAX + 1] = {
+	[NLCACHE_A_AUTH_FLAVOR_PSEUDOFLAVOR] = { .type = NLA_U32 },
+	[NLCACHE_A_AUTH_FLAVOR_FLAGS] = NLA_POLICY_MASK(NLA_U32, NLCACHE_EXPORT_FLAGS_ALL),
+};
+
+static const struct nla_policy nlc_svc_export_policy[NLCACHE_A_SVC_EXPORT_MAX + 1] = {
+	[NLCACHE_A_SVC_EXPORT_SEQNO] = { .type = NLA_U64 },
+	[NLCACHE_A_SVC_EXPORT_CLIENT] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+	[NLCACHE_A_SVC_EXPORT_PATH] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+	[NLCACHE_A_SVC_EXPORT_NEGATIVE] = { .type = NLA_FLAG },
+	[NLCACHE_A_SVC_EXPORT_EXPIRY] = { .type = NLA_U64 },
+	[NLCACHE_A_SVC_EXPORT_ANON_UID] = { .type = NLA_U32 },
+	[NLCACHE_A_SVC_EXPORT_ANON_GID] = { .type = NLA_U32 },
+	[NLCACHE_A_SVC_EXPORT_FSLOCATIONS] = NLA_POLICY_NESTED(nlc_fslocations_policy),
+	[NLCACHE_A_SVC_EXPORT_UUID] = NLA_POLICY_EXACT_LEN(NLCACHE_UUID_LEN),
+	[NLCACHE_A_SVC_EXPORT_SECINFO] = NLA_POLICY_NESTED(nlc_auth_flavor_policy),
+	[NLCACHE_A_SVC_EXPORT_XPRTSEC] = NLA_POLICY_MASK(NLA_U32, NLCACHE_XPRTSEC_MODE_NONE |
+							 NLCACHE_XPRTSEC_MODE_TLS |
+							 NLCACHE_XPRTSEC_MODE_MTLS),
+	[NLCACHE_A_SVC_EXPORT_FLAGS] = NLA_POLICY_MASK(NLA_U32, NLCACHE_EXPORT_FLAGS_ALL),
+	[NLCACHE_A_SVC_EXPORT_FSID] = { .type = NLA_S32 },
+};
+
+static const struct nla_policy nlc_expkey_policy[NLCACHE_A_EXPKEY_MAX + 1] = {
+	[NLCACHE_A_EXPKEY_SEQNO] = { .type = NLA_U64 },
+	[NLCACHE_A_EXPKEY_CLIENT] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+	[NLCACHE_A_EXPKEY_FSIDTYPE] = NLA_POLICY_MAX(NLA_U8, ARRAY_SIZE(nlc_fsid_len) - 1),
+	[NLCACHE_A_EXPKEY_FSID] = { .type = NLA_BINARY, .len = 24 },
+	[NLCACHE_A_EXPKEY_NEGATIVE] = { .type = NLA_FLAG },
+	[NLCACHE_A_EXPKEY_EXPIRY] = { .type = NLA_U64 },
+	[NLCACHE_A_EXPKEY_PATH] = { .type = NLA_NUL_STRING, .len = NLCACHE_PATH_MAX - 1 },
+};
+
+/* The channel line being built, with the kernel's own qword encoders. */
+struct nlc_text {
+	char *buf;
+	char *bp;
+	int left;
+};
+
+static void nlc_add(struct nlc_text *t, const char *s)
+{
+	qword_add(&t->bp, &t->left, (char *)s);
+}
+
+static void nlc_add_u64(struct nlc_text *t, u64 v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", v);
+	nlc_add(t, num);
+}
+
+static void nlc_add_s64(struct nlc_text *t, s64 v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	nlc_add(t, num);
+}
+
+static void nlc_add_hex(struct nlc_text *t, const void *p, int len)
+{
+	qword_addhex(&t->bp, &t->left, (char *)p, len);
+}
+
+struct nlc_entry_ops {
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	unsigned long multi;	/* attributes that may repeat */
+	int (*build)(struct nlattr **tb, const struct nlattr *entry,
+		     struct nlc_text *t, struct netlink_ext_ack *extack);
+};
+
+static bool nlc_empty(const struct nlattr *str)
+{
+	return !*(const char *)nla_data(str);
+}
+
+static void nlc_msg(struct netlink_ext_ack *extack, const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+
+/* Reject an attribute given twice where the protocol allows one. */
+static int nlc_check_dups(const struct nlattr *nest, unsigned long multi,
+			  struct netlink_ext_ack *extack)
+{
+	unsigned long seen = 0;
+	const struct nlattr *a;
+	int rem, type;
+
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		if (type >= BITS_PER_LONG || (multi & BIT(type)))
+			continue;
+		if (seen & BIT(type)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "attribute given twice");
+			return -EINVAL;
+		}
+		seen |= BIT(type);
+	}
+	return 0;
+}
+
+static int nlc_expiry(struct nlattr *a, const struct nlattr *entry,
+		      struct nlc_text *t, struct netlink_ext_ack *extack)
+{
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "missing expiry");
+		return -EINVAL;
+	}
+	if (nla_get_u64(a) <= ktime_get_real_seconds()) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "expiry is not in the future");
+		return -EINVAL;
+	}
+	nlc_add_u64(t, nla_get_u64(a));
+	return 0;
+}
+
+static bool nlc_uid_ok(u32 id)
+{
+	return uid_valid(make_kuid(current_user_ns(), id));
+}
+
+static bool nlc_gid_ok(u32 id)
+{
+	return gid_valid(make_kgid(current_user_ns(), id));
+}
+
+static int nlc_build_ip_map(struct nlattr **tb, const struct nlattr *entry,
+			    struct nlc_text *t, struct netlink_ext_ack *extack)
+{
+	struct nlattr *domain = tb[NLCACHE_A_IP_MAP_DOMAIN];
+	int err;
+
+	if (!tb[NLCACHE_A_IP_MAP_CLASS] || !tb[NLCACHE_A_IP_MAP_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "missing class or addr");
+		return -EINVAL;
+	}
+	if (!domain == !tb[NLCACHE_A_IP_MAP_NEGATIVE]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "need exactly one of domain and negative");
+		return -EINVAL;
+	}
+	if (domain && nlc_empty(domain)) {
+		NL_SET_ERR_MSG_ATTR(extack, domain, "empty domain");
+		return -EINVAL;
+	}
+	nlc_add(t, nla_data(tb[NLCACHE_A_IP_MAP_CLASS]));
+	nlc_add(t, nla_data(tb[NLCACHE_A_IP_MAP_ADDR]));
+	err = nlc_expiry(tb[NLCACHE_A_IP_MAP_EXPIRY], entry, t, extack);
+	if (err)
+		return err;
+	if (domain)
+		nlc_add(t, nla_data(domain));
+	return 0;
+}
+
+static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
+			      struct nlc_text *t, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	int rem, err;
+	u32 n = 0;
+
+	if (!tb[NLCACHE_A_UNIX_GID_UID]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "missing uid");
+		return -EINVAL;
+	}
+	if (!nlc_uid_ok(nla_get_u32(tb[NLCACHE_A_UNIX_GID_UID]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NLCACHE_A_UNIX_GID_UID],
+				    "uid is not valid in the caller's user namespace");
+		return -EINVAL;
+	}
+	nla_for_each_nested(a, entry, rem) {
+		if (nla_type(a) != NLCACHE_A_UNIX_GID_GIDS)
+			continue;
+		if (++n > NLCACHE_MAX_GIDS) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "more than 8192 gids");
+			return -E2BIG;
+		}
+		if (!nlc_gid_ok(nla_get_u32(a))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "gid is not valid in the caller's user namespace");
+			return -EINVAL;
+		}
+	}
+	if (n && tb[NLCACHE_A_UNIX_GID_NEGATIVE]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "negative entry with gids");
+		return -EINVAL;
+	}
+	nlc_add_u64(t, nla_get_u32(tb[NLCACHE_A_UNIX_GID_UID]));
+	err = nlc_expiry(tb[NLCACHE_A_UNIX_GID_EXPIRY], entry, t, extack);
+	if (err)
+		return err;
+	nlc_add_u64(t, n);
+	nla_for_each_nested(a, entry, rem)
+		if (nla_type(a) == NLCACHE_A_UNIX_GID_GIDS)
+			nlc_add_u64(t, nla_get_u32(a));
+	return 0;
+}
+
+static int nlc_export_fslocs(struct nlattr *fslocs, struct nlc_text *t,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NLCACHE_A_FSLOCATION_MAX + 1];
+	const struct nlattr *a;
+	int rem, n = 0, err;
+
+	err = nlc_check_dups(fslocs, BIT(NLCACHE_A_FSLOCATIONS_LOCATION), extack);
+	if (err)
+		return err;
+	nla_for_each_nested(a, fslocs, rem) {
+		if (nla_type(a) != NLCACHE_A_FSLOCATIONS_LOCATION)
+			continue;
+		if (++n > NLCACHE_MAX_FSLOCATIONS) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "more than 128 fslocations");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, NLCACHE_A_FSLOCATION_MAX, a,
+				       nlc_fslocation_policy, extack) ?:
+		      nlc_check_dups(a, 0, extack);
+		if (err)
+			return err;
+		if (!tb[NLCACHE_A_FSLOCATION_HOST] || !tb[NLCACHE_A_FSLOCATION_PATH] ||
+		    nlc_empty(tb[NLCACHE_A_FSLOCATION_HOST]) ||
+		    nlc_empty(tb[NLCACHE_A_FSLOCATION_PATH])) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "fslocation needs a host and a path");
+			return -EINVAL;
+		}
+	}
+	/* "fsloc 0" ends the option: the next word would be taken as one. */
+	if (!n)
+		return 0;
+	nlc_add(t, "fsloc");
+	nlc_add_u64(t, n);
+	nla_for_each_nested(a, fslocs, rem) {
+		if (nla_type(a) != NLCACHE_A_FSLOCATIONS_LOCATION)
+			continue;
+		nla_parse_nested(tb, NLCACHE_A_FSLOCATION_MAX, a,
+				 nlc_fslocation_policy, NULL);
+		nlc_add(t, nla_data(tb[NLCACHE_A_FSLOCATION_HOST]));
+		nlc_add(t, nla_data(tb[NLCACHE_A_FSLOCATION_PATH]));
+	}
+	nlc_add_u64(t, !!nla_find_nested(fslocs, NLCACHE_A_FSLOCATIONS_MIGRATED));
+	return 0;
+}
+
+static int nlc_export_secinfo(const struct nlattr *entry, struct nlc_text *t,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NLCACHE_A_AUTH_FLAVOR_MAX + 1];
+	const struct nlattr *a;
+	int rem, n = 0, err;
+
+	nla_for_each_nested(a, entry, rem) {
+		if (nla_type(a) != NLCACHE_A_SVC_EXPORT_SECINFO)
+			continue;
+		if (++n > NLCACHE_MAX_SECINFO) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "more than 8 secinfo flavors");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, NLCACHE_A_AUTH_FLAVOR_MAX, a,
+				       nlc_auth_flavor_policy, extack) ?:
+		      nlc_check_dups(a, 0, extack);
+		if (err)
+			return err;
+		if (!tb[NLCACHE_A_AUTH_FLAVOR_PSEUDOFLAVOR] ||
+		    !tb[NLCACHE_A_AUTH_FLAVOR_FLAGS]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "secinfo needs a pseudoflavor and flags");
+			return -EINVAL;
+		}
+	}
+	if (!n)
+		return 0;
+	nlc_add(t, "secinfo");
+	nlc_add_u64(t, n);
+	nla_for_each_nested(a, entry, rem) {
+		if (nla_type(a) != NLCACHE_A_SVC_EXPORT_SECINFO)
+			continue;
+		nla_parse_nested(tb, NLCACHE_A_AUTH_FLAVOR_MAX, a,
+				 nlc_auth_flavor_policy, NULL);
+		nlc_add_u64(t, nla_get_u32(tb[NLCACHE_A_AUTH_FLAVOR_PSEUDOFLAVOR]));
+		nlc_add_u64(t, nla_get_u32(tb[NLCACHE_A_AUTH_FLAVOR_FLAGS]));
+	}
+	return 0;
+}
+
+static int nlc_export_xprtsec(const struct nlattr *entry, struct nlc_text *t,
+			      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *a;
+	u32 modes[3], mode;
+	int rem, n = 0, i;
+
+	nla_for_each_nested(a, entry, rem) {
+		if (nla_type(a) != NLCACHE_A_SVC_EXPORT_XPRTSEC)
+			continue;
+		mode = nla_get_u32(a);
+		if (hweight32(mode) != 1) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "xprtsec takes one mode per attribute");
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++)
+			if (modes[i] == mode)
+				break;
+		if (i < n)
+			continue;
+		modes[n++] = mode;
+	}
+	if (!n)
+		return 0;
+	if (!NLC_KERNEL_XPRTSEC) {
+		/* No RPC-with-TLS here: only "none" can be honoured, and it
+		 * is what this kernel does anyway.
+		 */
+		if (n == 1 && modes[0] == NLCACHE_XPRTSEC_MODE_NONE)
+			return 0;
+		NL_SET_ERR_MSG(extack, "this kernel cannot enforce xprtsec=tls or mtls");
+		return -EOPNOTSUPP;
+	}
+	nlc_add(t, "xprtsec");
+	nlc_add_u64(t, n);
+	for (i = 0; i < n; i++)
+		nlc_add_u64(t, modes[i]);
+	return 0;
+}
+
+static int nlc_build_svc_export(struct nlattr **tb, const struct nlattr *entry,
+				struct nlc_text *t, struct netlink_ext_ack *extack)
+{
+	u32 anon_uid = NLC_NOBODY, anon_gid = NLC_NOBODY;
+	struct nlattr *uuid = tb[NLCACHE_A_SVC_EXPORT_UUID];
+	int err;
+
+	if (!tb[NLCACHE_A_SVC_EXPORT_CLIENT] || !tb[NLCACHE_A_SVC_EXPORT_PATH] ||
+	    nlc_empty(tb[NLCACHE_A_SVC_EXPORT_CLIENT]) ||
+	    nlc_empty(tb[NLCACHE_A_SVC_EXPORT_PATH])) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "missing client or path");
+		return -EINVAL;
+	}
+	nlc_add(t, nla_data(tb[NLCACHE_A_SVC_EXPORT_CLIENT]));
+	nlc_add(t, nla_data(tb[NLCACHE_A_SVC_EXPORT_PATH]));
+	err = nlc_expiry(tb[NLCACHE_A_SVC_EXPORT_EXPIRY], entry, t, extack);
+	if (err)
+		return err;
+
+	if (tb[NLCACHE_A_SVC_EXPORT_NEGATIVE]) {
+		int i;
+
+		for (i = NLCACHE_A_SVC_EXPORT_ANON_UID; i <= NLCACHE_A_SVC_EXPORT_MAX; i++)
+			if (tb[i]) {
+				NL_SET_ERR_MSG_ATTR(extack, tb[i],
+						    "negative entry with export options");
+				return -EINVAL;
+			}
+		return 0;
+	}
+	if (!tb[NLCACHE_A_SVC_EXPORT_FLAGS]) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "need flags or negative");
+		return -EINVAL;
+	}
+	if (tb[NLCACHE_A_SVC_EXPORT_ANON_UID])
+		anon_uid = nla_get_u32(tb[NLCACHE_A_SVC_EXPORT_ANON_UID]);
+	if (tb[NLCACHE_A_SVC_EXPORT_ANON_GID])
+		anon_gid = nla_get_u32(tb[NLCACHE_A_SVC_EXPORT_ANON_GID]);
+	if (!nlc_uid_ok(anon_uid) || !nlc_gid_ok(anon_gid)) {
+		NL_SET_ERR_MSG_ATTR(extack, entry,
+				    "anon-uid or anon-gid is not valid in the caller's user namespace");
+		return -EINVAL;
+	}
+	nlc_add_u64(t, nla_get_u32(tb[NLCACHE_A_SVC_EXPORT_FLAGS]));
+	nlc_add_u64(t, anon_uid);
+	nlc_add_u64(t, anon_gid);
+	nlc_add_s64(t, tb[NLCACHE_A_SVC_EXPORT_FSID] ?
+		    nla_get_s32(tb[NLCACHE_A_SVC_EXPORT_FSID]) : 0);
+
+	/* The parser stops quietly at a word it does not know, so the
+	 * newest option (xprtsec, 6.4) goes last.
+	 */
+	if (tb[NLCACHE_A_SVC_EXPORT_FSLOCATIONS]) {
+		err = nlc_export_fslocs(tb[NLCACHE_A_SVC_EXPORT_FSLOCATIONS], t, extack);
+		if (err)
+			return err;
+	}
+	err = nlc_export_secinfo(entry, t, extack);
+	if (err)
+		return err;
+	if (uuid) {
+		nlc_add(t, "uuid");
+		nlc_add_hex(t, nla_data(uuid), nla_len(uuid));
+	}
+	return nlc_export_xprtsec(entry, t, extack);
+}
+
+static int nlc_build_expkey(struct nlattr **tb, const struct nlattr *entry,
+			    struct nlc_text *t, struct netlink_ext_ack *extack)
+{
+	struct nlattr *fsid = tb[NLCACHE_A_EXPKEY_FSID];
+	struct nlattr *path = tb[NLCACHE_A_EXPKEY_PATH];
+	u8 type;
+	int err;
+
+	if (!tb[NLCACHE_A_EXPKEY_CLIENT] || nlc_empty(tb[NLCACHE_A_EXPKEY_CLIENT]) ||
+	    !tb[NLCACHE_A_EXPKEY_FSIDTYPE] || !fsid) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "missing client, fsidtype or fsid");
+		return -EINVAL;
+	}
+	type = nla_get_u8(tb[NLCACHE_A_EXPKEY_FSIDTYPE]);
+	if (nla_len(fsid) != nlc_fsid_len[type]) {
+		NL_SET_ERR_MSG_ATTR(extack, fsid, "fsid length does not match fsidtype");
+		return -EINVAL;
+	}
+	if (!path == !tb[NLCACHE_A_EXPKEY_NEGATIVE] || (path && nlc_empty(path))) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "need exactly one of path and negative");
+		return -EINVAL;
+	}
+	nlc_add(t, nla_data(tb[NLCACHE_A_EXPKEY_CLIENT]));
+	nlc_add_u64(t, type);
+	nlc_add_hex(t, nla_data(fsid), nla_len(fsid));
+	err = nlc_expiry(tb[NLCACHE_A_EXPKEY_EXPIRY], entry, t, extack);
+	if (err)
+		return err;
+	if (path)
+		nlc_add(t, nla_data(path));
+	return 0;
+}
+
+static const struct nlc_entry_ops nlc_entry_ops[NLC_NR_CACHES] = {
+	[NLC_IP_MAP] = {
+		.policy = nlc_ip_map_policy,
+		.maxattr = NLCACHE_A_IP_MAP_MAX,
+		.build = nlc_build_ip_map,
+	},
+	[NLC_UNIX_GID] = {
+		.policy = nlc_unix_gid_policy,
+		.maxattr = NLCACHE_A_UNIX_GID_MAX,
+		.multi = BIT(NLCACHE_A_UNIX_GID_GIDS),
+		.build = nlc_build_unix_gid,
+	},
+	[NLC_SVC_EXPORT] = {
+		.policy = nlc_svc_export_policy,
+		.maxattr = NLCACHE_A_SVC_EXPORT_MAX,
+		.multi = BIT(NLCACHE_A_SVC_EXPORT_SECINFO) |
+			 BIT(NLCACHE_A_SVC_EXPORT_XPRTSEC),
+		.build = nlc_build_svc_export,
+	},
+	[NLC_EXPKEY] = {
+		.policy = nlc_expkey_policy,
+		.maxattr = NLCACHE_A_EXPKEY_MAX,
+		.build = nlc_build_expkey,
+	},
+};
+
+/* Why a cache's parser refused an entry our checks let through. */
+static const char *nlc_parse_error(enum nlc_cache t, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		if (t == NLC_IP_MAP)
+			return "the domain exists with another auth flavor";
+		return "unknown client domain, or the path does not exist";
+	case -ENOMEM:
+		return "out of memory";
+	case -EINVAL:
+		switch (t) {
+		case NLC_IP_MAP:
+			return "auth.unix.ip refused the entry (bad class or address)";
+		case NLC_SVC_EXPORT:
+			return "nfsd.export refused the entry (check_export or secinfo)";
+		case NLC_EXPKEY:
+			return "nfsd.fh refused the entry";
+		default:
+			return "auth.unix.gid refused the entry";
+		}
+	default:
+		return "the cache refused the entry";
+	}
+}
+
+/* Parsers run one at a time per cache, as /proc channel writes do. */
+static DEFINE_MUTEX(nlc_parse_ip_map);
+static DEFINE_MUTEX(nlc_parse_unix_gid);
+static DEFINE_MUTEX(nlc_parse_svc_export);
+static DEFINE_MUTEX(nlc_parse_expkey);
+
+static struct mutex *const nlc_parse_lock[NLC_NR_CACHES] = {
+	[NLC_IP_MAP] = &nlc_parse_ip_map,
+	[NLC_UNIX_GID] = &nlc_parse_unix_gid,
+	[NLC_SVC_EXPORT] = &nlc_parse_svc_export,
+	[NLC_EXPKEY] = &nlc_parse_expkey,
+};
+
+static int nlc_apply_one(enum nlc_cache t, struct cache_detail *cd,
+			 const struct nlattr *entry,
+			 struct netlink_ext_ack *extack)
+{
+	const struct nlc_entry_ops *ops = &nlc_entry_ops[t];
+	struct nlattr *tb[NLCACHE_A_SVC_EXPORT_MAX + 1];
+	struct nlc_text text;
+	size_t size;
+	int err, len;
+
+	err = nla_parse_nested(tb, ops->maxattr, entry, ops->policy, extack) ?:
+	      nlc_check_dups(entry, ops->multi, extack);
+	if (err)
+		return err;
+	/* Escaping at most quadruples a byte; numbers fit in their attrs. */
+	size = 4 * (size_t)nla_len(entry) + 256;
+	if (size > NLC_TEXT_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "entry too large");
+		return -E2BIG;
+	}
+	text.buf = kvmalloc(size, GFP_KERNEL);
+	if (!text.buf)
+		return -ENOMEM;
+	text.bp = text.buf;
+	text.left = size - 1;	/* room for the NUL after the '\n' */
+
+	err = ops->build(tb, entry, &text, extack);
+	if (err)
+		goto out;
+	if (text.left < 0 || text.bp == text.buf) {
+		NL_SET_ERR_MSG_ATTR(extack, entry, "entry too large");
+		err = -E2BIG;
+		goto out;
+	}
+	text.bp[-1] = '\n';
+	*text.bp = '\0';
+	len = text.bp - text.buf;
+
+	mutex_lock(nlc_parse_lock[t]);
+	err = cd->cache_parse(cd, text.buf, len);
+	mutex_unlock(nlc_parse_lock[t]);
+	if (err)
+		nlc_msg(extack, nlc_parse_error(t, err));
+out:
+	kvfree(text.buf);
+	return err;
+}
+
+struct nlc_entry_err {
+	u32 index;
+	u32 err;
+	const char *msg;
+};
+
+int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info, enum nlc_cache t)
+{
+	struct nlc_net *nn = nlc_net(genl_info_net(info));
+	struct nlc_entry_err *errs;
+	u32 n = 0, idx = 0, nerr = 0, i;
+	const struct nlattr *a;
+	struct nlc_cdref ref;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	size_t size;
+	int rem, err;
+	void *hdr;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == NLCACHE_A_IP_MAP_REQS_REQUESTS)
+			n++;
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "no requests");
+		return -EINVAL;
+	}
+	if (n > NLCACHE_MAX_BATCH) {
+		NL_SET_ERR_MSG(info->extack, "more than 65536 requests");
+		return -E2BIG;
+	}
+	errs = kvcalloc(n, sizeof(*errs), GFP_KERNEL);
+	if (!errs)
+		return -ENOMEM;
+	err = nlc_cdref_get(genl_info_net(info), t, &ref, info->extack);
+	if (err)
+		goto out_free;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct netlink_ext_ack ext = {};
+
+		if (nla_type(a) != NLCACHE_A_IP_MAP_REQS_REQUESTS)
+			continue;
+		err = nlc_apply_one(t, ref.cd, a, &ext);
+		if (err) {
+			errs[nerr].index = idx;
+			errs[nerr].err = -err;
+			errs[nerr].msg = ext._msg ?: "rejected";
+			nerr++;
+		}
+		idx++;
+		cond_resched();
+	}
+	if (ref.att)
+		nlc_gc(ref.att);
+	nlc_cdref_put(&ref);
+	atomic64_add(n - nerr, &nn->stats[t].replies);
+	atomic64_add(nerr, &nn->stats[t].rejected);
+
+	size = nla_total_size(sizeof(u32));
+	for (i = 0; i < nerr; i++)
+		size += nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+			nla_total_size(strlen(errs[i].msg) + 1);
+	err = -ENOMEM;
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		goto out_free;
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, nlc_family(), 0, info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, NLCACHE_A_IP_MAP_REQS_APPLIED, n - nerr))
+		goto out_free_msg;
+	for (i = 0; i < nerr; i++) {
+		nest = nla_nest_start(msg, NLCACHE_A_IP_MAP_REQS_ERRORS);
+		if (!nest ||
+		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_INDEX, errs[i].index) ||
+		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_ERRNO, errs[i].err) ||
+		    nla_put_string(msg, NLCACHE_A_SET_ERROR_MESSAGE, errs[i].msg))
+			goto out_free_msg;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	kvfree(errs);
+	return genlmsg_reply(msg, info);
+
+out_free_msg:
+	nlmsg_free(msg);
+out_free:
+	kvfree(errs);
+	return err;
+}
