@@ -16,7 +16,8 @@ MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefi
 # The VM tests always boot a stock Debian kernel.
 VM_KVER := $(or $(KVER),6.1)
 VM_MATRIX ?= 5.10 6.1 6.12
-VMTESTS ?= legacy-mount module-smoke
+VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
+	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
 
 # The files a dkms source tree needs (tests/vm/kernel.sh builds from the
@@ -40,10 +41,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 LIB_SRCS := $(wildcard daemon/lib/*.c)
 LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
 PROGS := nlcachectl
+MAN8 := packaging/nlcachectl.8
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+UNIT_HDRS := $(wildcard tests/unit/*.h)
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
 DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 
 # --- Debian packages everything here needs (make deps) ----------------------
@@ -107,16 +111,17 @@ $(B)/daemon/%.o: daemon/%.c $(LIB_HDRS)
 $(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Unit tests: every tests/unit/test_X.c links against all of daemon/lib.
-$(B)/unit/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS)
+# Unit tests: every tests/unit/test_X.c links against all of daemon/lib
+# (-pthread: test_nlc_request runs a fake kernel in a thread).
+$(B)/unit/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIB_SRCS) \
-		$(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
+		-o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS)
+$(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< \
-		$(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) -O1 -g -pthread $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
+		-Itests/unit -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 unit: $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(addprefix $(B)/unit-san/,$(UNIT_TESTS))
 	@set -e; for t in $(UNIT_TESTS); do \
@@ -126,14 +131,30 @@ unit: $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(addprefix $(B)/unit-san/,$(UNIT_TE
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(B)/unit-san/$$t; \
 	done
 
+# The man pages must format without a single groff warning.
+.PHONY: man-lint
+man-lint:
+	@set -e; for m in $(MAN8); do \
+		out=$$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z $$m 2>&1); \
+		if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; \
+		echo "man-lint: $$m ok"; \
+	done
+
+# The malformed-input prober the nlc-badmsg guest test runs.
+$(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c uapi/linux/nfsd_nlcache.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+VM_PROGS := daemon $(B)/tests/nlc-badmsg
+
 # --- VM tests ----------------------------------------------------------------
-vmtest: daemon
+vmtest: $(VM_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) $(VMTESTS)
 
 vmtest-selftest:
 	VM_TIMEOUT=120 tests/vm/run.sh -k $(VM_KVER) $(SELFTESTS)
 
-vmtest-matrix: daemon
+vmtest-matrix: $(VM_PROGS)
 	@set -e; for k in $(VM_MATRIX); do tests/vm/run.sh -k $$k $(VMTESTS); done
 
 # The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
@@ -175,8 +196,9 @@ deps:
 
 # --- install -------------------------------------------------------------------
 install: daemon
-	install -d $(DESTDIR)$(SBINDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(addprefix $(B)/daemon/,$(PROGS)) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 
 clean: module-clean
 	rm -rf $(B)

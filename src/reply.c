@@ -43,6 +43,7 @@ static const struct nla_policy nlc_unix_gid_policy[NLCACHE_A_UNIX_GID_MAX + 1] =
 	[NLCACHE_A_UNIX_GID_GIDS] = { .type = NLA_U32 },
 	[NLCACHE_A_UNIX_GID_NEGATIVE] = { .type = NLA_FLAG },
 	[NLCACHE_A_UNIX_GID_EXPIRY] = { .type = NLA_U64 },
+	[NLCACHE_A_UNIX_GID_GID_ARRAY] = { .type = NLA_BINARY },
 };
 
 static const struct nla_policy nlc_fslocation_policy[NLCACHE_A_FSLOCATION_MAX + 1] = {
@@ -192,7 +193,8 @@ static int nlc_build_ip_map(struct nlattr **tb, const struct nlattr *entry,
 	struct nlattr *domain = tb[NLCACHE_A_IP_MAP_DOMAIN];
 	int err;
 
-	if (!tb[NLCACHE_A_IP_MAP_CLASS] || !tb[NLCACHE_A_IP_MAP_ADDR]) {
+	if (!tb[NLCACHE_A_IP_MAP_CLASS] || !tb[NLCACHE_A_IP_MAP_ADDR] ||
+	    nlc_empty(tb[NLCACHE_A_IP_MAP_CLASS]) || nlc_empty(tb[NLCACHE_A_IP_MAP_ADDR])) {
 		NL_SET_ERR_MSG_ATTR(extack, entry, "missing class or addr");
 		return -EINVAL;
 	}
@@ -215,12 +217,65 @@ static int nlc_build_ip_map(struct nlattr **tb, const struct nlattr *entry,
 	return 0;
 }
 
+/* Call @fn on every gid of the entry: repeated gids, then the gid-array. */
+static int nlc_for_each_gid(const struct nlattr *entry,
+			    int (*fn)(u32 gid, const struct nlattr *a, void *arg),
+			    void *arg)
+{
+	const struct nlattr *a;
+	int rem, err, i;
+	u32 gid;
+
+	nla_for_each_nested(a, entry, rem) {
+		if (nla_type(a) == NLCACHE_A_UNIX_GID_GIDS) {
+			err = fn(nla_get_u32(a), a, arg);
+			if (err)
+				return err;
+		} else if (nla_type(a) == NLCACHE_A_UNIX_GID_GID_ARRAY) {
+			for (i = 0; i + sizeof(gid) <= nla_len(a); i += sizeof(gid)) {
+				memcpy(&gid, (const u8 *)nla_data(a) + i, sizeof(gid));
+				err = fn(gid, a, arg);
+				if (err)
+					return err;
+			}
+		}
+	}
+	return 0;
+}
+
+struct nlc_gid_check {
+	struct netlink_ext_ack *extack;
+	u32 n;
+};
+
+static int nlc_check_gid(u32 gid, const struct nlattr *a, void *arg)
+{
+	struct nlc_gid_check *c = arg;
+
+	if (++c->n > NLCACHE_MAX_GIDS) {
+		NL_SET_ERR_MSG_ATTR(c->extack, a, "more than 8192 gids");
+		return -E2BIG;
+	}
+	if (!nlc_gid_ok(gid)) {
+		NL_SET_ERR_MSG_ATTR(c->extack, a,
+				    "gid is not valid in the caller's user namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nlc_add_gid(u32 gid, const struct nlattr *a, void *arg)
+{
+	nlc_add_u64(arg, gid);
+	return 0;
+}
+
 static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 			      struct nlc_text *t, struct netlink_ext_ack *extack)
 {
-	const struct nlattr *a;
-	int rem, err;
-	u32 n = 0;
+	struct nlattr *array = tb[NLCACHE_A_UNIX_GID_GID_ARRAY];
+	struct nlc_gid_check c = { .extack = extack };
+	int err;
 
 	if (!tb[NLCACHE_A_UNIX_GID_UID]) {
 		NL_SET_ERR_MSG_ATTR(extack, entry, "missing uid");
@@ -231,20 +286,14 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 				    "uid is not valid in the caller's user namespace");
 		return -EINVAL;
 	}
-	nla_for_each_nested(a, entry, rem) {
-		if (nla_type(a) != NLCACHE_A_UNIX_GID_GIDS)
-			continue;
-		if (++n > NLCACHE_MAX_GIDS) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "more than 8192 gids");
-			return -E2BIG;
-		}
-		if (!nlc_gid_ok(nla_get_u32(a))) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "gid is not valid in the caller's user namespace");
-			return -EINVAL;
-		}
+	if (array && nla_len(array) % sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, array, "gid-array is not an array of u32");
+		return -EINVAL;
 	}
-	if (n && tb[NLCACHE_A_UNIX_GID_NEGATIVE]) {
+	err = nlc_for_each_gid(entry, nlc_check_gid, &c);
+	if (err)
+		return err;
+	if (c.n && tb[NLCACHE_A_UNIX_GID_NEGATIVE]) {
 		NL_SET_ERR_MSG_ATTR(extack, entry, "negative entry with gids");
 		return -EINVAL;
 	}
@@ -252,11 +301,8 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 	err = nlc_expiry(tb[NLCACHE_A_UNIX_GID_EXPIRY], entry, t, extack);
 	if (err)
 		return err;
-	nlc_add_u64(t, n);
-	nla_for_each_nested(a, entry, rem)
-		if (nla_type(a) == NLCACHE_A_UNIX_GID_GIDS)
-			nlc_add_u64(t, nla_get_u32(a));
-	return 0;
+	nlc_add_u64(t, c.n);
+	return nlc_for_each_gid(entry, nlc_add_gid, t);
 }
 
 static int nlc_export_fslocs(struct nlattr *fslocs, struct nlc_text *t,

@@ -35,9 +35,13 @@
  * The ip-map, unix-gid, svc-export, expkey, fslocation(s), auth-flavor and
  * cache-flush sets have the upstream names, ids and types, so one encoder and
  * decoder serves this family and native 7.2 kernels. Extensions are only
- * appended: fslocations.migrated, the *-reqs sets' applied/errors (per-entry
- * results), and cache-type values that are bits of one mask (upstream
- * numbers them per family).
+ * appended: fslocations.migrated, unix-gid.gid-array, the *-reqs sets'
+ * applied/errors (per-entry results), and cache-type values that are bits of
+ * one mask (upstream numbers them per family).
+ *
+ * Repeated attributes: unix-gid.gids, svc-export.secinfo, svc-export.xprtsec
+ * (one mode per attribute) and fslocations.location may appear many times;
+ * any other attribute given twice in one entry is rejected.
  *
  * Strings are NUL-terminated (NLA_NUL_STRING). Expiry values are absolute
  * wall-clock seconds since the epoch. u64 values may be preceded by a pad
@@ -50,7 +54,8 @@
  * NLCACHE_CMD_CACHE_NOTIFY (event on "exportd", never a request)
  *   [NLCACHE_A_CACHE_NOTIFY_CACHE_TYPE]  u32, mask of enum nlcache_cache_type
  *   Sent when requests are queued, and again every few seconds while
- *   requests stay unfetched. A daemon must also fetch on start-up and after
+ *   requests stay unfetched. (Readers should treat a notification without
+ *   the attribute as "all caches".) A daemon must also fetch on start-up and after
  *   ENOBUFS on its notification socket: multicast can be lost.
  *
  * NLCACHE_CMD_REGISTER (do)
@@ -100,13 +105,17 @@
  *       [NLCACHE_A_SET_ERROR_MESSAGE]  string, why
  *   Entries are applied one by one in the caller's context (its mount, user
  *   and network namespaces); a rejected entry does not stop the others.
- *   The command fails as a whole (errno + extack) only when the message
- *   itself is unusable (no requests, more than NLCACHE_MAX_BATCH).
+ *   Every expiry must lie in the future. The command fails as a whole
+ *   (errno + extack) only when the message itself is unusable (no requests,
+ *   more than NLCACHE_MAX_BATCH, or larger than the socket's send buffer).
  *   Per entry, in addition to the policies below:
  *     ip-map      class, addr, expiry; domain or negative
- *     unix-gid    uid, expiry; at most NLCACHE_MAX_GIDS gids; negative means
- *                 an empty group list (the text channel has no negative
- *                 unix-gid entry either)
+ *     unix-gid    uid, expiry; at most NLCACHE_MAX_GIDS gids in all, as
+ *                 repeated gids (u32) and/or one gid-array (binary, u32s in
+ *                 host order): a nest is at most 65535 bytes, so repeated
+ *                 gids stop at 8188 per entry (also on native 7.2 kernels),
+ *                 the array reaches 8192; negative means an empty group list
+ *                 (the text channel has no negative unix-gid entry either)
  *     svc-export  client, path, expiry; negative, or flags (anon-uid,
  *                 anon-gid and fsid default to 65534, 65534 and 0); uuid is
  *                 16 bytes; at most NLCACHE_MAX_SECINFO secinfo and
@@ -235,6 +244,7 @@ enum {
 	NLCACHE_A_UNIX_GID_GIDS,
 	NLCACHE_A_UNIX_GID_NEGATIVE,
 	NLCACHE_A_UNIX_GID_EXPIRY,
+	NLCACHE_A_UNIX_GID_GID_ARRAY,
 
 	__NLCACHE_A_UNIX_GID_MAX,
 	NLCACHE_A_UNIX_GID_MAX = (__NLCACHE_A_UNIX_GID_MAX - 1)

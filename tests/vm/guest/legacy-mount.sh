@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 nfsd_load
+# nlc-legacy runs this test with nfsd_nlcache loaded.
+[ -z "${NLC_WITH_MODULE:-}" ] || nlc_module_load
 
 make_export_dir /export
 echo "hello from the server" >/export/readme
@@ -55,6 +57,11 @@ check_no_match "the refused client got no export" '^/export[[:space:]]+127\.0\.0
 	"$(cache_entries nfsd.export)"
 check_eq "the refused client mounted nothing" "" "$(grep ' /mnt/refused ' /proc/mounts)"
 
+if [ -n "${NLC_WITH_MODULE:-}" ]; then
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		check_eq "$c: nothing went through nfsd_nlcache" 0 "$(nlc_status_field $c upcalls)"
+	done
+fi
 check "the client unmounts" umount /mnt/nfs
 check "exportfs -ua" exportfs -ua
 nfsd_stop

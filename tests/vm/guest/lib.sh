@@ -169,7 +169,86 @@ dump_state() {
 		echo "== $f"
 		tail -n 80 "$f"
 	done
+	if declare -F nlc_extra_state >/dev/null; then
+		nlc_extra_state
+	fi
 	echo "---- end of state ----"
+}
+
+# --- nfsd_nlcache -------------------------------------------------------------
+
+nlc_module_load() {
+	check "modprobe nfsd_nlcache (with its nfsd softdep)" modprobe nfsd_nlcache
+	check "the nfsd_nlcache family is registered" nlcachectl family --no-load
+}
+
+# nlc_status_field CACHE FIELD: one counter of `nlcachectl status --json`.
+nlc_status_field() {
+	nlcachectl status --json | /usr/bin/python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["caches"]:
+    if c["name"] == sys.argv[1]:
+        print(int(c[sys.argv[2]]) if not isinstance(c[sys.argv[2]], bool) else c[sys.argv[2]])
+' "$1" "$2"
+}
+
+# nlc_register NAME CACHE...: hold a registration in the background
+# (nlcachectl register); its pid goes to $NLC_LOGDIR/NAME.pid.
+nlc_register() {
+	local name=$1
+	shift
+	nlcachectl register "$@" >"$NLC_LOGDIR/$name" 2>&1 &
+	echo $! >"$NLC_LOGDIR/$name.pid"
+	check "$name: nlcachectl registers ${*:-the default caches}" \
+		wait_for 10 grep -q '^registered:' "$NLC_LOGDIR/$name"
+}
+
+# nlc_responder_start NAME RULES: answer requests from RULES (responder.sh).
+nlc_responder_start() {
+	bash "$NLC_PROJECT/tests/vm/guest/responder.sh" "$2" "$NLC_LOGDIR/$1.seen" &
+	echo $! >"$NLC_LOGDIR/$1.responder.pid"
+}
+
+nlc_stop() { # nlc_stop NAME [SIGNAL]
+	local f pid
+	for f in "$NLC_LOGDIR/$1.responder.pid" "$NLC_LOGDIR/$1.pid"; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		rm -f "$f"
+		kill "-${2:-TERM}" "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+# The rules that make a plain NFSv4 mount of CLIENT's pseudo root work for
+# an export of DIR (fsid=FSID, rw, no_root_squash) as rpc.mountd would
+# answer them.
+nlc_rules_v4() { # CLIENT DIR FSID
+	local client=$1 dir=$2 fsid=$3 hex
+	# fsid type 1 (FSID_NUM): the u32 in host (little-endian) byte order.
+	hex=$(printf '%08x' "$fsid")
+	hex="\\x${hex:6:2}${hex:4:2}${hex:2:2}${hex:0:2}"
+	printf '%s\n' \
+		"ip nfsd $client $client" \
+		"export $client / --flags 0x12403 --fsid 0" \
+		"export $client $dir --flags 0x2420 --fsid $fsid --secinfo 1:0x2420" \
+		"fh $client 1 \\x00000000 /" \
+		"fh $client 1 $hex $dir"
+}
+
+# Channel readers: a kprobe on sunrpc's cache_read_procfs counts every read
+# of any /proc/net/rpc/*/channel (exportfs only writes).
+chanwatch_start() {
+	local t=/sys/kernel/tracing
+	mountpoint -q $t || mount -t tracefs tracefs $t
+	check "kprobe on sunrpc's channel read (cache_read_procfs)" \
+		sh -c "echo 'p:nlc_chan_read cache_read_procfs' >>$t/kprobe_events &&
+			echo 1 >$t/events/kprobes/nlc_chan_read/enable"
+}
+
+chanwatch_reads() {
+	awk '$1 == "nlc_chan_read" { print $2 }' /sys/kernel/tracing/kprobe_profile
 }
 
 on_exit_summary() {

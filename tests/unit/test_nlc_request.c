@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * nlc_request and nlc_send_batch against a fake kernel: a second
+ * NETLINK_GENERIC socket in a thread of this process, which the client
+ * socket is pointed at instead of the kernel (port 0). It answers with
+ * hand-built replies, acks, errors with extended acks and multi-part
+ * dumps. Unicast between user sockets needs CAP_NET_ADMIN: without it the
+ * tests are skipped.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+
+#include "nlc_test.h"
+#include "nlc_nl.h"
+#include "nlc_proto.h"
+
+#define PEER_BUF (1 << 20)
+
+struct peer;
+typedef void (*respond_fn)(struct peer *p, const struct nlmsghdr *req, uint32_t to);
+
+struct peer {
+	int fd;
+	uint32_t portid;
+	int nreq;		/* requests to answer before the thread ends */
+	respond_fn respond;
+	unsigned char *buf;
+	pthread_t thread;
+	/* what the fake saw */
+	int requests;
+	int entries[16];	/* REQUESTS nests per SET message */
+	int calls;		/* respond() calls, for scenarios with state */
+};
+
+static void set_timeout(int fd)
+{
+	struct timeval tv = { .tv_sec = 5 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+static void peer_send(struct peer *p, const void *buf, size_t len, uint32_t to)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_pid = to };
+
+	assert_int_equal(sendto(p->fd, buf, len, 0, (struct sockaddr *)&dst, sizeof(dst)),
+			 (ssize_t)len);
+}
+
+static void peer_send_msg(struct peer *p, struct nl_msg *msg, uint32_t to)
+{
+	peer_send(p, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len, to);
+	nlmsg_free(msg);
+}
+
+/* A reply or dump part for req. */
+static struct nl_msg *reply_msg(const struct nlmsghdr *req, int flags)
+{
+	const struct genlmsghdr *g = nlmsg_data(req);
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, 0, req->nlmsg_seq, req->nlmsg_type, 0, flags,
+				    g->cmd, 1));
+	return msg;
+}
+
+/* An ack (error 0) or an error, as netlink_ack() builds them. */
+static struct nl_msg *ack_msg(const struct nlmsghdr *req, int error, bool capped,
+			      const char *text)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(PEER_BUF);
+	struct nlmsgerr e = { .error = error };
+	int flags = (capped ? NLM_F_CAPPED : 0) | (text ? NLM_F_ACK_TLVS : 0);
+
+	assert_non_null(msg);
+	memcpy(&e.msg, req, sizeof(e.msg));
+	assert_non_null(nlmsg_put(msg, 0, req->nlmsg_seq, NLMSG_ERROR, 0, flags));
+	assert_int_equal(nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+	if (!capped)
+		assert_int_equal(nlmsg_append(msg, (char *)req + NLMSG_HDRLEN,
+					      req->nlmsg_len - NLMSG_HDRLEN, NLMSG_ALIGNTO), 0);
+	if (text)
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, text);
+	return msg;
+}
+
+static struct nl_msg *done_msg(const struct nlmsghdr *req, int error, const char *text)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	assert_non_null(msg);
+	assert_non_null(nlmsg_put(msg, 0, req->nlmsg_seq, NLMSG_DONE, 0,
+				  NLM_F_MULTI | (text ? NLM_F_ACK_TLVS : 0)));
+	assert_int_equal(nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO), 0);
+	if (text)
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, text);
+	return msg;
+}
+
+static void *peer_main(void *arg)
+{
+	struct peer *p = arg;
+	struct sockaddr_nl from;
+	socklen_t fromlen;
+	ssize_t len;
+
+	for (; p->requests < p->nreq; p->requests++) {
+		fromlen = sizeof(from);
+		len = recvfrom(p->fd, p->buf, PEER_BUF, 0, (struct sockaddr *)&from, &fromlen);
+		if (len < (ssize_t)NLMSG_HDRLEN)
+			break;
+		p->respond(p, (const struct nlmsghdr *)p->buf, from.nl_pid);
+	}
+	return NULL;
+}
+
+/* The fake kernel and a client pointed at it; false if not permitted. */
+static bool setup(struct peer *p, struct nlc_sock *s, respond_fn respond, int nreq)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(addr);
+	struct nlmsghdr probe = { .nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = NLMSG_NOOP };
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK };
+	int one = 1;
+
+	memset(p, 0, sizeof(*p));
+	memset(s, 0, sizeof(*s));
+	p->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (p->fd < 0)
+		return false;
+	assert_int_equal(bind(p->fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(getsockname(p->fd, (struct sockaddr *)&addr, &len), 0);
+	p->portid = addr.nl_pid;
+	set_timeout(p->fd);
+
+	s->sk = nl_socket_alloc();
+	assert_non_null(s->sk);
+	assert_int_equal(nl_connect(s->sk, NETLINK_GENERIC), 0);
+	nl_socket_set_peer_port(s->sk, p->portid);
+	nl_socket_enable_msg_peek(s->sk);
+	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	set_timeout(nl_socket_get_fd(s->sk));
+	s->family = TEST_FAMILY;
+
+	/* Unicast to a user socket needs CAP_NET_ADMIN. */
+	dst.nl_pid = p->portid;
+	if (sendto(nl_socket_get_fd(s->sk), &probe, sizeof(probe), 0, (struct sockaddr *)&dst,
+		   sizeof(dst)) < 0) {
+		nl_socket_free(s->sk);
+		close(p->fd);
+		return false;
+	}
+	p->buf = malloc(PEER_BUF);
+	assert_non_null(p->buf);
+	assert_true(recv(p->fd, p->buf, PEER_BUF, 0) > 0);	/* the probe */
+	p->respond = respond;
+	p->nreq = nreq;
+	assert_int_equal(pthread_create(&p->thread, NULL, peer_main, p), 0);
+	return true;
+}
+
+static void teardown(struct peer *p, struct nlc_sock *s)
+{
+	assert_int_equal(pthread_join(p->thread, NULL), 0);
+	assert_int_equal(p->requests, p->nreq);
+	nl_socket_free(s->sk);
+	close(p->fd);
+	free(p->buf);
+}
+
+#define SETUP(p, s, fn, n) do {						\
+		if (!setup(p, s, fn, n)) {					\
+			print_message("no CAP_NET_ADMIN: skipped\n");		\
+			skip();							\
+		}								\
+	} while (0)
+
+static int count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* --- do: reply, then ack ------------------------------------------------------------- */
+
+static void respond_reply_ack(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	struct nl_msg *msg = reply_msg(req, 0);
+
+	nla_put_u32(msg, NLCACHE_A_REGISTER_CACHES, 5);
+	peer_send_msg(p, msg, to);
+	peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+}
+
+static int register_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	uint32_t missing;
+
+	return nlc_register_reply_parse(nlh, arg, &missing);
+}
+
+static void test_do_reply_then_ack(void **state)
+{
+	struct nlc_sock s;
+	struct peer p;
+	struct nl_msg *msg;
+	uint32_t caches = 0;
+
+	(void)state;
+	SETUP(&p, &s, respond_reply_ack, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_REGISTER, 0, 0);
+	nla_put_u32(msg, NLCACHE_A_REGISTER_CACHES, 13);
+	assert_int_equal(nlc_request(&s, msg, register_cb, &caches), 0);
+	assert_int_equal(caches, 5);
+	assert_string_equal(s.extack, "");
+	nlmsg_free(msg);
+	teardown(&p, &s);
+}
+
+/* --- errors with extended acks ------------------------------------------------------------- */
+
+static void respond_error_uncapped(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	peer_send_msg(p, ack_msg(req, -EBUSY, false, "another socket is the daemon"), to);
+}
+
+static void respond_error_capped(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	peer_send_msg(p, ack_msg(req, -EINVAL, true, "no requests"), to);
+}
+
+static void respond_error_plain(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	peer_send_msg(p, ack_msg(req, -EPERM, false, NULL), to);
+}
+
+static void test_errors(void **state)
+{
+	struct nlc_sock s;
+	struct peer p;
+	struct nl_msg *msg;
+	int n = 0;
+
+	(void)state;
+	SETUP(&p, &s, respond_error_uncapped, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_REGISTER, 0, 0);
+	nla_put_string(msg, 9, "some payload the error echoes back");
+	assert_int_equal(nlc_request(&s, msg, count_cb, &n), -EBUSY);
+	assert_string_equal(s.extack, "another socket is the daemon");
+	assert_string_equal(nlc_strerror(&s, -EBUSY), strerror(EBUSY));
+	nlmsg_free(msg);
+	teardown(&p, &s);
+
+	SETUP(&p, &s, respond_error_capped, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_IP_MAP_SET_REQS, 0, 0);
+	assert_int_equal(nlc_request(&s, msg, count_cb, &n), -EINVAL);
+	assert_string_equal(s.extack, "no requests");
+	nlmsg_free(msg);
+	teardown(&p, &s);
+
+	SETUP(&p, &s, respond_error_plain, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_STATUS_GET, 0, 0);
+	assert_int_equal(nlc_request(&s, msg, count_cb, &n), -EPERM);
+	assert_string_equal(s.extack, "");
+	assert_int_equal(n, 0);
+	nlmsg_free(msg);
+	teardown(&p, &s);
+}
+
+/* --- dumps --------------------------------------------------------------------------------- */
+
+static struct nl_msg *ip_part(const struct nlmsghdr *req, uint64_t seqno)
+{
+	struct nl_msg *msg = reply_msg(req, NLM_F_MULTI);
+	struct nlattr *n = nla_nest_start(msg, NLCACHE_A_IP_MAP_REQS_REQUESTS);
+
+	nla_put_u64(msg, NLCACHE_A_IP_MAP_SEQNO, seqno);
+	nla_put_string(msg, NLCACHE_A_IP_MAP_CLASS, "nfsd");
+	nla_put_string(msg, NLCACHE_A_IP_MAP_ADDR, "192.0.2.1");
+	nla_nest_end(msg, n);
+	return msg;
+}
+
+static void respond_dump(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	unsigned char buf[8192];
+	struct nl_msg *a, *b;
+	size_t la, lb;
+
+	assert_true(req->nlmsg_flags & NLM_F_DUMP);
+	/* two parts in one datagram, one in the next, then DONE alone */
+	a = ip_part(req, 1);
+	b = ip_part(req, 2);
+	la = nlmsg_hdr(a)->nlmsg_len;
+	lb = nlmsg_hdr(b)->nlmsg_len;
+	memcpy(buf, nlmsg_hdr(a), la);
+	memcpy(buf + NLMSG_ALIGN(la), nlmsg_hdr(b), lb);
+	peer_send(p, buf, NLMSG_ALIGN(la) + lb, to);
+	nlmsg_free(a);
+	nlmsg_free(b);
+	peer_send_msg(p, ip_part(req, 3), to);
+	peer_send_msg(p, done_msg(req, 0, NULL), to);
+}
+
+static void respond_dump_fails(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	peer_send_msg(p, ip_part(req, 1), to);
+	peer_send_msg(p, done_msg(req, -EPERM, "not the daemon"), to);
+}
+
+struct lines {
+	uint64_t seqno[8];
+	int n;
+};
+
+static int seqno_cb(const struct nlc_req *r, void *arg)
+{
+	struct lines *l = arg;
+
+	l->seqno[l->n++] = r->seqno;
+	return 0;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return nlc_reqs_walk(nlc_cache_lookup("ip-map"), nlh, seqno_cb, NULL, arg);
+}
+
+static void test_dump(void **state)
+{
+	struct lines l = {};
+	struct nlc_sock s;
+	struct peer p;
+	struct nl_msg *msg;
+
+	(void)state;
+	SETUP(&p, &s, respond_dump, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_IP_MAP_GET_REQS, NLM_F_DUMP, 0);
+	assert_int_equal(nlc_request(&s, msg, dump_cb, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.seqno[0], 1);
+	assert_int_equal(l.seqno[2], 3);
+	nlmsg_free(msg);
+	teardown(&p, &s);
+
+	memset(&l, 0, sizeof(l));
+	SETUP(&p, &s, respond_dump_fails, 1);
+	msg = nlc_msg_new(&s, NLCACHE_CMD_IP_MAP_GET_REQS, NLM_F_DUMP, 0);
+	assert_int_equal(nlc_request(&s, msg, dump_cb, &l), -EPERM);
+	assert_string_equal(s.extack, "not the daemon");
+	assert_int_equal(l.n, 1);
+	nlmsg_free(msg);
+	teardown(&p, &s);
+}
+
+/* --- batches ------------------------------------------------------------------------------------ */
+
+/* Reject the second entry of every message that has one; the second
+ * message as a whole when told to. */
+static void respond_set(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	struct genlmsghdr *g = nlmsg_data(req);
+	struct nlattr *a;
+	struct nl_msg *msg;
+	int rem, n = 0;
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		assert_int_equal(nla_type(a), NLCACHE_A_IP_MAP_REQS_REQUESTS);
+		n++;
+	}
+	p->entries[p->calls++] = n;
+	msg = reply_msg(req, 0);
+	nla_put_u32(msg, NLCACHE_A_IP_MAP_REQS_APPLIED, (uint32_t)(n > 1 ? n - 1 : n));
+	if (n > 1) {
+		struct nlattr *e = nla_nest_start(msg, NLCACHE_A_IP_MAP_REQS_ERRORS);
+
+		nla_put_u32(msg, NLCACHE_A_SET_ERROR_INDEX, 1);
+		nla_put_u32(msg, NLCACHE_A_SET_ERROR_ERRNO, ENOENT);
+		nla_put_string(msg, NLCACHE_A_SET_ERROR_MESSAGE, "unknown domain");
+		nla_nest_end(msg, e);
+	}
+	peer_send_msg(p, msg, to);
+	peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+}
+
+static void respond_set_second_fails(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	if (p->calls == 1) {
+		p->calls++;
+		peer_send_msg(p, ack_msg(req, -E2BIG, true, "more than NLCACHE_MAX_BATCH"), to);
+		return;
+	}
+	respond_set(p, req, to);
+}
+
+struct batch {
+	struct nlc_ip_map_reply r[8];
+	char addr[8][32];
+	size_t n;
+	struct {
+		size_t i;
+		int err;
+		bool local;
+		char msg[64];
+	} rej[8];
+	int nrej;
+};
+
+static int batch_put(struct nl_msg *msg, size_t i, void *arg)
+{
+	struct batch *b = arg;
+
+	return nlc_put_ip_map(msg, &b->r[i]);
+}
+
+static void batch_rejected(size_t i, int err, const char *msg, bool local, void *arg)
+{
+	struct batch *b = arg;
+
+	assert_true(b->nrej < 8);
+	b->rej[b->nrej].i = i;
+	b->rej[b->nrej].err = err;
+	b->rej[b->nrej].local = local;
+	snprintf(b->rej[b->nrej].msg, sizeof(b->rej[0].msg), "%s", msg ? msg : "");
+	b->nrej++;
+}
+
+static void batch_init(struct batch *b, size_t n, size_t big)
+{
+	static char huge[70000];
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	memset(huge, 'x', sizeof(huge) - 1);
+	b->n = n;
+	for (i = 0; i < n; i++) {
+		snprintf(b->addr[i], sizeof(b->addr[0]), "192.0.2.%zu", i);
+		b->r[i] = (struct nlc_ip_map_reply){
+			.class = "nfsd", .addr = b->addr[i], .domain = "d", .expiry = 1,
+		};
+	}
+	if (big < n)
+		b->r[big].domain = huge;	/* more than a nest can hold */
+}
+
+static void test_batch_splits_and_maps_errors(void **state)
+{
+	static const struct nlc_batch_ops ops = { batch_put, batch_rejected };
+	struct nlc_batch_result res;
+	struct nlc_sock s;
+	struct nl_msg *probe;
+	struct batch b;
+	struct peer p;
+	size_t size;
+
+	(void)state;
+	/* Room for two entries per message. */
+	batch_init(&b, 6, 3);
+	probe = nlmsg_alloc_size(4096);
+	genlmsg_put(probe, 0, 0, TEST_FAMILY, 0, 0, 1, 1);
+	size = nlmsg_hdr(probe)->nlmsg_len + 2 * nlc_ip_map_size(&b.r[0]) + 8;
+	nlmsg_free(probe);
+
+	/* entries 0 1 | 2 (3 is too big) 4 | 5 */
+	SETUP(&p, &s, respond_set, 3);
+	assert_int_equal(nlc_send_batch(&s, nlc_cache_lookup("ip-map"), b.n, size, &ops, &b,
+					&res), 0);
+	assert_int_equal(res.messages, 3);
+	assert_int_equal(p.entries[0], 2);
+	assert_int_equal(p.entries[1], 2);
+	assert_int_equal(p.entries[2], 1);
+	assert_int_equal(res.applied, 3);
+	assert_int_equal(res.rejected, 2);
+	assert_int_equal(res.unsent, 1);
+	assert_int_equal(b.nrej, 3);
+	/* the kernel's index 1 of each message, mapped back to entries */
+	assert_int_equal(b.rej[0].i, 1);
+	assert_int_equal(b.rej[0].err, ENOENT);
+	assert_false(b.rej[0].local);
+	assert_string_equal(b.rej[0].msg, "unknown domain");
+	assert_int_equal(b.rej[1].i, 3);
+	assert_true(b.rej[1].local);
+	assert_int_equal(b.rej[1].err, E2BIG);
+	assert_int_equal(b.rej[2].i, 4);
+	assert_false(b.rej[2].local);
+	teardown(&p, &s);
+}
+
+static void test_batch_message_refused(void **state)
+{
+	static const struct nlc_batch_ops ops = { batch_put, batch_rejected };
+	struct nlc_batch_result res;
+	struct nlc_sock s;
+	struct nl_msg *probe;
+	struct batch b;
+	struct peer p;
+	size_t size;
+
+	(void)state;
+	batch_init(&b, 5, 99);
+	probe = nlmsg_alloc_size(4096);
+	genlmsg_put(probe, 0, 0, TEST_FAMILY, 0, 0, 1, 1);
+	size = nlmsg_hdr(probe)->nlmsg_len + 2 * nlc_ip_map_size(&b.r[0]);
+	nlmsg_free(probe);
+
+	SETUP(&p, &s, respond_set_second_fails, 2);
+	assert_int_equal(nlc_send_batch(&s, nlc_cache_lookup("ip-map"), b.n, size, &ops, &b,
+					&res), -E2BIG);
+	assert_string_equal(s.extack, "more than NLCACHE_MAX_BATCH");
+	assert_int_equal(res.messages, 2);
+	assert_int_equal(res.applied, 1);
+	assert_int_equal(res.rejected, 1);
+	assert_int_equal(res.unsent, 3);	/* the refused message's two, and one more */
+	teardown(&p, &s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_do_reply_then_ack),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_batch_splits_and_maps_errors),
+		cmocka_unit_test(test_batch_message_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
