@@ -217,56 +217,41 @@ static int nlc_build_ip_map(struct nlattr **tb, const struct nlattr *entry,
 	return 0;
 }
 
-/* Call @fn on every gid of the entry: repeated gids, then the gid-array. */
-static int nlc_for_each_gid(const struct nlattr *entry,
-			    int (*fn)(u32 gid, const struct nlattr *a, void *arg),
-			    void *arg)
+/*
+ * Walk the entry's gids, repeated ones then the gid-array: without @t count
+ * and check them, with @t add them to the line.
+ */
+static int nlc_gids(const struct nlattr *entry, struct nlc_text *t, u32 *n,
+		    struct netlink_ext_ack *extack)
 {
 	const struct nlattr *a;
-	int rem, err, i;
+	int rem, i, len;
 	u32 gid;
 
 	nla_for_each_nested(a, entry, rem) {
-		if (nla_type(a) == NLCACHE_A_UNIX_GID_GIDS) {
-			err = fn(nla_get_u32(a), a, arg);
-			if (err)
-				return err;
-		} else if (nla_type(a) == NLCACHE_A_UNIX_GID_GID_ARRAY) {
-			for (i = 0; i + sizeof(gid) <= nla_len(a); i += sizeof(gid)) {
-				memcpy(&gid, (const u8 *)nla_data(a) + i, sizeof(gid));
-				err = fn(gid, a, arg);
-				if (err)
-					return err;
+		if (nla_type(a) == NLCACHE_A_UNIX_GID_GIDS)
+			len = sizeof(gid);
+		else if (nla_type(a) == NLCACHE_A_UNIX_GID_GID_ARRAY)
+			len = nla_len(a);
+		else
+			continue;
+		for (i = 0; i + sizeof(gid) <= len; i += sizeof(gid)) {
+			memcpy(&gid, (const u8 *)nla_data(a) + i, sizeof(gid));
+			if (t) {
+				nlc_add_u64(t, gid);
+				continue;
+			}
+			if (++*n > NLCACHE_MAX_GIDS) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "more than 8192 gids");
+				return -E2BIG;
+			}
+			if (!nlc_gid_ok(gid)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "gid is not valid in the caller's user namespace");
+				return -EINVAL;
 			}
 		}
 	}
-	return 0;
-}
-
-struct nlc_gid_check {
-	struct netlink_ext_ack *extack;
-	u32 n;
-};
-
-static int nlc_check_gid(u32 gid, const struct nlattr *a, void *arg)
-{
-	struct nlc_gid_check *c = arg;
-
-	if (++c->n > NLCACHE_MAX_GIDS) {
-		NL_SET_ERR_MSG_ATTR(c->extack, a, "more than 8192 gids");
-		return -E2BIG;
-	}
-	if (!nlc_gid_ok(gid)) {
-		NL_SET_ERR_MSG_ATTR(c->extack, a,
-				    "gid is not valid in the caller's user namespace");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int nlc_add_gid(u32 gid, const struct nlattr *a, void *arg)
-{
-	nlc_add_u64(arg, gid);
 	return 0;
 }
 
@@ -274,7 +259,7 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 			      struct nlc_text *t, struct netlink_ext_ack *extack)
 {
 	struct nlattr *array = tb[NLCACHE_A_UNIX_GID_GID_ARRAY];
-	struct nlc_gid_check c = { .extack = extack };
+	u32 n = 0;
 	int err;
 
 	if (!tb[NLCACHE_A_UNIX_GID_UID]) {
@@ -290,10 +275,10 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 		NL_SET_ERR_MSG_ATTR(extack, array, "gid-array is not an array of u32");
 		return -EINVAL;
 	}
-	err = nlc_for_each_gid(entry, nlc_check_gid, &c);
+	err = nlc_gids(entry, NULL, &n, extack);
 	if (err)
 		return err;
-	if (c.n && tb[NLCACHE_A_UNIX_GID_NEGATIVE]) {
+	if (n && tb[NLCACHE_A_UNIX_GID_NEGATIVE]) {
 		NL_SET_ERR_MSG_ATTR(extack, entry, "negative entry with gids");
 		return -EINVAL;
 	}
@@ -301,8 +286,8 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 	err = nlc_expiry(tb[NLCACHE_A_UNIX_GID_EXPIRY], entry, t, extack);
 	if (err)
 		return err;
-	nlc_add_u64(t, c.n);
-	return nlc_for_each_gid(entry, nlc_add_gid, t);
+	nlc_add_u64(t, n);
+	return nlc_gids(entry, t, NULL, extack);
 }
 
 static int nlc_export_fslocs(struct nlattr *fslocs, struct nlc_text *t,
