@@ -49,6 +49,8 @@ static_assert((int)NLCACHE_A_SVC_EXPORT_REQS_MAX == (int)NLCACHE_A_IP_MAP_REQS_M
 static_assert((int)NLCACHE_A_EXPKEY_REQS_MAX == (int)NLCACHE_A_IP_MAP_REQS_MAX);
 
 static struct genl_family nlc_genl_family;
+/* Set before the family goes away: its group id may be reused at once. */
+static bool nlc_exiting;
 
 void nlc_notify(struct nlc_net *nn, u32 mask)
 {
@@ -56,24 +58,28 @@ void nlc_notify(struct nlc_net *nn, u32 mask)
 	void *hdr;
 	int t;
 
-	if (!genl_has_listeners(&nlc_genl_family, nn->net, NLC_MCGRP_EXPORTD))
-		return;
-	skb = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	rcu_read_lock();
+	if (READ_ONCE(nlc_exiting) ||
+	    !genl_has_listeners(&nlc_genl_family, nn->net, NLC_MCGRP_EXPORTD))
+		goto out;
+	skb = genlmsg_new(nla_total_size(sizeof(u32)), GFP_ATOMIC);
 	if (!skb)
-		return;
+		goto out;
 	hdr = genlmsg_put(skb, 0, 0, &nlc_genl_family, 0,
 			  NLCACHE_CMD_CACHE_NOTIFY);
 	if (!hdr || nla_put_u32(skb, NLCACHE_A_CACHE_NOTIFY_CACHE_TYPE, mask)) {
 		nlmsg_free(skb);
-		return;
+		goto out;
 	}
 	genlmsg_end(skb, hdr);
 	/* A lost notification is not an error: the daemon rescans. */
 	genlmsg_multicast_netns(&nlc_genl_family, nn->net, skb, 0,
-				NLC_MCGRP_EXPORTD, GFP_KERNEL);
+				NLC_MCGRP_EXPORTD, GFP_ATOMIC);
 	for (t = 0; t < NLC_NR_CACHES; t++)
 		if (mask & nlc_caches[t].type)
 			atomic64_inc(&nn->stats[t].notifications);
+out:
+	rcu_read_unlock();
 }
 
 static int nlc_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
@@ -368,6 +374,9 @@ int __init nlc_genl_init(void)
 
 void nlc_genl_exit(void)
 {
+	/* No notification may be sent once the group id is released. */
+	WRITE_ONCE(nlc_exiting, true);
+	synchronize_rcu();
 	genl_unregister_family(&nlc_genl_family);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "nlc_args.h"
+#include "qword.h"
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -247,17 +248,6 @@ int nlc_parse_xprtsec(const char *s, uint32_t *mode)
 
 /* --- hex ----------------------------------------------------------------------- */
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int nlc_parse_hex(const char *s, bool sep, unsigned char *buf, size_t size)
 {
 	size_t n = 0;
@@ -272,8 +262,8 @@ int nlc_parse_hex(const char *s, bool sep, unsigned char *buf, size_t size)
 			s++;
 			continue;
 		}
-		hi = hexdigit(s[0]);
-		lo = hi < 0 ? -1 : hexdigit(s[1]);
+		hi = nlc_hexval(s[0]);
+		lo = hi < 0 ? -1 : nlc_hexval(s[1]);
 		if (hi < 0 || lo < 0 || n >= size)
 			return -1;
 		buf[n++] = (unsigned char)(hi << 4 | lo);

@@ -94,7 +94,7 @@ ssize_t nlc_line_end(struct nlc_line *l)
 	return (ssize_t)l->len;
 }
 
-static int hexval(char c)
+int nlc_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -127,11 +127,11 @@ ssize_t nlc_qword_get(const char **pos, char *dst, size_t size)
 	if (p[0] == '\\' && p[1] == 'x') {
 		p += 2;
 		while (len < size - 1) {
-			int hi = hexval(p[0]), lo;
+			int hi = nlc_hexval(p[0]), lo;
 
 			if (hi < 0)
 				break;
-			lo = hexval(p[1]);
+			lo = nlc_hexval(p[1]);
 			if (lo < 0)
 				break;
 			dst[len++] = (char)(hi << 4 | lo);

@@ -50,5 +50,7 @@ ssize_t nlc_qword_get(const char **pos, char *dst, size_t size);
 /* Decode an unsigned integer field (base auto-detected like the kernel's
  * kstrtouint: 0x hex, leading 0 octal). Returns 0 or -1. */
 int nlc_qword_get_uint(const char **pos, unsigned int *v);
+/* The value of one hex digit (either case), or -1. */
+int nlc_hexval(char c);
 
 #endif /* NLC_QWORD_H */

@@ -133,6 +133,13 @@ header_deps() {
 		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p'
 }
 
+# Newer suites split the image: linux-image-$abi depends on linux-binary-$abi
+# (vmlinuz), linux-modules-$abi and linux-base-$abi (modules.builtin, .order).
+image_parts() {
+	apt-cache "${APT_OPTS[@]}" depends "linux-image-$1" |
+		awk -v a="$1" '$1 == "Depends:" && ($2 == "linux-binary-" a || $2 == "linux-modules-" a || $2 == "linux-base-" a) { print $2 }'
+}
+
 # The gcc major version the headers were configured with (linux-compiler-gcc-N-x86).
 header_gcc() {
 	apt-cache "${APT_OPTS[@]}" depends "linux-headers-$1" |
@@ -167,10 +174,11 @@ fetch() {
 	debs=$dir/debs
 	mkdir -p "$root"
 	pkgs=("linux-image-$abi")
+	mapfile -t -O 1 pkgs < <(image_parts "$abi")
 	if [ -d "/usr/src/linux-headers-$abi" ]; then
 		kdir=/usr/src/linux-headers-$abi
 	else
-		mapfile -t -O 1 pkgs < <(header_deps "$abi")
+		mapfile -t -O "${#pkgs[@]}" pkgs < <(header_deps "$abi")
 		pkgs+=("linux-headers-$abi")
 		kdir=$root/usr/src/linux-headers-$abi
 		provide_gcc "$abi" "$dir"
@@ -179,13 +187,20 @@ fetch() {
 	for f in "$debs"/*.deb; do
 		dpkg-deb -x "$f" "$root"
 	done
-	[ -f "$root/boot/vmlinuz-$abi" ] || die "linux-image-$abi has no /boot/vmlinuz-$abi"
-	ln -sf "root/boot/vmlinuz-$abi" "$dir/vmlinuz"
-	ln -sf "root/boot/config-$abi" "$dir/config"
+	# /boot (up to trixie) or the modules directory (sid's split packages).
+	local f
+	for f in "boot/vmlinuz-$abi" "usr/lib/modules/$abi/vmlinuz"; do
+		[ -f "$root/$f" ] && ln -sf "root/$f" "$dir/vmlinuz"
+	done
+	for f in "boot/config-$abi" "usr/lib/modules/$abi/config"; do
+		[ -f "$root/$f" ] && ln -sf "root/$f" "$dir/config"
+	done
+	[ -e "$dir/vmlinuz" ] || die "no vmlinuz for $abi in its packages"
 	if [ "$kdir" != "/usr/src/linux-headers-$abi" ]; then
 		# The flavour Makefile includes the -common one by its installed
 		# absolute path; point it at the extracted copy.
-		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
+		sed -i -e "s|^include /usr/src/|include $root/usr/src/|" \
+			-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$root/usr/src/|" "$kdir/Makefile"
 	fi
 	[ -f "$kdir/Makefile" ] || die "no headers for $abi at $kdir"
 	echo "$kdir" >"$dir/kdir"
@@ -219,6 +234,10 @@ build() {
 		make -s -C "$src" module-tree DEST="$out" >/dev/null
 		src=$out
 	fi
+	if ! host_can_kbuild "$kdir"; then
+		chroot_build "$abi" "$src"
+		return
+	fi
 	local log
 	log=$(mktemp)
 	# shellcheck disable=SC2064
@@ -230,6 +249,46 @@ build() {
 	if [ -n "${NLC_WERROR:-}" ] && grep -iE '(^|[^a-z])warning[: ]' "$log"; then
 		die "module build against $abi printed warnings"
 	fi
+}
+
+# Debian's sid/trixie kbuild tools may need a newer glibc than this host's.
+host_can_kbuild() {
+	local t
+	for t in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
+		scripts/kconfig/conf; do
+		[ -x "$1/$t" ] || continue
+		# Capture first: under pipefail the tool's own exit would win.
+		case $("$1/$t" 2>&1 </dev/null || true) in
+		*GLIBC_*) return 1 ;;
+		esac
+	done
+	return 0
+}
+
+# Build in a chroot of the kernel's own suite (make sid-chroot), which has
+# the headers installed; the .ko lands in SRC as with a host build.
+chroot_build() {
+	local abi=$1 src=$2 root=${NLC_SID_CHROOT:-/var/tmp/nlc-sid} dst log
+	[ -e "$root/lib/modules/$abi/build/Makefile" ] ||
+		die "kbuild for $abi cannot run on this host; build it in a chroot: make sid-chroot (NLC_SID_CHROOT=$root)"
+	dst=/src/nlc-$abi
+	rm -rf "${root:?}$dst"
+	mkdir -p "$root$dst"
+	cp -r "$src"/. "$root$dst/"
+	mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+	log=$(mktemp)
+	# shellcheck disable=SC2064
+	trap "rm -f '$log'" RETURN
+	if ! chroot "$root" make -C "/lib/modules/$abi/build" M="$dst" NLC_SHOW_PROBES=1 \
+		${NLC_WERROR:+NLC_WERROR=y} modules 2>&1 | tee "$log"; then
+		umount "$root/proc"
+		die "module build against $abi (in $root) failed"
+	fi
+	umount "$root/proc"
+	if [ -n "${NLC_WERROR:-}" ] && grep -iE '(^|[^a-z])warning[: ]' "$log"; then
+		die "module build against $abi printed warnings"
+	fi
+	cp "$root$dst/nfsd_nlcache.ko" "$src/"
 }
 
 headers() {

@@ -119,10 +119,18 @@ nfsd_load() {
 }
 
 nfsd_start() {
+	# Where nfsd has no client tracking (no nfsdcld; legacy tracking gone
+	# in newer kernels, never in a non-init netns) v4_end_grace refuses:
+	# the grace period then ends by itself, so keep it at its minimum.
+	check "grace period of 10 s" sh -c 'echo 10 >/proc/fs/nfsd/nfsv4gracetime'
 	check "rpc.nfsd starts NFSv4-only knfsd threads" \
 		rpc.nfsd --no-nfs-version 3 --no-udp 4
 	check "knfsd threads are running" test "$(cat /proc/fs/nfsd/threads)" -gt 0
-	check "the NFSv4 grace period can be ended" sh -c 'echo Y >/proc/fs/nfsd/v4_end_grace'
+	if sh -c 'echo Y >/proc/fs/nfsd/v4_end_grace' 2>/dev/null; then
+		say "grace period ended"
+	else
+		say "no client tracking here: the grace period ends within 10 s"
+	fi
 }
 
 # rpc.mountd in the foreground with debug logging to $NLC_LOGDIR/mountd.

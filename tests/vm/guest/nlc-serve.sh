@@ -39,6 +39,15 @@ done
 check_match "the responder saw the export request" '^nfsd\.export [0-9]+ 127\.0\.0\.1 /export' \
 	"$(cat "$NLC_LOGDIR/srv.seen")"
 
+# Flush is what writing /proc/net/rpc/<cache>/flush does, not a bare purge:
+# the connection's cached client identity must be re-checked as well, so
+# the next request on the same mount upcalls auth.unix.ip again.
+before=$(nlc_status_field auth.unix.ip upcalls)
+check "nlcachectl flush" nlcachectl flush
+check "the mount still works after the flush" sh -c 'echo again >/mnt/nfs/export/after-flush && sync'
+check "the same connection's next request upcalled auth.unix.ip again" \
+	test "$(nlc_status_field auth.unix.ip upcalls)" -gt "$before"
+
 check "add 127.0.0.2 to lo" ip addr add 127.0.0.2/32 dev lo
 check_fails_with "a client outside the rules (127.0.0.2) is refused" \
 	'access denied by server' timeout 120 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.2:/ /mnt/refused
