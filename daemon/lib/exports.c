@@ -1,0 +1,1234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * exports(5) / etab parser. See exports.h.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/nfsd_nlcache.h>
+
+#include "exports.h"
+#include "nlc_util.h"
+
+#define F_RO		NLCACHE_EXPORT_FLAGS_READONLY
+#define F_INSECURE	NLCACHE_EXPORT_FLAGS_INSECURE_PORT
+#define F_ROOTSQ	NLCACHE_EXPORT_FLAGS_ROOTSQUASH
+#define F_ALLSQ		NLCACHE_EXPORT_FLAGS_ALLSQUASH
+#define F_ASYNC		NLCACHE_EXPORT_FLAGS_ASYNC
+#define F_WDELAY	NLCACHE_EXPORT_FLAGS_GATHERED_WRITES
+#define F_NORDIRPLUS	NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS
+#define F_SECLABEL	NLCACHE_EXPORT_FLAGS_SECURITY_LABEL
+#define F_SIGNFH	NLCACHE_EXPORT_FLAGS_SIGN_FH
+#define F_NOHIDE	NLCACHE_EXPORT_FLAGS_NOHIDE
+#define F_NOSUBTREE	NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK
+#define F_NOAUTHNLM	NLCACHE_EXPORT_FLAGS_NOAUTHNLM
+#define F_FSID		NLCACHE_EXPORT_FLAGS_FSID
+#define F_CROSSMNT	NLCACHE_EXPORT_FLAGS_CROSSMOUNT
+#define F_NOACL		NLCACHE_EXPORT_FLAGS_NOACL
+#define F_PNFS		NLCACHE_EXPORT_FLAGS_PNFS
+
+/* ---- small growable string ------------------------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+	bool oom;
+};
+
+static void sb_putc(struct sbuf *b, char c)
+{
+	if (b->oom)
+		return;
+	if (b->len + 2 > b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 64;
+		char *np = realloc(b->p, ncap);
+
+		if (!np) {
+			b->oom = true;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	while (*s)
+		sb_putc(b, *s++);
+}
+
+/* ---- flavours ---------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint32_t flavor;
+} flavors[] = {
+	{ "krb5", NLC_SEC_KRB5 },
+	{ "krb5i", NLC_SEC_KRB5I },
+	{ "krb5p", NLC_SEC_KRB5P },
+	{ "unix", NLC_SEC_SYS },
+	{ "sys", NLC_SEC_SYS },
+	{ "null", NLC_SEC_NULL },
+	{ "none", NLC_SEC_NULL },
+};
+
+int64_t nlc_export_flavor(const char *name)
+{
+	for (size_t i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
+		if (!strcmp(flavors[i].name, name))
+			return flavors[i].flavor;
+	return -1;
+}
+
+static const char *flavor_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
+		if (!strcmp(flavors[i].name, name))
+			return flavors[i].name;
+	return NULL;
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+void nlc_export_opts_init(struct nlc_export_opts *o,
+			  enum nlc_exports_syntax syntax)
+{
+	memset(o, 0, sizeof(*o));
+	o->flags = syntax == NLC_EXPORTS_ETAB ? NLC_EXPORT_ETAB_DEFAULT_FLAGS
+					      : NLC_EXPORT_DEFAULT_FLAGS;
+	o->anonuid = NLC_EXPORT_ANON_DEFAULT;
+	o->anongid = NLC_EXPORT_ANON_DEFAULT;
+}
+
+void nlc_export_opts_free(struct nlc_export_opts *o)
+{
+	free(o->uuid_text);
+	free(o->mountpoint);
+	free(o->fsloc_data);
+	free(o->squash_uids);
+	free(o->squash_gids);
+	o->uuid_text = o->mountpoint = o->fsloc_data = NULL;
+	o->squash_uids = o->squash_gids = NULL;
+}
+
+static int dup_field(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -1;
+}
+
+int nlc_export_opts_copy(struct nlc_export_opts *dst,
+			 const struct nlc_export_opts *src)
+{
+	*dst = *src;
+	if (dup_field(&dst->uuid_text, src->uuid_text) |
+	    dup_field(&dst->mountpoint, src->mountpoint) |
+	    dup_field(&dst->fsloc_data, src->fsloc_data) |
+	    dup_field(&dst->squash_uids, src->squash_uids) |
+	    dup_field(&dst->squash_gids, src->squash_gids)) {
+		nlc_export_opts_free(dst);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static int set_str(char **dst, const char *src, size_t n)
+{
+	char *s = strndup(src, n);
+
+	if (!s)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* Set or clear mask in the export flags and in the active flavours. */
+static void apply_flag(struct nlc_export_opts *o, uint32_t mask, bool set,
+		       unsigned int active)
+{
+	if (set)
+		o->flags |= mask;
+	else
+		o->flags &= ~mask;
+	for (unsigned int i = 0; i < o->nsec; i++) {
+		if (!(active & (1u << i)))
+			continue;
+		if (set)
+			o->sec[i].flags |= mask;
+		else
+			o->sec[i].flags &= ~mask;
+	}
+}
+
+static const struct {
+	const char *name;
+	uint32_t mask;
+	bool set;
+	bool per_flavor;
+} flag_opts[] = {
+	{ "ro", F_RO, true, true },
+	{ "rw", F_RO, false, true },
+	{ "secure", F_INSECURE, false, true },
+	{ "insecure", F_INSECURE, true, true },
+	{ "root_squash", F_ROOTSQ, true, true },
+	{ "no_root_squash", F_ROOTSQ, false, true },
+	{ "all_squash", F_ALLSQ, true, true },
+	{ "no_all_squash", F_ALLSQ, false, true },
+	{ "sync", F_ASYNC, false, false },
+	{ "async", F_ASYNC, true, false },
+	{ "wdelay", F_WDELAY, true, false },
+	{ "no_wdelay", F_WDELAY, false, false },
+	{ "hide", F_NOHIDE, false, false },
+	{ "nohide", F_NOHIDE, true, false },
+	{ "crossmnt", F_CROSSMNT, true, false },
+	{ "nocrossmnt", F_CROSSMNT, false, false },
+	{ "subtree_check", F_NOSUBTREE, false, false },
+	{ "no_subtree_check", F_NOSUBTREE, true, false },
+	{ "secure_locks", F_NOAUTHNLM, false, false },
+	{ "auth_nlm", F_NOAUTHNLM, false, false },
+	{ "insecure_locks", F_NOAUTHNLM, true, false },
+	{ "no_auth_nlm", F_NOAUTHNLM, true, false },
+	{ "acl", F_NOACL, false, false },
+	{ "no_acl", F_NOACL, true, false },
+	{ "nordirplus", F_NORDIRPLUS, true, false },
+	{ "security_label", F_SECLABEL, true, false },
+	{ "sign_fh", F_SIGNFH, true, false },
+	{ "pnfs", F_PNFS, true, false },
+	{ "no_pnfs", F_PNFS, false, false },
+};
+
+static int parse_id(const char *s, uint32_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < INT32_MIN || v > (long long)UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_uuid(const char *s, uint8_t *uuid)
+{
+	unsigned int n = 0;
+
+	for (; *s; s++) {
+		int v;
+
+		if (isxdigit((unsigned char)*s)) {
+			if (n >= 2 * NLC_EXPORT_UUID_LEN)
+				return -1;
+			v = isdigit((unsigned char)*s) ? *s - '0'
+				: tolower((unsigned char)*s) - 'a' + 10;
+			if (n % 2 == 0)
+				uuid[n / 2] = (uint8_t)(v << 4);
+			else
+				uuid[n / 2] |= (uint8_t)v;
+			n++;
+		} else if (!ispunct((unsigned char)*s)) {
+			return -1;
+		}
+	}
+	return n == 2 * NLC_EXPORT_UUID_LEN ? 0 : -1;
+}
+
+static int parse_fsid(struct nlc_export_opts *o, const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!strcmp(v, "root")) {
+		o->fsid = 0;
+		o->flags |= F_FSID;
+		return 0;
+	}
+	if (*v && *v != '-' && *v != '+' && !isspace((unsigned char)*v)) {
+		errno = 0;
+		n = strtoull(v, &end, 0);
+		if (!*end && !errno && n <= UINT32_MAX) {
+			o->fsid = (uint32_t)n;
+			o->flags |= F_FSID;
+			return 0;
+		}
+	}
+	if (parse_uuid(v, o->uuid))
+		return -1;
+	o->has_uuid = true;
+	return set_str(&o->uuid_text, v, strlen(v));
+}
+
+/* "a[-b],c..." of non-negative decimal ids; normalised into out. */
+static int parse_squash(const char *v, char **out)
+{
+	struct sbuf b = { 0 };
+	const char *p = v;
+
+	if (!*p)
+		return -1;
+	while (*p) {
+		const char *s = p;
+		unsigned long a, z;
+		char *end;
+
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		errno = 0;
+		a = strtoul(s, &end, 10);
+		z = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			z = strtoul(p, &end, 10);
+			p = end;
+		}
+		if (errno || a > UINT32_MAX || z > UINT32_MAX || z < a)
+			goto bad;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			goto bad;
+		char num[48];
+
+		if (a == z)
+			snprintf(num, sizeof(num), "%lu,", a);
+		else
+			snprintf(num, sizeof(num), "%lu-%lu,", a, z);
+		sb_puts(&b, num);
+	}
+	if (b.oom)
+		goto bad;
+	b.p[b.len - 1] = '\0';	/* drop the last comma */
+	free(*out);
+	*out = b.p;
+	return 0;
+bad:
+	free(b.p);
+	return -1;
+}
+
+static int add_flavor(struct nlc_export_opts *o, const char *name)
+{
+	const char *canon = flavor_name(name);
+
+	if (!canon)
+		return -1;
+	for (unsigned int i = 0; i < o->nsec; i++)
+		if (!strcmp(o->sec[i].name, canon))
+			return (int)i;
+	if (o->nsec >= NLC_EXPORT_MAX_SEC)
+		return -2;
+	o->sec[o->nsec].name = canon;
+	o->sec[o->nsec].flavor = (uint32_t)nlc_export_flavor(canon);
+	o->sec[o->nsec].flags = o->flags;
+	return (int)o->nsec++;
+}
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int parse_one(struct nlc_export_opts *o, const char *opt,
+		     unsigned int *active, char *err, size_t errlen)
+{
+	const char *v;
+
+	for (size_t i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++) {
+		if (strcmp(opt, flag_opts[i].name))
+			continue;
+		apply_flag(o, flag_opts[i].mask, flag_opts[i].set,
+			   flag_opts[i].per_flavor ? *active : 0);
+		if (flag_opts[i].mask == F_NOSUBTREE)
+			o->had_subtree_opt = true;
+		return 0;
+	}
+	if (!strncmp(opt, "anonuid=", 8) || !strncmp(opt, "anongid=", 8)) {
+		if (parse_id(opt + 8, opt[4] == 'u' ? &o->anonuid
+						     : &o->anongid)) {
+			seterr(err, errlen, "bad %.7s \"%s\"", opt, opt);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strncmp(opt, "fsid=", 5)) {
+		if (parse_fsid(o, opt + 5)) {
+			seterr(err, errlen, "bad fsid \"%s\"", opt);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(opt, "mountpoint") || !strcmp(opt, "mp") ||
+	    !strncmp(opt, "mountpoint=", 11) || !strncmp(opt, "mp=", 3)) {
+		v = strchr(opt, '=');
+		v = v ? v + 1 : "";
+		if (set_str(&o->mountpoint, v, strlen(v)))
+			goto oom;
+		return 0;
+	}
+	if (!strncmp(opt, "refer=", 6) || !strncmp(opt, "replicas=", 9)) {
+		bool refer = opt[2] == 'f';
+
+		v = opt + (refer ? 6 : 9);
+		if (!*v) {
+			seterr(err, errlen, "empty location list \"%s\"", opt);
+			return -1;
+		}
+		o->fsloc = refer ? NLC_FSLOC_REFER : NLC_FSLOC_REPLICAS;
+		if (set_str(&o->fsloc_data, v, strlen(v)))
+			goto oom;
+		return 0;
+	}
+	if (!strncmp(opt, "squash_uids=", 12) ||
+	    !strncmp(opt, "squash_gids=", 12)) {
+		if (parse_squash(opt + 12, opt[7] == 'u' ? &o->squash_uids
+							  : &o->squash_gids)) {
+			seterr(err, errlen, "bad id list \"%s\"", opt);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strncmp(opt, "sec=", 4)) {
+		char *list = strdup(opt + 4), *rest = list, *f;
+		unsigned int act = 0;
+
+		if (!list)
+			goto oom;
+		while ((f = strsep(&rest, ":"))) {
+			int idx = add_flavor(o, f);
+
+			if (idx < 0) {
+				if (idx == -2)
+					seterr(err, errlen,
+					       "more than %d security flavors in \"%s\"",
+					       NLC_EXPORT_MAX_SEC, opt);
+				else
+					seterr(err, errlen,
+					       "unknown flavor \"%s\" in \"%s\"",
+					       f, opt);
+				free(list);
+				return -1;
+			}
+			act |= 1u << idx;
+		}
+		free(list);
+		if (!act) {
+			seterr(err, errlen, "empty flavor list \"%s\"", opt);
+			return -1;
+		}
+		*active = act;
+		return 0;
+	}
+	if (!strncmp(opt, "xprtsec=", 8)) {
+		char *list = strdup(opt + 8), *rest = list, *m;
+		unsigned int n = 0;
+		uint32_t modes[NLC_EXPORT_MAX_XPRTSEC];
+
+		if (!list)
+			goto oom;
+		while ((m = strsep(&rest, ":"))) {
+			uint32_t mode;
+			bool dup = false;
+
+			if (!strcmp(m, "none"))
+				mode = NLCACHE_XPRTSEC_MODE_NONE;
+			else if (!strcmp(m, "tls"))
+				mode = NLCACHE_XPRTSEC_MODE_TLS;
+			else if (!strcmp(m, "mtls"))
+				mode = NLCACHE_XPRTSEC_MODE_MTLS;
+			else {
+				seterr(err, errlen,
+				       "unknown xprtsec mode \"%s\" in \"%s\"",
+				       m, opt);
+				free(list);
+				return -1;
+			}
+			for (unsigned int i = 0; i < n; i++)
+				dup |= modes[i] == mode;
+			if (!dup)
+				modes[n++] = mode;
+		}
+		free(list);
+		if (!n) {
+			seterr(err, errlen, "empty xprtsec list \"%s\"", opt);
+			return -1;
+		}
+		memcpy(o->xprtsec, modes, sizeof(modes[0]) * n);
+		o->nxprtsec = n;
+		return 0;
+	}
+	if (!strncmp(opt, "reexport=", 9)) {
+		v = opt + 9;
+		if (!strcmp(v, "auto-fsidnum"))
+			o->reexport = NLC_REEXPORT_AUTO_FSIDNUM;
+		else if (!strcmp(v, "predefined-fsidnum"))
+			o->reexport = NLC_REEXPORT_PREDEFINED_FSIDNUM;
+		else if (!strcmp(v, "none"))
+			o->reexport = NLC_REEXPORT_NONE;
+		else {
+			seterr(err, errlen, "bad reexport mode \"%s\"", opt);
+			return -1;
+		}
+		return 0;
+	}
+	seterr(err, errlen, "unknown keyword \"%s\"", opt);
+	return -1;
+oom:
+	seterr(err, errlen, "out of memory");
+	errno = ENOMEM;
+	return -1;
+}
+
+int nlc_export_opts_parse(struct nlc_export_opts *o, const char *text,
+			  uint32_t secinfo_mask, char *err, size_t errlen)
+{
+	const char *p = text;
+	unsigned int active = 0;
+
+	while (*p) {
+		const char *s, *e;
+		char *opt;
+		int rc;
+
+		while (isblank((unsigned char)*p))
+			p++;
+		s = p;
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		/* An id list runs on over commas followed by a digit. */
+		if (!strncmp(s, "squash_uids=", 12) ||
+		    !strncmp(s, "squash_gids=", 12))
+			while (*e == ',' && isdigit((unsigned char)e[1])) {
+				e = strchr(e + 1, ',');
+				if (!e)
+					e = s + strlen(s);
+			}
+		p = *e ? e + 1 : e;
+		/* Trailing blanks before the comma do not belong to it. */
+		while (e > s && isblank((unsigned char)e[-1]))
+			e--;
+		if (e == s) {
+			if (!*p && s != text)
+				break;	/* a trailing comma */
+			seterr(err, errlen, "empty option");
+			return -1;
+		}
+		opt = strndup(s, (size_t)(e - s));
+		if (!opt) {
+			seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		rc = parse_one(o, opt, &active, err, errlen);
+		free(opt);
+		if (rc)
+			return -1;
+	}
+	/* refer=/replicas= imply nohide. */
+	if (o->fsloc_data)
+		o->flags |= F_NOHIDE;
+	/* Flags that cannot vary by flavour follow the export's. */
+	for (unsigned int i = 0; i < o->nsec; i++)
+		o->sec[i].flags = (o->sec[i].flags & secinfo_mask) |
+				  (o->flags & ~secinfo_mask);
+	return 0;
+}
+
+/* ---- rendering --------------------------------------------------------- */
+
+struct out {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool overflow;
+};
+
+static void out_printf(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len) {
+		o->overflow = true;
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+static const char *onoff(uint32_t flags, uint32_t mask, const char *set,
+			 const char *clear)
+{
+	return (flags & mask) ? set : clear;
+}
+
+static void sec_flags_out(struct out *w, uint32_t f, uint32_t mask)
+{
+	if (mask & F_RO)
+		out_printf(w, ",%s", onoff(f, F_RO, "ro", "rw"));
+	if (mask & F_INSECURE)
+		out_printf(w, ",%s", onoff(f, F_INSECURE, "insecure", "secure"));
+	if (mask & F_ROOTSQ)
+		out_printf(w, ",%s", onoff(f, F_ROOTSQ, "root_squash",
+					   "no_root_squash"));
+	if (mask & F_ALLSQ)
+		out_printf(w, ",%s", onoff(f, F_ALLSQ, "all_squash",
+					   "no_all_squash"));
+}
+
+static void opts_out(struct out *w, const struct nlc_export_opts *o,
+		     uint32_t mask)
+{
+	uint32_t f = o->flags;
+	static const char *const xs[] = { NULL, "none", "tls", NULL, "mtls" };
+
+	out_printf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s",
+		   onoff(f, F_RO, "ro", "rw"),
+		   onoff(f, F_ASYNC, "async", "sync"),
+		   onoff(f, F_WDELAY, "wdelay", "no_wdelay"),
+		   onoff(f, F_NOHIDE, "nohide", "hide"),
+		   onoff(f, F_CROSSMNT, "crossmnt", "nocrossmnt"),
+		   onoff(f, F_INSECURE, "insecure", "secure"),
+		   onoff(f, F_ROOTSQ, "root_squash", "no_root_squash"),
+		   onoff(f, F_ALLSQ, "all_squash", "no_all_squash"),
+		   onoff(f, F_NOSUBTREE, "no_subtree_check", "subtree_check"),
+		   onoff(f, F_NOAUTHNLM, "insecure_locks", "secure_locks"),
+		   onoff(f, F_NOACL, "no_acl", "acl"));
+	if (f & F_NORDIRPLUS)
+		out_printf(w, ",nordirplus");
+	if (f & F_SECLABEL)
+		out_printf(w, ",security_label");
+	if (f & F_SIGNFH)
+		out_printf(w, ",sign_fh");
+	out_printf(w, ",%s", onoff(f, F_PNFS, "pnfs", "no_pnfs"));
+	if (f & F_FSID)
+		out_printf(w, ",fsid=%u", o->fsid);
+	if (o->has_uuid && o->uuid_text)
+		out_printf(w, ",fsid=%s", o->uuid_text);
+	if (o->reexport == NLC_REEXPORT_AUTO_FSIDNUM)
+		out_printf(w, ",reexport=auto-fsidnum");
+	else if (o->reexport == NLC_REEXPORT_PREDEFINED_FSIDNUM)
+		out_printf(w, ",reexport=predefined-fsidnum");
+	if (o->mountpoint)
+		out_printf(w, ",mountpoint%s%s", o->mountpoint[0] ? "=" : "",
+			   o->mountpoint);
+	if (o->fsloc != NLC_FSLOC_NONE && o->fsloc_data)
+		out_printf(w, ",%s=%s",
+			   o->fsloc == NLC_FSLOC_REFER ? "refer" : "replicas",
+			   o->fsloc_data);
+	if (o->squash_uids)
+		out_printf(w, ",squash_uids=%s", o->squash_uids);
+	if (o->squash_gids)
+		out_printf(w, ",squash_gids=%s", o->squash_gids);
+	out_printf(w, ",anonuid=%d,anongid=%d", (int32_t)o->anonuid,
+		   (int32_t)o->anongid);
+	if (!o->nsec) {
+		out_printf(w, ",sec=sys");
+		sec_flags_out(w, f, mask);
+	}
+	for (unsigned int i = 0; i < o->nsec;) {
+		unsigned int j = i + 1;
+
+		out_printf(w, ",sec=%s", o->sec[i].name);
+		while (j < o->nsec && o->sec[j].flags == o->sec[i].flags)
+			out_printf(w, ":%s", o->sec[j++].name);
+		sec_flags_out(w, o->sec[i].flags, mask);
+		i = j;
+	}
+	for (unsigned int i = 0; i < o->nxprtsec; i++)
+		out_printf(w, "%s%s", i ? ":" : ",xprtsec=",
+			   o->xprtsec[i] < 5 && xs[o->xprtsec[i]]
+				   ? xs[o->xprtsec[i]] : "?");
+}
+
+static ssize_t out_end(struct out *w)
+{
+	if (w->overflow) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return (ssize_t)w->len;
+}
+
+ssize_t nlc_export_opts_format(const struct nlc_export_opts *o,
+			       uint32_t secinfo_mask, char *buf, size_t size)
+{
+	struct out w = { buf, size, 0, size == 0 };
+
+	if (size)
+		buf[0] = '\0';
+	opts_out(&w, o, secinfo_mask);
+	return out_end(&w);
+}
+
+static bool path_needs_escape(unsigned char c)
+{
+	return iscntrl(c) || isspace(c) || c == '"' || c == '\\' || c == '#';
+}
+
+ssize_t nlc_export_format_etab(const struct nlc_export_entry *e,
+			       uint32_t secinfo_mask, char *buf, size_t size)
+{
+	struct out w = { buf, size, 0, size == 0 };
+
+	if (size)
+		buf[0] = '\0';
+	for (const unsigned char *p = (const unsigned char *)e->path; *p; p++)
+		if (path_needs_escape(*p))
+			out_printf(&w, "\\%03o", *p);
+		else
+			out_printf(&w, "%c", *p);
+	out_printf(&w, "\t%s(", e->client);
+	opts_out(&w, &e->opts, secinfo_mask);
+	out_printf(&w, ")\n");
+	return out_end(&w);
+}
+
+uint32_t nlc_export_wire_flags(const struct nlc_export_opts *o,
+			       uint32_t supported)
+{
+	return o->flags & supported & NLCACHE_EXPORT_FLAGS_ALL;
+}
+
+bool nlc_export_is_v4root_fsid(const struct nlc_export_opts *o)
+{
+	return (o->flags & F_FSID) && o->fsid == 0;
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+void nlc_exports_init(struct nlc_exports *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->secinfo_mask = NLC_EXPORT_SECINFO_FLAGS;
+}
+
+void nlc_exports_free(struct nlc_exports *t)
+{
+	for (size_t i = 0; i < t->nent; i++) {
+		free(t->ent[i].path);
+		free(t->ent[i].client);
+		nlc_export_opts_free(&t->ent[i].opts);
+	}
+	for (size_t i = 0; i < t->nerr; i++) {
+		free(t->err[i].file);
+		free(t->err[i].msg);
+	}
+	for (size_t i = 0; i < t->nfiles; i++)
+		free(t->files[i]);
+	free(t->ent);
+	free(t->err);
+	free(t->files);
+	nlc_exports_init(t);
+}
+
+static int add_error(struct nlc_exports *t, const char *file,
+		     unsigned int line, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int add_error(struct nlc_exports *t, const char *file,
+		     unsigned int line, bool warning, const char *fmt, ...)
+{
+	struct nlc_export_error *e;
+	char text[1024];
+	va_list ap;
+
+	if (nlc_grow((void **)&t->err, &t->errcap, t->nerr, sizeof(*t->err)))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	e = &t->err[t->nerr];
+	e->line = line;
+	e->warning = warning;
+	e->file = strdup(file);
+	if (!e->file || asprintf(&e->msg, "%s:%u: %s", file, line, text) < 0) {
+		free(e->file);
+		return -1;
+	}
+	t->nerr++;
+	return 0;
+}
+
+const struct nlc_export_entry *nlc_exports_find(const struct nlc_exports *t,
+						const char *path,
+						const char *client)
+{
+	for (size_t i = 0; i < t->nent; i++)
+		if (!strcmp(t->ent[i].path, path) &&
+		    !strcmp(t->ent[i].client, client))
+			return &t->ent[i];
+	return NULL;
+}
+
+/* ---- tokenizer --------------------------------------------------------- */
+
+struct tok {
+	char *s;
+	unsigned int line;
+	const char *bad;	/* why the token is malformed, or NULL */
+};
+
+struct lexer {
+	const char *buf;
+	size_t len;
+	size_t pos;
+	unsigned int line;
+};
+
+static bool is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+static void free_toks(struct tok *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].s);
+	free(v);
+}
+
+/*
+ * Read one logical line's tokens (whitespace-separated; quotes and \ooo
+ * decoded; whitespace inside parentheses dropped; '#' to the end of the
+ * line is a comment; backslash-newline joins lines). Returns 0 at end of
+ * input, 1 otherwise (possibly with no tokens), -1 on OOM.
+ */
+static int lex_line(struct lexer *lx, struct tok **out, size_t *nout)
+{
+	struct tok *v = NULL;
+	size_t n = 0, cap = 0;
+	struct sbuf cur = { 0 };
+	bool in_tok = false, quote = false;
+	int paren = 0;
+	unsigned int tline = 0;
+	const char *bad = NULL;
+
+	if (lx->pos >= lx->len)
+		return 0;
+	for (;;) {
+		char c = lx->pos < lx->len ? lx->buf[lx->pos] : '\n';
+		bool eof = lx->pos >= lx->len;
+		bool brk = false, eol = false;
+
+		if (c == '\\' && lx->pos + 1 < lx->len &&
+		    (lx->buf[lx->pos + 1] == '\n' ||
+		     (lx->buf[lx->pos + 1] == '\r' && lx->pos + 2 < lx->len &&
+		      lx->buf[lx->pos + 2] == '\n'))) {
+			lx->pos += lx->buf[lx->pos + 1] == '\r' ? 3 : 2;
+			lx->line++;
+			brk = !quote && !paren;
+			c = 0;
+		} else if (c == '\n') {
+			eol = true;
+			brk = true;
+			if (quote && !bad)
+				bad = "unterminated quote";
+			if (paren && !bad)
+				bad = "missing ')'";
+			lx->pos++;
+			c = 0;
+		} else if (c == '#' && !quote) {
+			while (lx->pos < lx->len && lx->buf[lx->pos] != '\n')
+				lx->pos++;
+			c = 0;
+		} else if ((c == ' ' || c == '\t' || c == '\r') && !quote) {
+			lx->pos++;
+			brk = !paren;
+			c = 0;
+		} else if (c == '"') {
+			quote = !quote;
+			lx->pos++;
+			c = 0;
+			if (!in_tok) {
+				in_tok = true;
+				tline = lx->line;
+			}
+		} else if (c == '\\' && lx->pos + 3 < lx->len + 0 &&
+			   is_octal(lx->buf[lx->pos + 1]) &&
+			   is_octal(lx->buf[lx->pos + 2]) &&
+			   is_octal(lx->buf[lx->pos + 3])) {
+			unsigned int val = (unsigned int)(lx->buf[lx->pos + 1] - '0') * 64 +
+					   (unsigned int)(lx->buf[lx->pos + 2] - '0') * 8 +
+					   (unsigned int)(lx->buf[lx->pos + 3] - '0');
+
+			lx->pos += 4;
+			if (val == 0 || val > 255) {
+				if (!bad)
+					bad = "bad octal escape";
+				c = 0;
+				if (!in_tok) {
+					in_tok = true;
+					tline = lx->line;
+				}
+			} else {
+				c = (char)val;
+			}
+		} else {
+			lx->pos++;
+			if (!quote) {
+				if (c == '(')
+					paren++;
+				else if (c == ')' && --paren < 0 && !bad)
+					bad = "unbalanced ')'";
+			}
+		}
+		if (c) {
+			if (!in_tok) {
+				in_tok = true;
+				tline = lx->line;
+			}
+			sb_putc(&cur, c);
+		}
+		if (brk && in_tok) {
+			if (nlc_grow((void **)&v, &cap, n, sizeof(*v)))
+				goto oom;
+			if (!cur.p)
+				cur.p = strdup("");
+			if (cur.oom || !cur.p)
+				goto oom;
+			v[n].s = cur.p;
+			v[n].line = tline;
+			v[n].bad = bad;
+			n++;
+			cur = (struct sbuf){ 0 };
+			in_tok = false;
+			quote = false;
+			paren = 0;
+			bad = NULL;
+		}
+		if (eol) {
+			if (!eof)
+				lx->line++;
+			break;
+		}
+	}
+	*out = v;
+	*nout = n;
+	return 1;
+oom:
+	free(cur.p);
+	free_toks(v, n);
+	errno = ENOMEM;
+	return -1;
+}
+
+/* ---- entries ----------------------------------------------------------- */
+
+static const char *intern_file(struct nlc_exports *t, const char *name)
+{
+	char **nf;
+
+	if (t->nfiles && !strcmp(t->files[t->nfiles - 1], name))
+		return t->files[t->nfiles - 1];
+	nf = realloc(t->files, (t->nfiles + 1) * sizeof(*nf));
+	if (!nf)
+		return NULL;
+	t->files = nf;
+	nf[t->nfiles] = strdup(name);
+	if (!nf[t->nfiles])
+		return NULL;
+	return t->files[t->nfiles++];
+}
+
+/* Parse one client token against the defaults; 1 = rejected, 0 = ok or
+ * duplicate, -1 = OOM. */
+static int add_client(struct nlc_exports *t, const char *file,
+		      const char *path, const struct tok *tk,
+		      const struct nlc_export_opts *defaults, bool has_defaults)
+{
+	struct nlc_export_entry *e;
+	const struct nlc_export_entry *old;
+	struct nlc_export_opts o;
+	char *client, *open, err[512];
+	const char *opts = NULL;
+
+	if (tk->bad) {
+		if (add_error(t, file, tk->line, false, "%s in \"%s\"",
+			      tk->bad, tk->s))
+			return -1;
+		return 1;
+	}
+	client = strdup(tk->s);
+	if (!client)
+		return -1;
+	open = strchr(client, '(');
+	if (open) {
+		char *close = strchr(open, ')');
+
+		if (!close || close[1]) {
+			add_error(t, file, tk->line, false,
+				  "bad option list in \"%s\"", tk->s);
+			free(client);
+			return 1;
+		}
+		*open = *close = '\0';
+		opts = open + 1;
+		if (!client[0]) {
+			if (add_error(t, file, tk->line, true,
+				      "no host name given with %s (%s), using *",
+				      path, opts))
+				goto oom;
+			/* client is "" with opts after it; rebuild */
+			char *star = malloc(2 + strlen(opts) + 1);
+
+			if (!star)
+				goto oom;
+			star[0] = '*';
+			star[1] = '\0';
+			strcpy(star + 2, opts);
+			free(client);
+			client = star;
+			opts = star + 2;
+		}
+	} else if (!has_defaults) {
+		if (add_error(t, file, tk->line, true,
+			      "no options for %s %s", path, client))
+			goto oom;
+	}
+	if (nlc_export_opts_copy(&o, defaults))
+		goto oom;
+	if (opts && nlc_export_opts_parse(&o, opts, t->secinfo_mask, err,
+					  sizeof(err))) {
+		nlc_export_opts_free(&o);
+		if (add_error(t, file, tk->line, false,
+			      "%s; export %s %s rejected", err, path, client)) {
+			free(client);
+			return -1;
+		}
+		free(client);
+		return 1;
+	}
+	old = nlc_exports_find(t, path, client);
+	if (old) {
+		int rc = add_error(t, file, tk->line, true,
+				   "%sduplicated export entries %s %s (first at %s:%u kept)",
+				   old->opts.flags != o.flags ? "incompatible " : "",
+				   path, client, old->file, old->line);
+
+		nlc_export_opts_free(&o);
+		free(client);
+		return rc ? -1 : 0;
+	}
+	if (nlc_grow((void **)&t->ent, &t->entcap, t->nent, sizeof(*t->ent)))
+		goto oom_opts;
+	e = &t->ent[t->nent];
+	e->path = strdup(path);
+	e->file = file;
+	if (!e->path)
+		goto oom_opts;
+	e->client = client;
+	e->opts = o;
+	e->line = tk->line;
+	t->nent++;
+	return 0;
+oom_opts:
+	nlc_export_opts_free(&o);
+oom:
+	free(client);
+	errno = ENOMEM;
+	return -1;
+}
+
+int nlc_exports_parse_buf(struct nlc_exports *t, const char *name,
+			  const char *buf, size_t len,
+			  enum nlc_exports_syntax syntax)
+{
+	struct lexer lx = { buf, len, 0, 1 };
+	const char *file = intern_file(t, name);
+	int errors = 0, rc;
+
+	if (!file) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (;;) {
+		struct tok *v = NULL;
+		size_t n = 0, i = 1;
+		struct nlc_export_opts defaults;
+		bool has_defaults = false;
+		char err[512];
+
+		rc = lex_line(&lx, &v, &n);
+		if (rc <= 0)
+			break;
+		if (!n) {
+			free(v);
+			continue;
+		}
+		nlc_export_opts_init(&defaults, syntax);
+		if (v[0].bad || v[0].s[0] != '/') {
+			rc = add_error(t, file, v[0].line, false,
+				       "%s \"%s\"; line ignored",
+				       v[0].bad ? v[0].bad
+						: "export path must be absolute",
+				       v[0].s);
+			errors++;
+			goto next;
+		}
+		if (syntax == NLC_EXPORTS_FILE && n > 1 && v[1].s[0] == '-') {
+			has_defaults = true;
+			i = 2;
+			if (v[1].bad ||
+			    nlc_export_opts_parse(&defaults, v[1].s + 1,
+						  t->secinfo_mask, err,
+						  sizeof(err))) {
+				rc = add_error(t, file, v[1].line, false,
+					       "%s in default options \"%s\"; line ignored",
+					       v[1].bad ? v[1].bad : err,
+					       v[1].s);
+				errors++;
+				goto next;
+			}
+		}
+		if (i >= n) {
+			struct tok star = { (char *)"*", v[0].line, NULL };
+
+			rc = add_client(t, file, v[0].s, &star, &defaults,
+					has_defaults);
+			if (rc > 0)
+				errors++;
+			if (rc < 0)
+				goto next;
+		}
+		for (; i < n; i++) {
+			rc = add_client(t, file, v[0].s, &v[i], &defaults,
+					has_defaults);
+			if (rc > 0)
+				errors++;
+			if (rc < 0)
+				break;
+		}
+next:
+		nlc_export_opts_free(&defaults);
+		free_toks(v, n);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return errors;
+}
+
+int nlc_exports_parse_file(struct nlc_exports *t, const char *path,
+			   enum nlc_exports_syntax syntax)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	int rc;
+
+	if (!f)
+		return -1;
+	do {
+		if (nlc_grow((void **)&buf, &cap, len + 4096, 1)) {
+			free(buf);
+			fclose(f);
+			errno = ENOMEM;
+			return -1;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		fclose(f);
+		errno = e;
+		return -1;
+	}
+	fclose(f);
+	rc = nlc_exports_parse_buf(t, path, buf ? buf : "", len, syntax);
+	free(buf);
+	return rc;
+}
+
+static int exports_d_filter(const struct dirent *d)
+{
+	size_t l = strlen(d->d_name);
+
+	if (d->d_name[0] == '.' || l <= 8 ||
+	    strcmp(d->d_name + l - 8, ".exports"))
+		return 0;
+	return d->d_type == DT_REG || d->d_type == DT_LNK ||
+	       d->d_type == DT_UNKNOWN;
+}
+
+int nlc_exports_parse_dir(struct nlc_exports *t, const char *dir)
+{
+	struct dirent **names;
+	int n, errors = 0, rc = 0;
+
+	n = scandir(dir, &names, exports_d_filter, versionsort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (int i = 0; i < n; i++) {
+		char *p;
+
+		if (rc >= 0) {
+			if (asprintf(&p, "%s/%s", dir, names[i]->d_name) < 0) {
+				rc = -1;
+			} else {
+				rc = nlc_exports_parse_file(t, p,
+							    NLC_EXPORTS_FILE);
+				if (rc < 0 && errno != ENOMEM) {
+					add_error(t, p, 0, false,
+						  "cannot read: %s",
+						  strerror(errno));
+					errors++;
+					rc = 0;
+				} else if (rc > 0) {
+					errors += rc;
+				}
+				free(p);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc < 0 ? -1 : errors;
+}

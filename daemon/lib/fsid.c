@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * Filehandle fsids and export uuids; see fsid.h.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+
+#include <linux/nfsd_nlcache.h>
+
+#include "fsid.h"
+#include "qword.h"
+
+static const signed char fsid_lens[NLC_FSID_NTYPES] = {
+	[NLC_FSID_DEV] = 8,
+	[NLC_FSID_NUM] = 4,
+	[NLC_FSID_MAJOR_MINOR] = 12,
+	[NLC_FSID_ENCODE_DEV] = 8,
+	[NLC_FSID_UUID4_INUM] = 8,
+	[NLC_FSID_UUID8] = 8,
+	[NLC_FSID_UUID16] = 16,
+	[NLC_FSID_UUID16_INUM] = 24,
+};
+
+int nlc_fsid_type_len(int type)
+{
+	if (type < 0 || type >= NLC_FSID_NTYPES)
+		return -1;
+	return fsid_lens[type];
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+int nlc_fsid_parse(int type, const void *fsid, size_t len,
+		   struct nlc_fsid_parsed *out)
+{
+	const uint8_t *b = fsid;
+	uint32_t dev;
+	uint64_t ino64;
+
+	memset(out, 0, sizeof(*out));
+	if (nlc_fsid_type_len(type) < 0 || len != (size_t)nlc_fsid_type_len(type))
+		return -EINVAL;
+	out->type = type;
+	switch (type) {
+	case NLC_FSID_DEV:
+		dev = ntohl(get_u32(b));
+		out->major = dev >> 16;
+		out->minor = dev & 0xffff;
+		out->inode = get_u32(b + 4);
+		break;
+	case NLC_FSID_NUM:
+		out->fsidnum = get_u32(b);
+		break;
+	case NLC_FSID_MAJOR_MINOR:
+		out->major = ntohl(get_u32(b));
+		out->minor = ntohl(get_u32(b + 4));
+		out->inode = get_u32(b + 8);
+		break;
+	case NLC_FSID_ENCODE_DEV:
+		/* host order: the kernel's new_encode_dev() packing */
+		dev = get_u32(b);
+		out->major = (dev >> 8) & 0xfff;
+		out->minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+		out->inode = get_u32(b + 4);
+		break;
+	case NLC_FSID_UUID4_INUM:
+		out->inode = get_u32(b);
+		out->uuid_len = 4;
+		memcpy(out->uuid, b + 4, 4);
+		break;
+	case NLC_FSID_UUID8:
+		out->uuid_len = 8;
+		memcpy(out->uuid, b, 8);
+		break;
+	case NLC_FSID_UUID16:
+		out->uuid_len = 16;
+		memcpy(out->uuid, b, 16);
+		break;
+	case NLC_FSID_UUID16_INUM:
+		memcpy(&ino64, b, sizeof(ino64));
+		out->inode = ino64;
+		out->uuid_len = 16;
+		memcpy(out->uuid, b + 8, 16);
+		break;
+	}
+	return 0;
+}
+
+int nlc_uuid_fold_bin(const uint8_t uuid[NLC_UUID_LEN], size_t len,
+		      uint8_t *out)
+{
+	size_t i;
+
+	if (len != 4 && len != 8 && len != 16)
+		return -EINVAL;
+	memset(out, 0, len);
+	for (i = 0; i < NLC_UUID_LEN; i++)
+		out[i % len] ^= uuid[i];
+	return (int)len;
+}
+
+int nlc_fsid_encode(int type, const struct nlc_fsid_src *src, uint8_t *out)
+{
+	uint32_t ino32 = (uint32_t)src->inode;
+	uint64_t ino64 = src->inode;
+
+	switch (type) {
+	case NLC_FSID_DEV:
+		if (src->major > 0xffff || src->minor > 0xffff)
+			return -EINVAL;
+		put_u32(out, htonl(src->major << 16 | src->minor));
+		put_u32(out + 4, ino32);
+		break;
+	case NLC_FSID_NUM:
+		put_u32(out, src->fsidnum);
+		break;
+	case NLC_FSID_MAJOR_MINOR:
+		put_u32(out, htonl(src->major));
+		put_u32(out + 4, htonl(src->minor));
+		put_u32(out + 8, ino32);
+		break;
+	case NLC_FSID_ENCODE_DEV:
+		if (src->major > 0xfff || src->minor > 0xfffff)
+			return -EINVAL;
+		put_u32(out, (src->minor & 0xff) | src->major << 8 |
+			     (src->minor & ~0xffu) << 12);
+		put_u32(out + 4, ino32);
+		break;
+	case NLC_FSID_UUID4_INUM:
+		put_u32(out, ino32);
+		nlc_uuid_fold_bin(src->uuid, 4, out + 4);
+		break;
+	case NLC_FSID_UUID8:
+		nlc_uuid_fold_bin(src->uuid, 8, out);
+		break;
+	case NLC_FSID_UUID16:
+		memcpy(out, src->uuid, 16);
+		break;
+	case NLC_FSID_UUID16_INUM:
+		memcpy(out, &ino64, sizeof(ino64));
+		memcpy(out + 8, src->uuid, 16);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return nlc_fsid_type_len(type);
+}
+
+size_t nlc_uuid_fold(const char *str, size_t len, uint8_t *out)
+{
+	size_t pos = 0, used = 0;
+	int v;
+
+	if (len == 0 || len > NLC_UUID_LEN)
+		return 0;
+	memset(out, 0, len);
+	for (; *str; str++) {
+		v = nlc_hexval(*str);
+		if (v < 0)
+			continue;
+		/* even positions are high nibbles */
+		out[pos / 2] ^= (uint8_t)(pos % 2 ? v : v << 4);
+		used++;
+		if (++pos == 2 * len)
+			pos = 0;
+	}
+	return used;
+}
+
+bool nlc_uuid_fsid_string(uint32_t w0, uint32_t w1,
+			  char buf[NLC_FSID_HEXLEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint32_t w[2] = { w0, w1 };
+	int i, j;
+
+	buf[0] = '\0';
+	if (!w0 && !w1)
+		return false;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 8; j++)
+			buf[i * 8 + j] = hex[(w[i] >> (28 - 4 * j)) & 0xf];
+	buf[16] = '\0';
+	return true;
+}
+
+bool nlc_fstype_uses_blkid(unsigned long f_type)
+{
+	static const unsigned long no_blkid[] = {
+		0x2fc12fc1,	/* ZFS */
+		0x9123683e,	/* btrfs */
+		0xff534d42,	/* CIFS */
+		0x1373,		/* devfs */
+		0x73757245,	/* Coda */
+		0x564c,		/* NCP */
+		0x6969,		/* NFS */
+		0x9fa0,		/* proc */
+		0x62656572,	/* sysfs */
+		0x517b,		/* SMB */
+		0x01021994,	/* tmpfs */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(no_blkid) / sizeof(no_blkid[0]); i++)
+		if (no_blkid[i] == f_type)
+			return false;
+	return true;
+}
+
+bool nlc_blkid_type_usable(const char *blkid_type)
+{
+	return !blkid_type || strcmp(blkid_type, "btrfs") != 0;
+}
+
+bool nlc_uuid_from_sources(const struct nlc_uuid_sources *src, unsigned int n,
+			   size_t len, uint8_t *out)
+{
+	char fsid_hex[NLC_FSID_HEXLEN];
+	const char *cand[2];
+	unsigned int k = 0;
+
+	if (src->blkid_uuid)
+		cand[k++] = src->blkid_uuid;
+	if (src->have_f_fsid &&
+	    nlc_uuid_fsid_string(src->f_fsid[0], src->f_fsid[1], fsid_hex))
+		cand[k++] = fsid_hex;
+	if (n >= k)
+		return false;
+	nlc_uuid_fold(cand[n], len, out);
+	return true;
+}
+
+static bool uuid_matches(const struct nlc_fsid_parsed *req,
+			 const struct nlc_export_fsid *exp,
+			 const struct nlc_fs_ident *fs)
+{
+	uint8_t u[NLC_UUID_LEN];
+	unsigned int n;
+
+	if (exp->uuid) {
+		nlc_uuid_fold(exp->uuid, req->uuid_len, u);
+		return memcmp(u, req->uuid, req->uuid_len) == 0;
+	}
+	for (n = 0; nlc_uuid_from_sources(&fs->uuid, n, req->uuid_len, u); n++)
+		if (memcmp(u, req->uuid, req->uuid_len) == 0)
+			return true;
+	return false;
+}
+
+bool nlc_fsid_match(const struct nlc_fsid_parsed *req,
+		    const struct nlc_export_fsid *exp,
+		    const struct nlc_fs_ident *fs)
+{
+	if (!fs->found || !fs->dir_or_reg)
+		return false;
+	switch (req->type) {
+	case NLC_FSID_DEV:
+	case NLC_FSID_MAJOR_MINOR:
+	case NLC_FSID_ENCODE_DEV:
+		return (uint32_t)fs->inode == req->inode &&
+		       fs->major == req->major && fs->minor == req->minor;
+	case NLC_FSID_NUM:
+		return (exp->flags & NLCACHE_EXPORT_FLAGS_FSID) &&
+		       exp->fsid == req->fsidnum;
+	case NLC_FSID_UUID4_INUM:
+		if ((uint32_t)fs->inode != req->inode)
+			return false;
+		return uuid_matches(req, exp, fs);
+	case NLC_FSID_UUID16_INUM:
+		if (fs->inode != req->inode)
+			return false;
+		return uuid_matches(req, exp, fs);
+	case NLC_FSID_UUID8:
+	case NLC_FSID_UUID16:
+		if (!fs->is_mountpoint)
+			return false;
+		return uuid_matches(req, exp, fs);
+	}
+	return false;
+}
+
+bool nlc_export_uuid(const char *path, const char *export_path,
+		     const char *cfg_uuid, uint32_t eff_flags,
+		     const struct nlc_uuid_sources *src,
+		     uint8_t out[NLC_UUID_LEN])
+{
+	if (cfg_uuid && strcmp(path, export_path) == 0) {
+		nlc_uuid_fold(cfg_uuid, NLC_UUID_LEN, out);
+		return true;
+	}
+	if (eff_flags & NLCACHE_EXPORT_FLAGS_FSID)
+		return false;
+	return src && nlc_uuid_from_sources(src, 0, NLC_UUID_LEN, out);
+}

@@ -1,0 +1,1022 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * Export client specs, caller resolution and the auth.unix.ip domain
+ * string (daemon/lib/client.c), with a table-driven fake resolver.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+
+#include "client.h"
+
+/* ---- fake name services ------------------------------------------------- */
+
+struct fake_ptr {
+	const char *addr;
+	const char *name;
+};
+
+struct fake_fwd {
+	const char *name;
+	const char *canon;
+	const char *aliases[4];
+	const char *addrs[NLC_CLIENT_ADDRMAX + 4];
+};
+
+struct fake_ng {
+	const char *group;
+	const char *host;
+};
+
+struct fake {
+	const struct fake_ptr *ptr;
+	const struct fake_fwd *fwd;
+	const struct fake_ng *ng;
+	int forward_err;	/* nonzero: every forward lookup fails so */
+	int nreverse, nforward, ninnetgr;
+	char asked[512];	/* innetgr hosts, ' '-separated */
+};
+
+static int fake_reverse(void *cookie, const struct nlc_addr *a, char *name,
+			size_t size)
+{
+	struct fake *f = cookie;
+	char ip[NLC_ADDR_STRLEN];
+	const struct fake_ptr *p;
+
+	f->nreverse++;
+	assert_non_null(nlc_addr_ntop(a, ip, sizeof(ip)));
+	for (p = f->ptr; p && p->addr; p++)
+		if (strcmp(p->addr, ip) == 0) {
+			snprintf(name, size, "%s", p->name);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
+{
+	struct fake *f = cookie;
+	const struct fake_fwd *w;
+	unsigned int i;
+
+	f->nforward++;
+	memset(h, 0, sizeof(*h));
+	if (f->forward_err)
+		return f->forward_err;
+	for (w = f->fwd; w && w->name; w++) {
+		if (strcmp(w->name, name) != 0)
+			continue;
+		snprintf(h->name, sizeof(h->name), "%s", w->canon ? w->canon : "");
+		for (i = 0; i < 4 && w->aliases[i]; i++)
+			snprintf(h->aliases[h->naliases++], NLC_HOST_NAMEMAX,
+				 "%s", w->aliases[i]);
+		for (i = 0; w->addrs[i] && h->naddrs < NLC_CLIENT_ADDRMAX; i++)
+			assert_int_equal(nlc_addr_parse(w->addrs[i],
+							&h->addrs[h->naddrs++]), 0);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int fake_innetgr(void *cookie, const char *group, const char *host)
+{
+	struct fake *f = cookie;
+	const struct fake_ng *n;
+	size_t len = strlen(f->asked);
+
+	f->ninnetgr++;
+	snprintf(f->asked + len, sizeof(f->asked) - len, "%s%s",
+		 len ? " " : "", host);
+	for (n = f->ng; n && n->group; n++)
+		if (strcmp(n->group, group) == 0 && strcmp(n->host, host) == 0)
+			return 1;
+	return 0;
+}
+
+static struct fake F;
+static const struct nlc_resolver R = {
+	.reverse = fake_reverse,
+	.forward = fake_forward,
+	.innetgr = fake_innetgr,
+	.cookie = &F,
+};
+
+static int reset(void **state)
+{
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	return 0;
+}
+
+/* A list built from a NULL-terminated spec array; asserts every add works. */
+static void build(struct nlc_client_list *l, const char *const *specs)
+{
+	nlc_client_list_init(l);
+	for (; *specs; specs++)
+		assert_int_equal(nlc_client_list_add(l, *specs, NULL), 0);
+}
+
+/* auth.unix.ip for text against specs; returns the domain or "<neg>". */
+static const char *answer(const struct nlc_client_list *l, const char *ip,
+			  bool use_ipaddr)
+{
+	static char buf[1024];
+	int rc = nlc_auth_unix_ip(l, &R, ip, use_ipaddr, buf, sizeof(buf));
+
+	assert_true(rc == 0 || rc == 1);
+	if (rc == 0) {
+		assert_string_equal(buf, "");
+		return "<neg>";
+	}
+	return buf;
+}
+
+/* ---- classification and parsing ----------------------------------------- */
+
+static void test_gettype(void **state)
+{
+	static const struct {
+		const char *spec;
+		enum nlc_client_type type;
+	} t[] = {
+		{ "host1.example.com", NLC_CLIENT_FQDN },
+		{ "host1", NLC_CLIENT_FQDN },
+		{ "192.0.2.1", NLC_CLIENT_FQDN },	/* IP literal is FQDN */
+		{ "2001:db8::1", NLC_CLIENT_FQDN },
+		{ "a\\*b", NLC_CLIENT_FQDN },		/* escaped star */
+		{ "192.0.2.0/24", NLC_CLIENT_SUBNET },
+		{ "192.0.2.0/255.255.255.0", NLC_CLIENT_SUBNET },
+		{ "2001:db8::/32", NLC_CLIENT_SUBNET },
+		{ "*.example.com", NLC_CLIENT_WILDCARD },
+		{ "host?", NLC_CLIENT_WILDCARD },
+		{ "host[12]", NLC_CLIENT_WILDCARD },
+		{ "10.*/8", NLC_CLIENT_WILDCARD },	/* first of * and / wins */
+		{ "10.0.0.0/8*", NLC_CLIENT_SUBNET },
+		{ "a\\/b", NLC_CLIENT_FQDN },		/* escaped slash */
+		{ "@eng", NLC_CLIENT_NETGROUP },
+		{ "@eng*", NLC_CLIENT_NETGROUP },	/* @ before wildcard */
+		{ "*", NLC_CLIENT_ANONYMOUS },
+		{ "", NLC_CLIENT_ANONYMOUS },
+		{ "**", NLC_CLIENT_WILDCARD },
+		{ "gss/krb5", NLC_CLIENT_GSS },
+		{ "gss/krb5i", NLC_CLIENT_GSS },
+		{ "gss/krb5p", NLC_CLIENT_GSS },
+		{ "gss/*", NLC_CLIENT_GSS },		/* gss/ before wildcard */
+		{ "gss", NLC_CLIENT_FQDN },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (nlc_client_gettype(t[i].spec) != t[i].type)
+			fail_msg("%s: type %d, want %d", t[i].spec,
+				 nlc_client_gettype(t[i].spec), t[i].type);
+	}
+	assert_int_equal(nlc_client_gettype(NULL), NLC_CLIENT_ANONYMOUS);
+	/* The enum order is the exports(5) precedence order. */
+	assert_true(NLC_CLIENT_FQDN < NLC_CLIENT_SUBNET);
+	assert_true(NLC_CLIENT_SUBNET < NLC_CLIENT_WILDCARD);
+	assert_true(NLC_CLIENT_WILDCARD < NLC_CLIENT_NETGROUP);
+	assert_true(NLC_CLIENT_NETGROUP < NLC_CLIENT_ANONYMOUS);
+	assert_true(NLC_CLIENT_ANONYMOUS < NLC_CLIENT_GSS);
+}
+
+static void test_parse_subnets(void **state)
+{
+	static const char *const bad[] = {
+		"192.0.2.0/33", "192.0.2.0/", "192.0.2.0/-1", "192.0.2.0/+8",
+		"192.0.2.0/8x", "192.0.2.0/255.255.255", "/24",
+		"192.0.2/24", "host.example.com/24", "2001:db8::/129",
+		"2001:db8::/ffff:ffff::", "2001:db8::/255.255.0.0",
+		"10.0.0.0/8*", "fe80::1%eth0/64",
+		"192.0.2.0/99999999999999999999",
+	};
+	struct nlc_client *c;
+	char buf[NLC_ADDR_STRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		c = nlc_client_parse(bad[i]);
+		if (c)
+			fail_msg("%s parsed", bad[i]);
+		assert_int_equal(errno, EINVAL);
+	}
+
+	c = nlc_client_parse("192.0.2.77/255.255.255.0");
+	assert_non_null(c);
+	assert_int_equal(c->type, NLC_CLIENT_SUBNET);
+	assert_string_equal(c->name, "192.0.2.77/255.255.255.0");
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "255.255.255.0");
+	nlc_client_free(c);
+
+	c = nlc_client_parse("10.0.0.0/12");
+	assert_non_null(c);
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "255.240.0.0");
+	nlc_client_free(c);
+
+	c = nlc_client_parse("2001:db8::/33");
+	assert_non_null(c);
+	assert_int_equal(c->mask.family, AF_INET6);
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "ffff:ffff:8000::");
+	nlc_client_free(c);
+
+	/* A v4-mapped subnet address is an IPv4 subnet. */
+	c = nlc_client_parse("::ffff:192.0.2.0/24");
+	assert_non_null(c);
+	assert_int_equal(c->net.family, AF_INET);
+	nlc_client_free(c);
+
+	/* An IP literal is an FQDN client that needs no DNS. */
+	c = nlc_client_parse("192.0.2.1");
+	assert_non_null(c);
+	assert_int_equal(c->type, NLC_CLIENT_FQDN);
+	assert_true(c->literal);
+	assert_int_equal(c->naddrs, 1);
+	nlc_client_free(c);
+
+	c = nlc_client_parse("host.example.com");
+	assert_non_null(c);
+	assert_false(c->literal);
+	assert_int_equal(c->naddrs, 0);
+	nlc_client_free(c);
+}
+
+static void test_addr_parse(void **state)
+{
+	static const char *const bad[] = {
+		"10.1", "010.0.0.1", "192.0.2.1 ", "host", "", "fe80::1%eth0",
+		"192.0.2.256", "1:2:3:4:5:6:7:8:9",
+	};
+	struct nlc_addr a, b;
+	struct sockaddr_in6 sin6;
+	char buf[NLC_ADDR_STRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (nlc_addr_parse(bad[i], &a) != -EINVAL)
+			fail_msg("'%s' parsed", bad[i]);
+	assert_int_equal(nlc_addr_parse(NULL, &a), -EINVAL);
+
+	/* The kernel's uncompressed %pI6 text. */
+	assert_int_equal(nlc_addr_parse("2001:0db8:0000:0000:0000:0000:0000:0001",
+					&a), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_int_equal(nlc_addr_parse("2001:db8::1", &b), 0);
+	assert_true(nlc_addr_equal(&a, &b));
+	assert_string_equal(nlc_addr_ntop(&a, buf, sizeof(buf)), "2001:db8::1");
+
+	/* v4-mapped becomes IPv4, text and sockaddr alike. */
+	assert_int_equal(nlc_addr_parse("::ffff:192.0.2.9", &a), 0);
+	assert_int_equal(a.family, AF_INET);
+	assert_int_equal(nlc_addr_parse("192.0.2.9", &b), 0);
+	assert_true(nlc_addr_equal(&a, &b));
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.9",
+				   &sin6.sin6_addr), 1);
+	assert_int_equal(nlc_addr_from_sockaddr((struct sockaddr *)&sin6,
+						sizeof(sin6), &a), 0);
+	assert_int_equal(a.family, AF_INET);
+	assert_true(nlc_addr_equal(&a, &b));
+	assert_int_equal(nlc_addr_from_sockaddr((struct sockaddr *)&sin6,
+						sizeof(struct sockaddr_in), &a),
+			 -EAFNOSUPPORT);
+	/* ::ffff:0:0/96 aside, other v4-compatible forms stay IPv6. */
+	assert_int_equal(nlc_addr_parse("::192.0.2.9", &a), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_false(nlc_addr_equal(&a, &b));
+}
+
+/* ---- matching by address ------------------------------------------------ */
+
+static void test_subnet_edges(void **state)
+{
+	static const char *const specs[] = {
+		"0.0.0.0/0", NULL,
+	};
+	struct nlc_client_list l;
+
+	(void)state;
+	build(&l, specs);
+	assert_string_equal(answer(&l, "203.0.113.5", false), "0.0.0.0/0");
+	assert_string_equal(answer(&l, "0.0.0.0", false), "0.0.0.0/0");
+	/* An IPv4 /0 does not cover IPv6. */
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
+				   false), "<neg>");
+	nlc_client_list_free(&l);
+
+	static const char *const v6all[] = { "::/0", NULL };
+
+	build(&l, v6all);
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
+				   false), "::/0");
+	assert_string_equal(answer(&l, "203.0.113.5", false), "<neg>");
+	nlc_client_list_free(&l);
+
+	static const char *const hosts[] = {
+		"192.0.2.7/32", "2001:db8::7/128", "198.51.100.0/255.255.255.128",
+		"2001:db8:1::/48", NULL,
+	};
+
+	build(&l, hosts);
+	assert_string_equal(answer(&l, "192.0.2.7", false), "192.0.2.7/32");
+	assert_string_equal(answer(&l, "192.0.2.6", false), "<neg>");
+	assert_string_equal(answer(&l, "192.0.2.8", false), "<neg>");
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0007",
+				   false), "2001:db8::7/128");
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0006",
+				   false), "<neg>");
+	assert_string_equal(answer(&l, "198.51.100.127", false),
+			    "198.51.100.0/255.255.255.128");
+	assert_string_equal(answer(&l, "198.51.100.128", false), "<neg>");
+	assert_string_equal(answer(&l, "2001:0db8:0001:ffff:0000:0000:0000:0001",
+				   false), "2001:db8:1::/48");
+	assert_string_equal(answer(&l, "2001:0db8:0002:0000:0000:0000:0000:0001",
+				   false), "<neg>");
+	/* A v4-mapped request matches IPv4 specs. */
+	assert_string_equal(answer(&l, "::ffff:192.0.2.7", false),
+			    "192.0.2.7/32");
+
+	/* Also when the caller is handed a raw v4-mapped address. */
+	struct nlc_caller who;
+	struct nlc_addr a = { .family = AF_INET6 };
+
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.7", &a.u.v6), 1);
+	nlc_caller_resolve(&who, &a, &l, &R);
+	assert_int_equal(who.addr.family, AF_INET);
+	assert_string_equal(who.ip, "192.0.2.7");
+	assert_true(nlc_client_check(l.v[0], &who, &R));
+	assert_false(nlc_client_check(l.v[1], &who, &R));
+	nlc_client_list_free(&l);
+}
+
+static void test_literal_fqdn(void **state)
+{
+	static const char *const specs[] = {
+		"192.0.2.1", "2001:db8::1", "::ffff:192.0.2.2", NULL,
+	};
+	struct nlc_client_list l;
+
+	(void)state;
+	build(&l, specs);
+	/* No lookups needed: not even at load time. */
+	assert_int_equal(nlc_client_list_resolve(&l, &R, NULL), 0);
+	assert_int_equal(F.nforward, 0);
+	assert_string_equal(answer(&l, "192.0.2.1", false), "192.0.2.1");
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
+				   false), "2001:db8::1");
+	assert_string_equal(answer(&l, "192.0.2.2", false), "::ffff:192.0.2.2");
+	assert_string_equal(answer(&l, "192.0.2.3", false), "<neg>");
+	assert_int_equal(F.nreverse + F.nforward + F.ninnetgr, 0);
+	nlc_client_list_free(&l);
+}
+
+/* ---- composition -------------------------------------------------------- */
+
+static const struct fake_fwd fwd_hosts[] = {
+	{ "host1.example.com", "host1.example.com", { NULL },
+	  { "10.1.2.3", "2001:db8::3", NULL } },
+	{ "alias1", "host1.example.com", { NULL }, { "10.1.2.3", NULL } },
+	{ "Host2", "host2.example.com", { NULL }, { "10.1.2.4", NULL } },
+	{ NULL },
+};
+
+static void test_compose_sorted(void **state)
+{
+	static const char *const specs[] = {
+		"host1.example.com", "@eng", "10.0.0.0/8", "*", "gss/krb5",
+		"alias1", "10.1.2.0/24", NULL,
+	};
+	static const struct fake_ng ng[] = {
+		{ "eng", "10.1.2.3" }, { NULL },
+	};
+	struct nlc_client_list l;
+
+	(void)state;
+	F.fwd = fwd_hosts;
+	F.ng = ng;
+	build(&l, specs);
+	assert_int_equal(nlc_client_list_resolve(&l, &R, NULL), 0);
+	/* alias1 canonicalises to host1.example.com: listed once. */
+	assert_string_equal(answer(&l, "10.1.2.3", false),
+			    "*,10.0.0.0/8,10.1.2.0/24,@eng,host1.example.com");
+	assert_string_equal(answer(&l, "10.9.9.9", false), "*,10.0.0.0/8");
+	assert_string_equal(answer(&l, "192.0.2.1", false), "*");
+	nlc_client_list_free(&l);
+
+	/* Byte-wise: '@' < '[' < 'a', and '*' < 'b'. */
+	static const char *const mixed[] = {
+		"b*", "B*", "ab*", "a*", "a?", "@a", "@A", "[a]b*", NULL,
+	};
+	static const struct fake_ng ng2[] = {
+		{ "a", "ab.example.com" }, { "A", "ab.example.com" }, { NULL },
+	};
+	static const struct fake_ptr ptr[] = {
+		{ "10.0.0.1", "ab.example.com" }, { NULL },
+	};
+	static const struct fake_fwd fwd[] = {
+		{ "ab.example.com", "ab.example.com", { NULL },
+		  { "10.0.0.1", NULL } },
+		{ NULL },
+	};
+
+	F.ptr = ptr;
+	F.fwd = fwd;
+	F.ng = ng2;
+	build(&l, mixed);
+	/* "B*" and "@A" are the same clients as "b*" and "@a". */
+	assert_int_equal(l.n, 6);
+	assert_string_equal(answer(&l, "10.0.0.1", false), "@a,[a]b*,a*,ab*");
+	nlc_client_list_free(&l);
+}
+
+static void test_negative_default_ipaddr(void **state)
+{
+	static const char *const specs[] = { "10.0.0.0/8", NULL };
+	static const char *const empty[] = { "", NULL };
+	static const char *const gss[] = { "gss/krb5", "gss/krb5p", NULL };
+	struct nlc_client_list l;
+	char buf[64];
+
+	(void)state;
+	build(&l, specs);
+	assert_string_equal(answer(&l, "10.0.0.1", false), "10.0.0.0/8");
+	assert_string_equal(answer(&l, "11.0.0.1", false), "<neg>");
+	/* use_ipaddr: "$" and the address text exactly as received. */
+	assert_string_equal(answer(&l, "10.0.0.1", true), "$10.0.0.1");
+	/* An unknown IP stays negative in use_ipaddr mode. */
+	assert_string_equal(answer(&l, "11.0.0.1", true), "<neg>");
+	assert_int_equal(nlc_auth_unix_ip(&l, &R, "not-an-ip", false, buf,
+					  sizeof(buf)), -EINVAL);
+	assert_int_equal(nlc_auth_unix_ip(&l, &R, "10.0.0.1", false, buf, 10),
+			 -ENOSPC);
+	assert_int_equal(nlc_auth_unix_ip(&l, &R, "10.0.0.1", true, buf, 9),
+			 -ENOSPC);
+	assert_int_equal(nlc_auth_unix_ip(&l, &R, "10.0.0.1", true, buf, 10), 1);
+	assert_string_equal(buf, "$10.0.0.1");
+	nlc_client_list_free(&l);
+
+	static const char *const v6[] = { "2001:db8::/32", NULL };
+
+	build(&l, v6);
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
+				   true),
+			    "$2001:0db8:0000:0000:0000:0000:0000:0001");
+	nlc_client_list_free(&l);
+
+	/* A match whose names are all empty is DEFAULT. */
+	build(&l, empty);
+	assert_string_equal(answer(&l, "192.0.2.1", false), "DEFAULT");
+	assert_int_equal(nlc_auth_unix_ip(&l, &R, "192.0.2.1", false, buf, 7),
+			 -ENOSPC);
+	nlc_client_list_free(&l);
+
+	/* GSS pseudo clients never match by IP; an empty list neither. */
+	build(&l, gss);
+	assert_string_equal(answer(&l, "192.0.2.1", false), "<neg>");
+	nlc_client_list_free(&l);
+	nlc_client_list_init(&l);
+	assert_string_equal(answer(&l, "192.0.2.1", false), "<neg>");
+}
+
+static void test_use_ipaddr_threshold(void **state)
+{
+	struct nlc_client_list l;
+	char spec[128];
+	int i;
+
+	(void)state;
+	nlc_client_list_init(&l);
+	assert_false(nlc_client_use_ipaddr(&l, NLC_IPADDR_AUTO));
+	assert_true(nlc_client_use_ipaddr(&l, NLC_IPADDR_FORCED));
+	/* 8 netgroups of 63 characters: 8 * 64 = 512, not above. */
+	for (i = 0; i < 8; i++) {
+		snprintf(spec, sizeof(spec), "@%062d", i);
+		assert_int_equal(strlen(spec), 63);
+		assert_int_equal(nlc_client_list_add(&l, spec, NULL), 0);
+	}
+	/* Long non-netgroup names do not count. */
+	memset(spec, 'h', 100);
+	spec[100] = '\0';
+	assert_int_equal(nlc_client_list_add(&l, spec, NULL), 0);
+	assert_false(nlc_client_use_ipaddr(&l, NLC_IPADDR_AUTO));
+	/* A duplicate netgroup is one client. */
+	snprintf(spec, sizeof(spec), "@%062d", 0);
+	assert_int_equal(nlc_client_list_add(&l, spec, NULL), 0);
+	assert_false(nlc_client_use_ipaddr(&l, NLC_IPADDR_AUTO));
+	assert_int_equal(nlc_client_list_add(&l, "@x", NULL), 0);
+	assert_true(nlc_client_use_ipaddr(&l, NLC_IPADDR_AUTO));
+	nlc_client_list_free(&l);
+}
+
+/* ---- wildcards ---------------------------------------------------------- */
+
+static const struct fake_ptr wild_ptr[] = {
+	{ "10.0.0.1", "ws1.eng.example.com" },	/* confirmed */
+	{ "10.0.0.2", "ws2.eng.example.com" },	/* forward lacks 10.0.0.2 */
+	{ "10.0.0.3", "WS3.Eng.Example.COM" },	/* confirmed, upper case */
+	{ "10.0.0.4", "odd.example.net" },	/* alias matches */
+	{ "2001:db8::5", "v6.eng.example.com" },
+	{ NULL },
+};
+
+static const struct fake_fwd wild_fwd[] = {
+	{ "ws1.eng.example.com", "ws1.eng.example.com", { NULL },
+	  { "10.0.0.1", NULL } },
+	{ "ws2.eng.example.com", "ws2.eng.example.com", { NULL },
+	  { "10.0.0.99", NULL } },
+	{ "WS3.Eng.Example.COM", "ws3.eng.example.com", { NULL },
+	  { "10.0.0.3", NULL } },
+	{ "odd.example.net", "odd.example.net", { "build7.eng.example.com" },
+	  { "10.0.0.4", NULL } },
+	{ "v6.eng.example.com", "v6.eng.example.com", { NULL },
+	  { "10.0.0.200", "2001:0db8::5", NULL } },
+	{ NULL },
+};
+
+static void test_wildcard(void **state)
+{
+	static const char *const specs[] = { "*.eng.example.com", NULL };
+	struct nlc_client_list l;
+	struct nlc_caller who;
+	struct nlc_addr a;
+
+	(void)state;
+	F.ptr = wild_ptr;
+	F.fwd = wild_fwd;
+	build(&l, specs);
+
+	assert_int_equal(nlc_addr_parse("10.0.0.1", &a), 0);
+	nlc_caller_resolve(&who, &a, &l, &R);
+	assert_true(who.confirmed);
+	assert_string_equal(who.name, "ws1.eng.example.com");
+	assert_string_equal(who.ip, "10.0.0.1");
+
+	assert_string_equal(answer(&l, "10.0.0.1", false), "*.eng.example.com");
+	/* Not forward-confirmed: the name is the IP text, which fails. */
+	assert_int_equal(nlc_addr_parse("10.0.0.2", &a), 0);
+	nlc_caller_resolve(&who, &a, &l, &R);
+	assert_false(who.confirmed);
+	assert_string_equal(who.name, "10.0.0.2");
+	assert_string_equal(answer(&l, "10.0.0.2", false), "<neg>");
+	/* Host names compare without regard to case. */
+	assert_string_equal(answer(&l, "10.0.0.3", false), "*.eng.example.com");
+	/* An alias of the confirmed name may match. */
+	assert_string_equal(answer(&l, "10.0.0.4", false), "*.eng.example.com");
+	/* IPv6 in kernel form, confirmed among several addresses. */
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0005",
+				   false), "*.eng.example.com");
+	/* No PTR record at all. */
+	F.nforward = 0;
+	assert_string_equal(answer(&l, "10.0.0.77", false), "<neg>");
+	/* ...and no forward lookup of the bare IP text either. */
+	assert_int_equal(F.nforward, 0);
+	nlc_client_list_free(&l);
+
+	/* A wildcard on IP text matches when reverse DNS fails (as mountd). */
+	static const char *const ipwild[] = { "10.0.0.*", NULL };
+
+	build(&l, ipwild);
+	assert_string_equal(answer(&l, "10.0.0.77", false), "10.0.0.*");
+	assert_string_equal(answer(&l, "10.0.0.2", false), "10.0.0.*");
+	/* A confirmed name hides the address text. */
+	assert_string_equal(answer(&l, "10.0.0.1", false), "<neg>");
+	nlc_client_list_free(&l);
+}
+
+static void test_wildcard_patterns(void **state)
+{
+	static const struct {
+		const char *pat;
+		const char *name;
+		bool match;
+	} t[] = {
+		{ "ws?.eng.example.com", "ws1.eng.example.com", true },
+		{ "ws?.eng.example.com", "ws12.eng.example.com", false },
+		{ "ws[0-4].eng.example.com", "ws1.eng.example.com", true },
+		{ "ws[2-4].eng.example.com", "ws1.eng.example.com", false },
+		{ "ws[!2-4].eng.example.com", "ws1.eng.example.com", true },
+		{ "ws[^1].eng.example.com", "ws1.eng.example.com", false },
+		{ "ws[]1].eng.example.com", "ws1.eng.example.com", true },
+		{ "ws[1.eng.example.com", "ws1.eng.example.com", false },
+		{ "*", "ws1.eng.example.com", false },	/* "*" is anonymous */
+		{ "**.com", "ws1.eng.example.com", true },
+		{ "*.example.com", "example.com", false },
+		{ "ws1*", "ws1.eng.example.com", true },
+		{ "*1*", "ws1.eng.example.com", true },
+		{ "*.eng.*.com", "ws1.eng.example.com", true },
+		{ "*.eng.*.org", "ws1.eng.example.com", false },
+		{ "ws\\1*", "ws1.eng.example.com", true },
+		{ "*.EXAMPLE.com", "ws1.eng.example.com", true },
+		{ "ws[A-Z]*", "wsq.eng.example.com", true },
+		{ "*com?", "ws1.eng.example.com", false },
+	};
+	static const struct fake_ptr ptr[] = {
+		{ "10.0.0.1", "ws1.eng.example.com" },
+		{ "10.0.0.2", "ws12.eng.example.com" },
+		{ "10.0.0.3", "example.com" },
+		{ "10.0.0.4", "wsq.eng.example.com" },
+		{ NULL },
+	};
+	static const struct fake_fwd fwd[] = {
+		{ "ws1.eng.example.com", NULL, { NULL }, { "10.0.0.1", NULL } },
+		{ "ws12.eng.example.com", NULL, { NULL }, { "10.0.0.2", NULL } },
+		{ "example.com", NULL, { NULL }, { "10.0.0.3", NULL } },
+		{ "wsq.eng.example.com", NULL, { NULL }, { "10.0.0.4", NULL } },
+		{ NULL },
+	};
+	size_t i;
+
+	(void)state;
+	F.ptr = ptr;
+	F.fwd = fwd;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *specs[] = { t[i].pat, "@none", NULL };
+		const struct fake_ptr *p;
+		struct nlc_client_list l;
+		const char *ip = NULL;
+		const char *got;
+
+		for (p = ptr; p->addr; p++)
+			if (strcmp(p->name, t[i].name) == 0)
+				ip = p->addr;
+		assert_non_null(ip);
+		build(&l, specs);
+		got = answer(&l, ip, false);
+		if (strcmp(t[i].pat, "*") == 0)
+			assert_string_equal(got, "*");	/* anonymous */
+		else if (t[i].match != (strcmp(got, t[i].pat) == 0))
+			fail_msg("'%s' vs '%s': got '%s'", t[i].pat, t[i].name,
+				 got);
+		nlc_client_list_free(&l);
+	}
+}
+
+static void test_no_dns_without_wildcards(void **state)
+{
+	static const char *const specs[] = {
+		"10.0.0.0/8", "*", "192.0.2.1", "gss/krb5", NULL,
+	};
+	struct nlc_client_list l;
+	struct nlc_caller who;
+	struct nlc_addr a;
+
+	(void)state;
+	F.ptr = wild_ptr;
+	F.fwd = wild_fwd;
+	build(&l, specs);
+	assert_int_equal(nlc_addr_parse("10.0.0.1", &a), 0);
+	nlc_caller_resolve(&who, &a, &l, &R);
+	assert_false(who.confirmed);
+	assert_string_equal(who.name, "10.0.0.1");
+	assert_string_equal(answer(&l, "10.0.0.1", false), "*,10.0.0.0/8");
+	assert_int_equal(F.nreverse + F.nforward + F.ninnetgr, 0);
+	nlc_client_list_free(&l);
+
+	/* A NULL resolver (or NULL members) means "not found". */
+	static const char *const wild[] = { "*.example.com", "@g", NULL };
+	static const struct nlc_resolver none = { 0 };
+
+	build(&l, wild);
+	nlc_caller_resolve(&who, &a, &l, &none);
+	assert_false(who.confirmed);
+	assert_false(nlc_client_check(l.v[0], &who, NULL));
+	assert_false(nlc_client_check(l.v[1], &who, &none));
+	nlc_client_list_free(&l);
+}
+
+/* ---- netgroups ---------------------------------------------------------- */
+
+static void test_netgroup(void **state)
+{
+	static const char *const specs[] = { "@eng", NULL };
+	static const struct fake_ptr ptr[] = {
+		{ "10.0.0.1", "ws1.eng.example.com" },	/* confirmed */
+		{ "10.0.0.2", "ws2.eng.example.com" },	/* not confirmed */
+		{ "10.0.0.4", "odd.example.net" },	/* alias */
+		{ "10.0.0.5", "short.example.com" },	/* short name */
+		{ "10.0.0.7", "seven.example.com" },	/* nothing */
+		{ NULL },
+	};
+	static const struct fake_fwd fwd[] = {
+		{ "ws1.eng.example.com", NULL, { NULL }, { "10.0.0.1", NULL } },
+		{ "ws2.eng.example.com", NULL, { NULL }, { "10.0.0.99", NULL } },
+		{ "odd.example.net", NULL, { "build7" }, { "10.0.0.4", NULL } },
+		{ "short.example.com", NULL, { NULL }, { "10.0.0.5", NULL } },
+		{ "seven.example.com", NULL, { NULL }, { "10.0.0.7", NULL } },
+		{ NULL },
+	};
+	static const struct fake_ng ng[] = {
+		{ "eng", "ws1.eng.example.com" },
+		{ "eng", "ws2.eng.example.com" },
+		{ "eng", "build7" },
+		{ "eng", "short" },
+		{ "eng", "10.0.0.6" },
+		{ "eng", "2001:db8::6" },
+		{ "other", "seven.example.com" },
+		{ NULL },
+	};
+	struct nlc_client_list l;
+
+	(void)state;
+	F.ptr = ptr;
+	F.fwd = fwd;
+	F.ng = ng;
+	build(&l, specs);
+
+	assert_string_equal(answer(&l, "10.0.0.1", false), "@eng");
+	assert_string_equal(F.asked, "ws1.eng.example.com");
+	F.asked[0] = '\0';
+	/* Unconfirmed: IP text, then the reverse name (as mountd does). */
+	assert_string_equal(answer(&l, "10.0.0.2", false), "@eng");
+	assert_string_equal(F.asked, "10.0.0.2 ws2.eng.example.com");
+	F.asked[0] = '\0';
+	assert_string_equal(answer(&l, "10.0.0.4", false), "@eng");
+	assert_string_equal(F.asked, "odd.example.net build7");
+	F.asked[0] = '\0';
+	assert_string_equal(answer(&l, "10.0.0.5", false), "@eng");
+	assert_string_equal(F.asked,
+			    "short.example.com 10.0.0.5 short");
+	F.asked[0] = '\0';
+	/* The IP text of a host without any DNS. */
+	assert_string_equal(answer(&l, "10.0.0.6", false), "@eng");
+	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0006",
+				   false), "@eng");
+	F.asked[0] = '\0';
+	/* Member of another group only. */
+	assert_string_equal(answer(&l, "10.0.0.7", false), "<neg>");
+	assert_string_equal(F.asked, "seven.example.com 10.0.0.7 seven");
+	F.asked[0] = '\0';
+	/* No DNS at all: IP text only, no short name of it. */
+	assert_string_equal(answer(&l, "10.0.0.8", false), "<neg>");
+	assert_string_equal(F.asked, "10.0.0.8");
+	nlc_client_list_free(&l);
+}
+
+/* ---- load-time FQDN resolution ------------------------------------------ */
+
+static void test_fqdn_resolution(void **state)
+{
+	static const char *const specs[] = {
+		"host1.example.com", "Host2", "gone.example.com", NULL,
+	};
+	struct nlc_client_list gen1, gen2, gen3;
+	struct nlc_client *c;
+
+	(void)state;
+	F.fwd = fwd_hosts;
+	build(&gen1, specs);
+	/* Unresolved FQDN clients match nothing. */
+	assert_string_equal(answer(&gen1, "10.1.2.3", false), "<neg>");
+	assert_int_equal(nlc_client_list_resolve(&gen1, &R, NULL), 1);
+	assert_string_equal(answer(&gen1, "10.1.2.3", false),
+			    "host1.example.com");
+	assert_string_equal(answer(&gen1, "2001:0db8:0000:0000:0000:0000:0000:0003",
+				   false), "host1.example.com");
+	/* The domain names the canonical name, not the spec. */
+	assert_string_equal(answer(&gen1, "10.1.2.4", false), "host2.example.com");
+	assert_int_equal(nlc_client_list_add(&gen1, "gone.example.com", &c), 0);
+	assert_int_equal(c->naddrs, 0);
+	assert_false(c->stale);
+
+	/* Reload while DNS is down: the last good addresses are kept. */
+	F.forward_err = -EAGAIN;
+	build(&gen2, specs);
+	assert_int_equal(nlc_client_list_resolve(&gen2, &R, &gen1), 3);
+	assert_string_equal(answer(&gen2, "10.1.2.3", false),
+			    "host1.example.com");
+	assert_string_equal(answer(&gen2, "10.1.2.4", false), "host2.example.com");
+	assert_int_equal(nlc_client_list_add(&gen2, "host2", &c), 0);
+	assert_true(c->stale);
+	assert_string_equal(c->spec, "Host2");
+	/* Without a previous generation there is nothing to keep. */
+	build(&gen3, specs);
+	assert_int_equal(nlc_client_list_resolve(&gen3, &R, NULL), 3);
+	assert_string_equal(answer(&gen3, "10.1.2.3", false), "<neg>");
+	nlc_client_list_free(&gen3);
+
+	/* Re-resolving in place keeps what it has on failure... */
+	assert_int_equal(nlc_client_list_resolve(&gen1, &R, &gen1), 3);
+	assert_string_equal(answer(&gen1, "10.1.2.3", false),
+			    "host1.example.com");
+	assert_true(gen1.v[0]->stale);
+	assert_false(gen1.v[2]->stale);	/* never resolved: not stale */
+	/* ...and takes new data, clearing stale, once DNS answers. */
+	F.forward_err = 0;
+	static const struct fake_fwd moved[] = {
+		{ "host1.example.com", "h1.example.org", { NULL },
+		  { "10.1.2.30", NULL } },
+		{ NULL },
+	};
+	F.fwd = moved;
+	assert_int_equal(nlc_client_list_resolve(&gen2, &R, &gen1), 2);
+	assert_string_equal(answer(&gen2, "10.1.2.3", false), "<neg>");
+	assert_string_equal(answer(&gen2, "10.1.2.30", false), "h1.example.org");
+	assert_false(gen2.v[0]->stale);
+	assert_true(gen2.v[1]->stale);
+	nlc_client_list_free(&gen2);
+	nlc_client_list_free(&gen1);
+}
+
+static void test_fqdn_addrmax(void **state)
+{
+	static const struct fake_fwd many[] = {
+		{ "many.example.com", "many.example.com", { NULL },
+		  { "10.0.0.1", "10.0.0.1", "::ffff:10.0.0.2", "10.0.0.3",
+		    "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8",
+		    "10.0.0.9", "10.0.0.10", "10.0.0.11", "10.0.0.12",
+		    "10.0.0.13", "10.0.0.14", "10.0.0.15", "10.0.0.16",
+		    "10.0.0.17", NULL } },
+		{ NULL },
+	};
+	static const char *const specs[] = { "many.example.com", NULL };
+	struct nlc_client_list l;
+
+	(void)state;
+	F.fwd = many;
+	build(&l, specs);
+	assert_int_equal(nlc_client_list_resolve(&l, &R, NULL), 0);
+	/* The fake hands over the first 16; the duplicate is dropped. */
+	assert_int_equal(l.v[0]->naddrs, 15);
+	assert_string_equal(answer(&l, "10.0.0.2", false), "many.example.com");
+	assert_string_equal(answer(&l, "10.0.0.16", false), "<neg>");
+	nlc_client_list_free(&l);
+}
+
+/* ---- lists and membership ----------------------------------------------- */
+
+static void test_list_and_member(void **state)
+{
+	struct nlc_client_list l;
+	struct nlc_client *a, *b;
+
+	(void)state;
+	nlc_client_list_init(&l);
+	assert_int_equal(nlc_client_list_add(&l, "Host.Example.com", &a), 0);
+	assert_int_equal(nlc_client_list_add(&l, "host.example.COM", &b), 0);
+	assert_ptr_equal(a, b);
+	assert_int_equal(nlc_client_list_add(&l, "@Eng", &a), 0);
+	assert_int_equal(nlc_client_list_add(&l, "@eng", &b), 0);
+	assert_ptr_equal(a, b);
+	assert_string_equal(a->name, "@Eng");
+	assert_int_equal(nlc_client_list_add(&l, "10.0.0.0/33", NULL), -EINVAL);
+	assert_int_equal(nlc_client_list_add(&l, NULL, &a), 0);
+	assert_int_equal(a->type, NLC_CLIENT_ANONYMOUS);
+	assert_int_equal(l.n, 3);
+	for (int i = 0; i < 20; i++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "10.%d.0.0/16", i);
+		assert_int_equal(nlc_client_list_add(&l, s, NULL), 0);
+	}
+	assert_int_equal(l.n, 23);
+	assert_true(nlc_client_list_has(&l, NLC_CLIENT_SUBNET));
+	assert_false(nlc_client_list_has(&l, NLC_CLIENT_WILDCARD));
+	nlc_client_list_free(&l);
+	assert_int_equal(l.n, 0);
+
+	assert_true(nlc_client_member("*,10.0.0.0/8,@eng", "@eng"));
+	assert_true(nlc_client_member("*,10.0.0.0/8,@eng", "*"));
+	assert_true(nlc_client_member("*,10.0.0.0/8,@eng", "10.0.0.0/8"));
+	assert_false(nlc_client_member("*,10.0.0.0/8,@eng", "10.0.0.0"));
+	assert_false(nlc_client_member("*,10.0.0.0/8,@eng", "@en"));
+	assert_false(nlc_client_member("*,10.0.0.0/8,@eng", "@ENG"));
+	assert_false(nlc_client_member("host1", "host"));
+	assert_true(nlc_client_member("host1", "host1"));
+}
+
+static void test_compose_nospace(void **state)
+{
+	static const char *const specs[] = { "*", "10.0.0.0/8", NULL };
+	struct nlc_client_list l;
+	struct nlc_caller who;
+	struct nlc_addr a;
+	char buf[32];
+
+	(void)state;
+	build(&l, specs);
+	assert_int_equal(nlc_addr_parse("10.0.0.1", &a), 0);
+	nlc_caller_resolve(&who, &a, &l, &R);
+	/* "*,10.0.0.0/8" is 12 bytes plus NUL. */
+	assert_int_equal(nlc_client_compose(&l, &who, &R, buf, 12), -ENOSPC);
+	assert_string_equal(buf, "");
+	assert_int_equal(nlc_client_compose(&l, &who, &R, buf, 13), 2);
+	assert_string_equal(buf, "*,10.0.0.0/8");
+	assert_int_equal(nlc_client_compose(&l, &who, &R, buf, 0), -ENOSPC);
+	nlc_client_list_free(&l);
+}
+
+/* ---- choosing among exports of one path -------------------------------- */
+
+#define CAND(t, v4, cm, len) { NLC_CLIENT_##t, v4, cm, len }
+
+static void test_export_choose(void **state)
+{
+	bool arb;
+
+	(void)state;
+	assert_int_equal(nlc_export_choose(NULL, 0, &arb), -1);
+	assert_false(arb);
+
+	/* Type order beats list order. */
+	const struct nlc_export_cand a[] = {
+		CAND(ANONYMOUS, false, false, 4), CAND(SUBNET, false, false, 4),
+		CAND(NETGROUP, false, false, 4),
+	};
+	assert_int_equal(nlc_export_choose(a, 3, &arb), 1);
+	assert_false(arb);
+
+	/* Same type: the first in list order, flagged as arbitrary. */
+	const struct nlc_export_cand b[] = {
+		CAND(WILDCARD, false, false, 4), CAND(ANONYMOUS, false, false, 4),
+		CAND(WILDCARD, false, false, 4),
+	};
+	assert_int_equal(nlc_export_choose(b, 3, &arb), 0);
+	assert_true(arb);
+	/* Different types tie silently. */
+	assert_int_equal(nlc_export_choose(b, 2, &arb), 0);
+	assert_false(arb);
+
+	/* V4ROOT loses to anything, even of a later type. */
+	const struct nlc_export_cand c[] = {
+		CAND(ANONYMOUS, false, false, 1), CAND(FQDN, true, false, 1),
+		CAND(FQDN, true, false, 1),
+	};
+	assert_int_equal(nlc_export_choose(c, 3, &arb), 0);
+	assert_false(arb);
+	assert_int_equal(nlc_export_choose(c + 1, 2, &arb), 0);
+
+	/* crossmnt on either side: the longer path wins, in any order. */
+	const struct nlc_export_cand d[] = {
+		CAND(FQDN, false, true, 4), CAND(SUBNET, false, false, 9),
+		CAND(SUBNET, false, false, 2),
+	};
+	assert_int_equal(nlc_export_choose(d, 3, &arb), 1);
+	/* Only the current choice is compared: 9 vs 2 has no crossmnt. */
+	assert_true(arb);
+	assert_int_equal(nlc_export_choose(d, 2, &arb), 1);
+	assert_false(arb);
+	const struct nlc_export_cand e[] = {
+		CAND(FQDN, false, false, 9), CAND(SUBNET, false, true, 4),
+	};
+	assert_int_equal(nlc_export_choose(e, 2, &arb), 0);
+	const struct nlc_export_cand e2[] = {
+		CAND(FQDN, false, false, 4), CAND(SUBNET, false, true, 9),
+	};
+	assert_int_equal(nlc_export_choose(e2, 2, &arb), 1);
+	/* Without crossmnt, a longer path does not matter. */
+	const struct nlc_export_cand f[] = {
+		CAND(FQDN, false, false, 4), CAND(FQDN, false, false, 9),
+	};
+	assert_int_equal(nlc_export_choose(f, 2, NULL), 0);
+	assert_int_equal(nlc_export_choose(f, 2, &arb), 0);
+	assert_true(arb);
+	/* crossmnt, equal lengths: first kept, same type flagged. */
+	const struct nlc_export_cand g[] = {
+		CAND(FQDN, false, true, 4), CAND(FQDN, false, false, 4),
+	};
+	assert_int_equal(nlc_export_choose(g, 2, &arb), 0);
+	assert_true(arb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_gettype, reset),
+		cmocka_unit_test_setup(test_parse_subnets, reset),
+		cmocka_unit_test_setup(test_addr_parse, reset),
+		cmocka_unit_test_setup(test_subnet_edges, reset),
+		cmocka_unit_test_setup(test_literal_fqdn, reset),
+		cmocka_unit_test_setup(test_compose_sorted, reset),
+		cmocka_unit_test_setup(test_negative_default_ipaddr, reset),
+		cmocka_unit_test_setup(test_use_ipaddr_threshold, reset),
+		cmocka_unit_test_setup(test_wildcard, reset),
+		cmocka_unit_test_setup(test_wildcard_patterns, reset),
+		cmocka_unit_test_setup(test_no_dns_without_wildcards, reset),
+		cmocka_unit_test_setup(test_netgroup, reset),
+		cmocka_unit_test_setup(test_fqdn_resolution, reset),
+		cmocka_unit_test_setup(test_fqdn_addrmax, reset),
+		cmocka_unit_test_setup(test_list_and_member, reset),
+		cmocka_unit_test_setup(test_compose_nospace, reset),
+		cmocka_unit_test_setup(test_export_choose, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
