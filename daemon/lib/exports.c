@@ -751,14 +751,10 @@ void nlc_exports_free(struct nlc_exports *t)
 		free(t->ent[i].client);
 		nlc_export_opts_free(&t->ent[i].opts);
 	}
-	for (size_t i = 0; i < t->nerr; i++) {
-		free(t->err[i].file);
-		free(t->err[i].msg);
-	}
+	nlc_diag_free(t->err, t->nerr);
 	for (size_t i = 0; i < t->nfiles; i++)
 		free(t->files[i]);
 	free(t->ent);
-	free(t->err);
 	free(t->files);
 	nlc_exports_init(t);
 }
@@ -770,25 +766,14 @@ static int add_error(struct nlc_exports *t, const char *file,
 static int add_error(struct nlc_exports *t, const char *file,
 		     unsigned int line, bool warning, const char *fmt, ...)
 {
-	struct nlc_export_error *e;
-	char text[1024];
 	va_list ap;
+	int ret;
 
-	if (nlc_grow((void **)&t->err, &t->errcap, t->nerr, sizeof(*t->err)))
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	ret = nlc_diag_add(&t->err, &t->nerr, &t->errcap, file, line, warning,
+			   fmt, ap);
 	va_end(ap);
-	e = &t->err[t->nerr];
-	e->line = line;
-	e->warning = warning;
-	e->file = strdup(file);
-	if (!e->file || asprintf(&e->msg, "%s:%u: %s", file, line, text) < 0) {
-		free(e->file);
-		return -1;
-	}
-	t->nerr++;
-	return 0;
+	return ret;
 }
 
 const struct nlc_export_entry *nlc_exports_find(const struct nlc_exports *t,

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nlc_util.h"
+
 #define NLC_EXPORT_MAX_SEC	8	/* mountd's and the kernel's limit */
 #define NLC_EXPORT_MAX_XPRTSEC	3
 #define NLC_EXPORT_UUID_LEN	16
@@ -97,18 +99,11 @@ struct nlc_export_entry {
 	unsigned int line;
 };
 
-struct nlc_export_error {
-	char *file;
-	unsigned int line;
-	bool warning;		/* true: entry kept (or duplicate dropped) */
-	char *msg;		/* "file:line: text" */
-};
-
 struct nlc_exports {
 	struct nlc_export_entry *ent;
 	size_t nent;
 	size_t entcap;
-	struct nlc_export_error *err;
+	struct nlc_diag *err;
 	size_t nerr;
 	size_t errcap;
 	char **files;		/* file-name pool */

@@ -31,14 +31,10 @@ void nlc_conf_free(struct nlc_conf *c)
 		free(c->ent[i].value);
 		free(c->ent[i].expanded);
 	}
-	for (size_t i = 0; i < c->nerr; i++) {
-		free(c->err[i].file);
-		free(c->err[i].msg);
-	}
+	nlc_diag_free(c->err, c->nerr);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->ent);
-	free(c->err);
 	free(c->files);
 	nlc_conf_init(c);
 }
@@ -49,24 +45,14 @@ static int add_err(struct nlc_conf *c, const char *file, unsigned int line,
 static int add_err(struct nlc_conf *c, const char *file, unsigned int line,
 		   const char *fmt, ...)
 {
-	struct nlc_conf_err *e;
-	char text[1024];
 	va_list ap;
+	int ret;
 
-	if (nlc_grow((void **)&c->err, &c->errcap, c->nerr, sizeof(*c->err)))
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	ret = nlc_diag_add(&c->err, &c->nerr, &c->errcap, file, line, false,
+			   fmt, ap);
 	va_end(ap);
-	e = &c->err[c->nerr];
-	e->line = line;
-	e->file = strdup(file);
-	if (!e->file || asprintf(&e->msg, "%s:%u: %s", file, line, text) < 0) {
-		free(e->file);
-		return -1;
-	}
-	c->nerr++;
-	return 0;
+	return ret;
 }
 
 static const char *intern(struct nlc_conf *c, const char *name)

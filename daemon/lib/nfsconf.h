@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nlc_util.h"
+
 #define NLC_CONF_MAX_INCLUDE_DEPTH 10
 
 struct nlc_conf_ent {
@@ -29,16 +31,10 @@ struct nlc_conf_ent {
 	unsigned int line;
 };
 
-struct nlc_conf_err {
-	char *file;
-	unsigned int line;
-	char *msg;		/* "file:line: text" */
-};
-
 struct nlc_conf {
 	struct nlc_conf_ent *ent;
 	size_t nent, entcap;
-	struct nlc_conf_err *err;
+	struct nlc_diag *err;
 	size_t nerr, errcap;
 	char **files;
 	size_t nfiles;

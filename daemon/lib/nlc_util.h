@@ -7,6 +7,8 @@
 #ifndef NLC_UTIL_H
 #define NLC_UTIL_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -15,5 +17,19 @@
  * with the array untouched.
  */
 int nlc_grow(void **v, size_t *cap, size_t n, size_t elem);
+
+/* A problem found in a configuration file, reported with its place. */
+struct nlc_diag {
+	char *file;
+	unsigned int line;
+	bool warning;		/* true: the entry was kept (or a duplicate dropped) */
+	char *msg;		/* "file:line: text" */
+};
+
+/* Append a diagnostic to *@v (*@n used of *@cap). Returns 0 or -1. */
+int nlc_diag_add(struct nlc_diag **v, size_t *n, size_t *cap,
+		 const char *file, unsigned int line, bool warning,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+void nlc_diag_free(struct nlc_diag *v, size_t n);
 
 #endif /* NLC_UTIL_H */

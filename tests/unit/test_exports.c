@@ -56,7 +56,7 @@ static size_t hard_errors(const struct nlc_exports *t)
 	return n;
 }
 
-static const struct nlc_export_error *err_at(const struct nlc_exports *t,
+static const struct nlc_diag *err_at(const struct nlc_exports *t,
 					     unsigned int line)
 {
 	for (size_t i = 0; i < t->nerr; i++)
