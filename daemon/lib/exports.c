@@ -1141,33 +1141,13 @@ next:
 int nlc_exports_parse_file(struct nlc_exports *t, const char *path,
 			   enum nlc_exports_syntax syntax)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf;
+	size_t len;
 	int rc;
 
-	if (!f)
+	if (nlc_read_file(path, &buf, &len))
 		return -1;
-	do {
-		if (nlc_grow((void **)&buf, &cap, len + 4096, 1)) {
-			free(buf);
-			fclose(f);
-			errno = ENOMEM;
-			return -1;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		int e = errno ? errno : EIO;
-
-		free(buf);
-		fclose(f);
-		errno = e;
-		return -1;
-	}
-	fclose(f);
-	rc = nlc_exports_parse_buf(t, path, buf ? buf : "", len, syntax);
+	rc = nlc_exports_parse_buf(t, path, buf, len, syntax);
 	free(buf);
 	return rc;
 }

@@ -334,31 +334,13 @@ oom:
 
 int nlc_conf_load_file(struct nlc_conf *c, const char *path)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf;
+	size_t len;
 	int rc;
 
-	if (!f)
+	if (nlc_read_file(path, &buf, &len))
 		return -1;
-	do {
-		if (nlc_grow((void **)&buf, &cap, len + 4096, 1)) {
-			free(buf);
-			fclose(f);
-			errno = ENOMEM;
-			return -1;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return -1;
-	}
-	fclose(f);
-	rc = nlc_conf_load_buf(c, path, buf ? buf : "", len);
+	rc = nlc_conf_load_buf(c, path, buf, len);
 	free(buf);
 	return rc;
 }

@@ -2,6 +2,7 @@
 /*
  * Copyright (C) 2026 The nfsd_nlcache authors.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,4 +56,39 @@ void nlc_diag_free(struct nlc_diag *v, size_t n)
 		free(v[i].msg);
 	}
 	free(v);
+}
+
+int nlc_read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	size_t cap = 0, got;
+	char *b = NULL;
+	int err = 0;
+
+	*len = 0;
+	if (!f)
+		return -1;
+	do {
+		/* Room for a 4 KiB read and the NUL. */
+		while (*len + 4097 > cap) {
+			if (nlc_grow((void **)&b, &cap, cap, 1)) {
+				err = ENOMEM;
+				goto out;
+			}
+		}
+		got = fread(b + *len, 1, cap - *len - 1, f);
+		*len += got;
+	} while (got > 0);
+	if (ferror(f))
+		err = errno ? errno : EIO;
+out:
+	fclose(f);
+	if (err) {
+		free(b);
+		errno = err;
+		return -1;
+	}
+	b[*len] = '\0';
+	*buf = b;
+	return 0;
 }

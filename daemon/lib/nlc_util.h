@@ -18,6 +18,12 @@
  */
 int nlc_grow(void **v, size_t *cap, size_t n, size_t elem);
 
+/*
+ * Read all of @path into a malloc'ed, NUL-terminated buffer. Returns 0 with
+ * *@buf and *@len set, or -1 with errno (the file's own, ENOMEM or EIO).
+ */
+int nlc_read_file(const char *path, char **buf, size_t *len);
+
 /* A problem found in a configuration file, reported with its place. */
 struct nlc_diag {
 	char *file;
