@@ -28,7 +28,7 @@ MODULE_SOURCES := dkms.conf Kbuild src include uapi
 CC ?= cc
 CFLAGS ?= -O2 -g
 B := build
-PKGS := libnl-genl-3.0 libnl-3.0
+PKGS := libnl-genl-3.0 libnl-3.0 blkid
 NLC_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/lib
@@ -40,8 +40,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRCS := $(wildcard daemon/lib/*.c)
 LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
-PROGS := nlcachectl
-MAN8 := packaging/nlcachectl.8
+PROGS := nlcachectl nlcached
+MAN8 := packaging/nlcachectl.8 packaging/nlcached.8
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 
@@ -53,7 +53,7 @@ DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 # --- Debian packages everything here needs (make deps) ----------------------
 DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
-	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev \
+	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev libblkid-dev \
 	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
@@ -111,6 +111,9 @@ $(B)/daemon/%.o: daemon/%.c $(LIB_HDRS)
 
 $(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/daemon/nlcached: $(B)/daemon/nlcached.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
+	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: every tests/unit/test_X.c links against all of daemon/lib
 # (-pthread: test_nlc_request runs a fake kernel in a thread).

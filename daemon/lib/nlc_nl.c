@@ -52,6 +52,11 @@ static int nl_to_errno(int nlerr)
 
 int nlc_sock_open(struct nlc_sock *s)
 {
+	return nlc_sock_open_family(s, NLCACHE_FAMILY_NAME);
+}
+
+int nlc_sock_open_family(struct nlc_sock *s, const char *family)
+{
 	int one = 1, err;
 
 	memset(s, 0, sizeof(*s));
@@ -70,10 +75,11 @@ int nlc_sock_open(struct nlc_sock *s)
 	if (err < 0)
 		goto fail;
 	nl_socket_enable_msg_peek(s->sk);
-	err = genl_ctrl_resolve(s->sk, NLCACHE_FAMILY_NAME);
+	err = genl_ctrl_resolve(s->sk, family);
 	if (err < 0)
 		goto fail;
 	s->family = err;
+	snprintf(s->family_name, sizeof(s->family_name), "%s", family);
 	return 0;
 fail:
 	s->nl_err = err < 0 ? -err : err;
@@ -110,9 +116,14 @@ size_t nlc_sock_msg_max(const struct nlc_sock *s)
 
 int nlc_sock_join_exportd(struct nlc_sock *s)
 {
+	return nlc_sock_join_group(s, s->family_name, NLCACHE_MCGRP_EXPORTD);
+}
+
+int nlc_sock_join_group(struct nlc_sock *s, const char *family, const char *group)
+{
 	int grp, err;
 
-	grp = genl_ctrl_resolve_grp(s->sk, NLCACHE_FAMILY_NAME, NLCACHE_MCGRP_EXPORTD);
+	grp = genl_ctrl_resolve_grp(s->sk, family, group);
 	if (grp < 0) {
 		s->nl_err = -grp;
 		return nl_to_errno(grp);

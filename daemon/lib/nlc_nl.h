@@ -29,6 +29,7 @@
 struct nlc_sock {
 	struct nl_sock *sk;
 	int family;		/* generic netlink family id */
+	char family_name[16];	/* GENL_NAMSIZ */
 	int nl_err;		/* libnl error of the last transport failure */
 	char extack[NLC_EXTACK_MAX];	/* kernel message of the last error */
 };
@@ -40,6 +41,8 @@ struct nlc_sock {
  * exist, or another negative errno (s->nl_err then says more).
  */
 int nlc_sock_open(struct nlc_sock *s);
+/* The same for another family (the native "sunrpc" or "nfsd"). */
+int nlc_sock_open_family(struct nlc_sock *s, const char *family);
 void nlc_sock_close(struct nlc_sock *s);
 
 /* The socket's file descriptor. */
@@ -54,6 +57,8 @@ size_t nlc_sock_msg_max(const struct nlc_sock *s);
 /* Join the "exportd" multicast group and stop checking sequence numbers
  * (events have none). Returns 0 or a negative errno. */
 int nlc_sock_join_exportd(struct nlc_sock *s);
+/* Join multicast @group of @family (one socket may join several). */
+int nlc_sock_join_group(struct nlc_sock *s, const char *family, const char *group);
 
 /*
  * A new message for cmd (with NLM_F_DUMP in flags for a dump) whose buffer

@@ -17,6 +17,7 @@
 
 const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 	{
+		.family = NLCACHE_FAMILY_NAME,
 		.name = "auth.unix.ip", .alias = "ip-map",
 		.type = NLCACHE_CACHE_TYPE_IP_MAP,
 		.get_cmd = NLCACHE_CMD_IP_MAP_GET_REQS,
@@ -24,8 +25,11 @@ const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 		.requests = NLCACHE_A_IP_MAP_REQS_REQUESTS,
 		.applied = NLCACHE_A_IP_MAP_REQS_APPLIED,
 		.errors = NLCACHE_A_IP_MAP_REQS_ERRORS,
+		.notify_bit = NLCACHE_CACHE_TYPE_IP_MAP,
+		.notify_cmd = NLCACHE_CMD_CACHE_NOTIFY,
 	},
 	{
+		.family = NLCACHE_FAMILY_NAME,
 		.name = "auth.unix.gid", .alias = "unix-gid",
 		.type = NLCACHE_CACHE_TYPE_UNIX_GID,
 		.get_cmd = NLCACHE_CMD_UNIX_GID_GET_REQS,
@@ -33,8 +37,11 @@ const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 		.requests = NLCACHE_A_UNIX_GID_REQS_REQUESTS,
 		.applied = NLCACHE_A_UNIX_GID_REQS_APPLIED,
 		.errors = NLCACHE_A_UNIX_GID_REQS_ERRORS,
+		.notify_bit = NLCACHE_CACHE_TYPE_UNIX_GID,
+		.notify_cmd = NLCACHE_CMD_CACHE_NOTIFY,
 	},
 	{
+		.family = NLCACHE_FAMILY_NAME,
 		.name = "nfsd.export", .alias = "svc-export",
 		.type = NLCACHE_CACHE_TYPE_SVC_EXPORT,
 		.get_cmd = NLCACHE_CMD_SVC_EXPORT_GET_REQS,
@@ -42,8 +49,11 @@ const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 		.requests = NLCACHE_A_SVC_EXPORT_REQS_REQUESTS,
 		.applied = NLCACHE_A_SVC_EXPORT_REQS_APPLIED,
 		.errors = NLCACHE_A_SVC_EXPORT_REQS_ERRORS,
+		.notify_bit = NLCACHE_CACHE_TYPE_SVC_EXPORT,
+		.notify_cmd = NLCACHE_CMD_CACHE_NOTIFY,
 	},
 	{
+		.family = NLCACHE_FAMILY_NAME,
 		.name = "nfsd.fh", .alias = "expkey",
 		.type = NLCACHE_CACHE_TYPE_EXPKEY,
 		.get_cmd = NLCACHE_CMD_EXPKEY_GET_REQS,
@@ -51,6 +61,44 @@ const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 		.requests = NLCACHE_A_EXPKEY_REQS_REQUESTS,
 		.applied = NLCACHE_A_EXPKEY_REQS_APPLIED,
 		.errors = NLCACHE_A_EXPKEY_REQS_ERRORS,
+		.notify_bit = NLCACHE_CACHE_TYPE_EXPKEY,
+		.notify_cmd = NLCACHE_CMD_CACHE_NOTIFY,
+	},
+};
+
+/* Command numbers of include/uapi/linux/{sunrpc,nfsd}_netlink.h (7.2). */
+const struct nlc_cache nlc_native_caches[NLC_NCACHES] = {
+	{
+		.family = NLC_NATIVE_SUNRPC, .native = true,
+		.name = "auth.unix.ip", .alias = "ip-map",
+		.type = NLCACHE_CACHE_TYPE_IP_MAP,
+		.get_cmd = 2, .set_cmd = 3, .notify_cmd = 1, .notify_bit = 1,
+		.requests = NLCACHE_A_IP_MAP_REQS_REQUESTS,
+		.applied = -1, .errors = -1,
+	},
+	{
+		.family = NLC_NATIVE_SUNRPC, .native = true,
+		.name = "auth.unix.gid", .alias = "unix-gid",
+		.type = NLCACHE_CACHE_TYPE_UNIX_GID,
+		.get_cmd = 4, .set_cmd = 5, .notify_cmd = 1, .notify_bit = 2,
+		.requests = NLCACHE_A_UNIX_GID_REQS_REQUESTS,
+		.applied = -1, .errors = -1,
+	},
+	{
+		.family = NLC_NATIVE_NFSD, .native = true,
+		.name = "nfsd.export", .alias = "svc-export",
+		.type = NLCACHE_CACHE_TYPE_SVC_EXPORT,
+		.get_cmd = 11, .set_cmd = 12, .notify_cmd = 10, .notify_bit = 1,
+		.requests = NLCACHE_A_SVC_EXPORT_REQS_REQUESTS,
+		.applied = -1, .errors = -1,
+	},
+	{
+		.family = NLC_NATIVE_NFSD, .native = true,
+		.name = "nfsd.fh", .alias = "expkey",
+		.type = NLCACHE_CACHE_TYPE_EXPKEY,
+		.get_cmd = 13, .set_cmd = 14, .notify_cmd = 10, .notify_bit = 2,
+		.requests = NLCACHE_A_EXPKEY_REQS_REQUESTS,
+		.applied = -1, .errors = -1,
 	},
 };
 

@@ -30,6 +30,7 @@
 #define NLC_NCACHES	4
 
 struct nlc_cache {
+	const char *family;	/* generic netlink family serving it */
 	const char *name;	/* kernel name: "auth.unix.ip" */
 	const char *alias;	/* rpc.mountd-style alias: "ip-map" */
 	uint32_t type;		/* enum nlcache_cache_type (one bit) */
@@ -38,10 +39,23 @@ struct nlc_cache {
 	int requests;		/* NLCACHE_A_*_REQS_REQUESTS */
 	int applied;		/* NLCACHE_A_*_REQS_APPLIED */
 	int errors;		/* NLCACHE_A_*_REQS_ERRORS */
+	uint32_t notify_bit;	/* its bit in the family's CACHE_NOTIFY mask */
+	uint8_t notify_cmd;	/* the family's CACHE_NOTIFY command */
+	bool native;		/* the kernel's own sunrpc/nfsd families */
 };
 
 /* The four caches, in cache-type bit order. */
 extern const struct nlc_cache nlc_caches[NLC_NCACHES];
+/*
+ * The same caches served by the native (Linux 7.2+) "sunrpc" and "nfsd"
+ * families: same attribute sets, other command numbers, no APPLIED/ERRORS
+ * in SET_REQS replies (the kernel stops at the first bad entry), no
+ * extension attributes (gid-array, fslocations.migrated).
+ */
+extern const struct nlc_cache nlc_native_caches[NLC_NCACHES];
+#define NLC_NATIVE_SUNRPC	"sunrpc"
+#define NLC_NATIVE_NFSD		"nfsd"
+#define NLC_NATIVE_MCGRP	"exportd"
 
 /* By kernel name or alias (case-insensitive); NULL if unknown. */
 const struct nlc_cache *nlc_cache_lookup(const char *name);

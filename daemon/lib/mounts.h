@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * The mount table, read from /proc/self/mountinfo once per change and
+ * indexed by path, and the per-path / per-superblock facts derived from
+ * it (stat identity, is-mountpoint, statfs f_fsid and f_type, the
+ * libblkid UUID), cached for the life of that table generation. This is
+ * the real struct nlc_sysinfo (sysinfo.h).
+ */
+#ifndef NLC_MOUNTS_H
+#define NLC_MOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysinfo.h"
+
+struct nlc_mount {
+	unsigned int id;	/* mount id */
+	unsigned int parent;
+	uint32_t major;
+	uint32_t minor;
+	char *root;		/* root of the mount within its filesystem */
+	char *point;		/* mount point, unescaped */
+	char *fstype;
+	char *source;
+};
+
+struct nlc_mount_table;
+
+/*
+ * Parse mountinfo text (the format of /proc/<pid>/mountinfo). Lines that
+ * do not parse are skipped and counted in *bad (may be NULL). Returns the
+ * table or NULL (errno ENOMEM).
+ */
+struct nlc_mount_table *nlc_mounts_parse(const char *text, size_t len,
+					 unsigned int *bad);
+/* Read and parse @path (normally /proc/self/mountinfo). NULL, errno. */
+struct nlc_mount_table *nlc_mounts_read(const char *path);
+struct nlc_mount_table *nlc_mounts_get(struct nlc_mount_table *t);
+void nlc_mounts_put(struct nlc_mount_table *t);
+
+size_t nlc_mounts_count(const struct nlc_mount_table *t);
+const struct nlc_mount *nlc_mounts_at(const struct nlc_mount_table *t,
+				      size_t i);
+/* The topmost mount whose mount point is exactly @path, or NULL. */
+const struct nlc_mount *nlc_mounts_find(const struct nlc_mount_table *t,
+					const char *path);
+/* Mount points strictly below @path, in path order (parents first). */
+int nlc_mounts_below(const struct nlc_mount_table *t, const char *path,
+		     int (*fn)(const char *mnt, void *arg), void *arg);
+
+/*
+ * A struct nlc_sysinfo over table @t (held by the sysinfo until
+ * nlc_mounts_sysinfo_release). The ident cache lives in the table, so
+ * all sysinfos over one generation share it (thread-safe).
+ */
+void nlc_mounts_sysinfo(struct nlc_mount_table *t,
+			const struct nlc_resolver *r, struct nlc_sysinfo *si);
+void nlc_mounts_sysinfo_release(struct nlc_sysinfo *si);
+
+#endif /* NLC_MOUNTS_H */

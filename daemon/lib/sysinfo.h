@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * What the export and filehandle answers need to know about the live
+ * system, behind one interface so the answers themselves stay testable:
+ * a path's identity (stat, statfs, libblkid), whether it is a mount
+ * point, and which mount points lie below a path.
+ *
+ * nlc_mounts (mounts.h) is the real implementation: a mount table indexed
+ * once per change of /proc/self/mountinfo, with per-superblock uuid data.
+ */
+#ifndef NLC_SYSINFO_H
+#define NLC_SYSINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "fsid.h"
+
+/* statfs f_type of NFS (a re-export). */
+#define NLC_NFS_SUPER_MAGIC 0x6969ul
+
+struct nlc_sysinfo {
+	/*
+	 * stat() @path and gather what fsid matching needs (struct
+	 * nlc_fs_ident, including is_mountpoint and the uuid sources; the
+	 * blkid string stays valid as long as @ctx is held). Returns 0, or
+	 * the negative errno of stat() (then out->found is false).
+	 */
+	int (*ident)(void *ctx, const char *path, struct nlc_fs_ident *out);
+	/*
+	 * Whether @path is a mount point (".." on another device, or the
+	 * same inode as ".."). 1, 0, or a negative errno from stat().
+	 */
+	int (*is_mountpoint)(void *ctx, const char *path);
+	/*
+	 * Call @fn for every mount point strictly below @path ("/": every
+	 * mount point but "/"), parents before children. A nonzero return
+	 * from @fn stops the walk and is returned.
+	 */
+	int (*submounts)(void *ctx, const char *path,
+			 int (*fn)(const char *mnt, void *arg), void *arg);
+	/* statfs() f_type of @path: 0 or a negative errno. */
+	int (*fs_type)(void *ctx, const char *path, unsigned long *f_type);
+	/* Name services for $addr domains and client checks. */
+	const struct nlc_resolver *resolver;
+	void *ctx;
+};
+
+/* stat() errors that mean "no such path" (mountd's path_lookup_error):
+ * ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES. Others (ETIMEDOUT on a
+ * hung NFS mount, EIO) mean "cannot tell now". @err is negative. */
+bool nlc_lookup_error(int err);
+
+#endif /* NLC_SYSINFO_H */
