@@ -37,6 +37,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -646,7 +647,7 @@ static struct backend be;
 
 static struct nlc_sock *cache_sock(const struct nlc_cache *c)
 {
-	if (be.kind == BACKEND_NATIVE && !strcmp(c->family, NLC_NATIVE_NFSD))
+	if (c->native && !strcmp(c->family, NLC_NATIVE_NFSD))
 		return be.have_cmd[1] ? &be.cmd[1] : NULL;
 	return be.have_cmd[0] ? &be.cmd[0] : NULL;
 }
@@ -689,14 +690,24 @@ static void backend_close(void)
 	be.served = 0;
 }
 
-static bool family_exists(const char *name)
+/*
+ * Native upcalls: the kernel's "sunrpc" and "nfsd" families both have the
+ * "exportd" group (6.7+ kernels have an "nfsd" family without it).
+ */
+static bool native_present(void)
 {
+	static const char *const fam[] = { NLC_NATIVE_SUNRPC, NLC_NATIVE_NFSD };
 	struct nlc_sock s;
+	bool ok = true;
+	int i;
 
-	if (nlc_sock_open_family(&s, name))
-		return false;
-	nlc_sock_close(&s);
-	return true;
+	for (i = 0; i < 2 && ok; i++) {
+		if (nlc_sock_open_family(&s, fam[i]))
+			return false;
+		ok = genl_ctrl_resolve_grp(s.sk, fam[i], NLC_NATIVE_MCGRP) >= 0;
+		nlc_sock_close(&s);
+	}
+	return ok;
 }
 
 static int register_reply(const struct nlmsghdr *nlh, void *arg)
@@ -751,11 +762,8 @@ static int backend_connect(void)
 	int err, i;
 
 	native = be.kind == BACKEND_NATIVE ||
-		 (be.kind == BACKEND_AUTO && family_exists(NLC_NATIVE_NFSD) &&
-		  family_exists(NLC_NATIVE_SUNRPC));
+		 (be.kind == BACKEND_AUTO && native_present());
 	if (native) {
-		/* A 7.2 "nfsd" family without cache commands is not native
-		 * upcall support: the GET_REQS dumps tell (EOPNOTSUPP). */
 		be.caches = nlc_native_caches;
 		err = nlc_sock_open_family(&be.cmd[0], NLC_NATIVE_SUNRPC);
 		if (err)
@@ -1139,7 +1147,7 @@ static void flush_kernel(void)
 
 		if (!be.have_cmd[i])
 			continue;
-		if (be.kind == BACKEND_NATIVE || be.caches == nlc_native_caches)
+		if (be.caches == nlc_native_caches)
 			cmd = i ? 15 : 6;	/* nfsd / sunrpc CACHE_FLUSH */
 		else
 			cmd = NLCACHE_CMD_CACHE_FLUSH;
@@ -1309,9 +1317,7 @@ static int notify_msg(struct nl_msg *m, void *arg)
 		mask = nla_get_u32(a);
 	for (i = 0; i < NLC_NCACHES; i++) {
 		const struct nlc_cache *c = &be.caches[i];
-		int fam = be.kind == BACKEND_NATIVE || c->native ?
-			  (strcmp(c->family, NLC_NATIVE_NFSD) ? be.cmd[0].family : be.cmd[1].family) :
-			  be.cmd[0].family;
+		int fam = cache_sock(c) ? cache_sock(c)->family : -1;
 
 		if (nlh->nlmsg_type != fam || g->cmd != c->notify_cmd)
 			continue;
@@ -1319,6 +1325,13 @@ static int notify_msg(struct nl_msg *m, void *arg)
 			*types |= c->type;
 	}
 	stats.notifications++;
+	return NL_OK;
+}
+
+static int no_seq_check(struct nl_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
 	return NL_OK;
 }
 
@@ -1331,6 +1344,8 @@ static void read_notify(void)
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return;
+	/* events carry no sequence numbers */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, notify_msg, &types);
 	for (;;) {
 		err = nl_recvmsgs(be.notify.sk, cb);
