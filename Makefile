@@ -54,11 +54,11 @@ DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
 	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev libblkid-dev \
-	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml
+	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml systemd
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file
 
 all: module daemon
 
@@ -177,6 +177,8 @@ vmtest-matrix: $(VM_PROGS)
 check:
 	$(MAKE) deps
 	$(MAKE) style
+	$(MAKE) man-lint
+	$(MAKE) test-unit-file
 	$(MAKE) unit
 	$(MAKE) test-uapi
 	$(MAKE) test-probes
@@ -186,6 +188,10 @@ check:
 
 style:
 	tests/style.sh
+
+# packaging/nlcached.service: systemd-analyze verify, sandbox, exposure.
+test-unit-file: daemon
+	tests/unit-file.sh
 
 # Debian's python3 (python3-yaml), not whatever python3 comes first in PATH.
 test-uapi:
@@ -211,9 +217,12 @@ deps:
 
 # --- install -------------------------------------------------------------------
 install: daemon
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)/lib/systemd/system
 	install -m 0755 $(addprefix $(B)/daemon/,$(PROGS)) $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	sed 's|^ExecStart=/usr/sbin/nlcached|ExecStart=$(SBINDIR)/nlcached|' packaging/nlcached.service \
+		> $(DESTDIR)/lib/systemd/system/nlcached.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/nlcached.service
 
 clean: module-clean
 	rm -rf $(B)

@@ -100,11 +100,14 @@ static struct {
 
 /* ---------------------------------------------------------------- logging */
 
+static bool log_to_journal;
+
 static void vlog(int prio, const char *fmt, va_list ap)
 {
 	va_list aq;
 
-	if (opt.foreground) {
+	/* under systemd, stderr is the journal too: say it once */
+	if (opt.foreground && !log_to_journal) {
 		va_copy(aq, ap);
 		fprintf(stderr, PROG ": ");
 		vfprintf(stderr, fmt, aq);
@@ -641,6 +644,8 @@ struct backend {
 	bool ready_sent;
 	bool warned_absent;
 	time_t absent_since;
+	/* native: /proc/net/rpc/<cache>/channel held open for writing */
+	int chan[NLC_NCACHES];
 };
 
 static struct backend be;
@@ -674,10 +679,46 @@ static void sd_notify(const char *text)
 	close(fd);
 }
 
+/*
+ * Native kernels queue an upcall only while the cache "has listeners",
+ * which sunrpc judges by its /proc channel alone (cache_listeners_exist:
+ * open writers, or a close less than 30 s ago); otherwise the entry is
+ * made negative at once. A channel held open for writing, never read,
+ * keeps the kernel asking without stealing any request.
+ */
+static void hold_channels(void)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < NLC_NCACHES; i++) {
+		const struct nlc_cache *c = &be.caches[i];
+
+		if (be.chan[i] >= 0 || !(be.want & c->type))
+			continue;
+		snprintf(path, sizeof(path), "/proc/net/rpc/%s/channel", c->name);
+		be.chan[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (be.chan[i] >= 0)
+			dlog(D_NETLINK, "holding %s open for writing", path);
+	}
+}
+
+static void release_channels(void)
+{
+	int i;
+
+	for (i = 0; i < NLC_NCACHES; i++) {
+		if (be.chan[i] >= 0)
+			close(be.chan[i]);
+		be.chan[i] = -1;
+	}
+}
+
 static void backend_close(void)
 {
 	int i;
 
+	release_channels();
 	for (i = 0; i < 2; i++) {
 		if (be.have_cmd[i])
 			nlc_sock_close(&be.cmd[i]);
@@ -1631,6 +1672,8 @@ static void tick(int ep, time_t *last_watchdog, uint64_t wd_usec)
 		if (be.served & ~before)
 			scan(be.served & ~before);
 	}
+	if (be.connected && be.caches == nlc_native_caches)
+		hold_channels();
 	if (be.connected && now >= be.next_scan) {
 		scan(NLCACHE_CACHE_TYPE_ALL);
 		be.next_scan = now + SCAN_PERIOD;
@@ -1658,6 +1701,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv))
 		return 1;
 	openlog(PROG, LOG_PID, LOG_DAEMON);
+	log_to_journal = getenv("JOURNAL_STREAM") != NULL;
 	if (!opt.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, PROG ": daemon: %s\n", strerror(errno));
 		return 1;
@@ -1677,6 +1721,8 @@ int main(int argc, char **argv)
 	snap_cfg.resolver = &nlc_resolver_libc;
 
 	be.kind = opt.backend;
+	for (i = 0; i < NLC_NCACHES; i++)
+		be.chan[i] = -1;
 	be.want = NLCACHE_CACHE_TYPE_IP_MAP | NLCACHE_CACHE_TYPE_SVC_EXPORT |
 		  NLCACHE_CACHE_TYPE_EXPKEY;
 	if (opt.manage_gids)
