@@ -17,7 +17,8 @@ MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefi
 VM_KVER := $(or $(KVER),6.1)
 VM_MATRIX ?= 5.10 6.1 6.12
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
-	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg
+	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
+	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
 
 # The files a dkms source tree needs (tests/vm/kernel.sh builds from the
@@ -63,6 +64,8 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 all: module daemon
 
 help:
+	@echo "make demo              (as root) boot Debian's 6.1 kernel in QEMU and show nlcached"
+	@echo "                       serving an NFSv4 mount: deps, module, daemon, then a transcript"
 	@echo "make [module] [KVER=5.10|6.1|6.12|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
 	@echo "make daemon            user-space programs ($(PROGS)) in $(B)/daemon"
 	@echo "make unit              cmocka unit tests, plain and with ASan/UBSan"
@@ -155,13 +158,25 @@ VM_PROGS := daemon $(B)/tests/nlc-badmsg
 vmtest: $(VM_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) $(VMTESTS)
 
+# The README's first command: on a fresh Debian 12 machine (as root) it
+# installs what is missing, builds the module and the daemon, boots Debian's
+# 6.1 kernel under QEMU and streams tests/vm/guest/demo.sh's transcript; the
+# verdict is the guest's success marker, as for every VM test. Sub-makes so
+# that pkg-config runs after deps installed it.
+.PHONY: demo
+demo:
+	$(MAKE) deps
+	$(MAKE) module KVER=6.1
+	$(MAKE) daemon
+	tests/vm/run.sh -k 6.1 -s demo
+
 vmtest-selftest:
 	VM_TIMEOUT=120 tests/vm/run.sh -k $(VM_KVER) $(SELFTESTS)
 
 # Debian sid's 7.2 has native netlink upcalls; its kbuild tools need a sid
 # chroot to build in (tests/vm/sid-chroot.sh). Not part of make check.
 NATIVE_KVER ?= 7.2
-NATIVE_VMTESTS ?= module-smoke nlc-native legacy-mount
+NATIVE_VMTESTS ?= module-smoke nlc-native legacy-mount nlcached-native
 
 sid-chroot:
 	tests/vm/sid-chroot.sh $(NATIVE_KVER)
