@@ -431,6 +431,17 @@ static void job_clear_answer(struct job *j)
 	j->path = NULL;
 }
 
+/* An answer's own log line, at the priority it asks for. */
+static void log_answer(unsigned int cls, int prio, const char *msg)
+{
+	if (!msg[0])
+		return;
+	if (prio >= LOG_DEBUG)
+		dlog(cls, "%s", msg);
+	else
+		xlog(prio, "%s", msg);
+}
+
 /* The snapshot an answer was computed from must outlive the answer only
  * while the worker builds it: everything sent is copied into the job. */
 static void answer_ip(struct job *j, const struct nlc_snapshot *s,
@@ -449,10 +460,8 @@ static void answer_ip(struct job *j, const struct nlc_snapshot *s,
 		j->domain = strdup(a->domain);
 		if (!j->domain)
 			j->kind = NLC_ANSWER_DEFER;
-		dlog(D_AUTH, "%s", a->msg);
-	} else if (a->msg[0]) {
-		xlog(a->kind == NLC_ANSWER_NEGATIVE ? LOG_NOTICE : LOG_WARNING, "%s", a->msg);
 	}
+	log_answer(D_AUTH, a->prio, a->msg);
 	free(a);
 }
 
@@ -503,17 +512,11 @@ static void answer_export(struct job *j, const struct nlc_snapshot *s,
 	nlc_answer_export(s, si, o, export_features(), j->s1, j->s2, a);
 	j->kind = a->kind;
 	j->ttl = a->ttl ? a->ttl : o->ttl;
-	if (a->kind == NLC_ANSWER_POSITIVE) {
+	if (a->kind == NLC_ANSWER_POSITIVE)
 		dlog(D_AUTH, "granted access to %s for %s", j->s2, j->s1);
-		if (a->msg[0])
-			xlog(LOG_WARNING, "%s", a->msg);
-	} else if (a->kind == NLC_ANSWER_NEGATIVE) {
+	else if (a->kind == NLC_ANSWER_NEGATIVE)
 		dlog(D_AUTH, "denied access to %s for %s", j->s2, j->s1);
-		if (a->msg[0])
-			xlog(LOG_NOTICE, "%s", a->msg);
-	} else if (a->msg[0]) {
-		xlog(LOG_WARNING, "%s", a->msg);
-	}
+	log_answer(D_AUTH, a->prio, a->msg);
 	/* the reply must not point into the snapshot */
 	a->exp = NULL;
 	j->exp = a;
@@ -535,13 +538,8 @@ static void answer_fh(struct job *j, const struct nlc_snapshot *s,
 		j->path = strdup(a->path);
 		if (!j->path)
 			j->kind = NLC_ANSWER_DEFER;
-		dlog(D_CALL, "nfsd.fh %s type %u -> %s", j->s1, j->fsidtype, a->path);
-	} else {
-		dlog(D_CALL, "nfsd.fh %s type %u: %s", j->s1, j->fsidtype,
-		     a->kind == NLC_ANSWER_DEFER ? "not available now" : "no export");
 	}
-	if (a->msg[0])
-		xlog(LOG_WARNING, "%s", a->msg);
+	log_answer(D_CALL, a->prio, a->msg);
 	free(a);
 }
 

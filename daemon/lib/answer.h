@@ -47,6 +47,7 @@ struct nlc_ip_answer {
 	unsigned int ttl;
 	char domain[4096];
 	char msg[NLC_ANSWER_MSG];
+	int prio;		/* syslog priority of msg (LOG_DEBUG: routine) */
 };
 
 /* auth.unix.ip: class (only "nfsd" is answered positively) and address
@@ -76,6 +77,7 @@ struct nlc_export_answer {
 	/* the export that answered (NULL if none) */
 	const struct nlc_snap_export *exp;
 	char msg[NLC_ANSWER_MSG];
+	int prio;		/* syslog priority of msg (LOG_DEBUG: routine) */
 };
 
 /*
@@ -101,6 +103,7 @@ struct nlc_fh_answer {
 	char path[4096];
 	const struct nlc_snap_export *exp;
 	char msg[NLC_ANSWER_MSG];
+	int prio;		/* syslog priority of msg (LOG_DEBUG: routine) */
 };
 
 /*
