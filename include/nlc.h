@@ -42,6 +42,7 @@ struct nlc_stats {
 	atomic64_t rejected;
 	atomic64_t fallbacks;
 	atomic64_t handed_back;
+	atomic64_t adopted;
 	atomic64_t overflows;
 };
 

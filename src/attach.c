@@ -178,6 +178,77 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 	return 0;
 }
 
+/* Entries examined per RCU section while adopting (one hash bucket). */
+#define NLC_ADOPT_BATCH	64
+
+/*
+ * List @h (already PENDING) for the daemon unless it is listed already.
+ * Returns true if a record was added.
+ */
+static bool nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
+{
+	struct nlc_req *req;
+
+	if (READ_ONCE(att->nr_reqs) >= NLCACHE_MAX_PENDING)
+		return false;
+	req = kmem_cache_alloc(nlc_req_cachep, GFP_KERNEL);
+	if (!req)
+		return false;
+	spin_lock(&att->lock);
+	if (!test_bit(CACHE_PENDING, &h->flags) ||
+	    test_bit(CACHE_CLEANED, &h->flags) || nlc_req_find(att, h)) {
+		spin_unlock(&att->lock);
+		kmem_cache_free(nlc_req_cachep, req);
+		return false;
+	}
+	req->h = cache_get(h);
+	req->seqno = ++att->next_seqno;
+	req->queued = jiffies;
+	list_add_tail(&req->list, &att->reqs);
+	hash_add(att->by_h, &req->hnode, (unsigned long)h);
+	att->nr_reqs++;
+	spin_unlock(&att->lock);
+	return true;
+}
+
+/*
+ * Requests pending when a cache gets attached were upcalled through the
+ * /proc channel: before any daemon registered, or handed back when the
+ * previous daemon went away (a restart after kill -9). Nobody may be
+ * reading that channel, and the entries would wait for the cache cleaner
+ * (up to 120 s) while clients retry. List them for the new daemon as
+ * well; a channel reader may still answer one first, which is harmless.
+ */
+static void nlc_adopt(struct nlc_att *att)
+{
+	struct cache_detail *cd = att->cd;
+	struct cache_head *batch[NLC_ADOPT_BATCH], *h;
+	unsigned int n, i, adopted = 0;
+	int b;
+
+	for (b = 0; b < cd->hash_size; b++) {
+		n = 0;
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(h, &cd->hash_table[b], cache_list) {
+			if (n == NLC_ADOPT_BATCH)
+				break;
+			if (test_bit(CACHE_PENDING, &h->flags) &&
+			    !test_bit(CACHE_CLEANED, &h->flags) &&
+			    cache_get_rcu(h))
+				batch[n++] = h;
+		}
+		rcu_read_unlock();
+		for (i = 0; i < n; i++) {
+			adopted += nlc_adopt_one(att, batch[i]);
+			cache_put(batch[i], cd);
+		}
+	}
+	if (adopted) {
+		atomic64_add(adopted, &att->nn->stats[att->type].adopted);
+		nlc_notify(att->nn, nlc_caches[att->type].type);
+	}
+}
+
 /* The cache_upcall of every attached cache_detail. */
 static int nlc_upcall(struct cache_detail *cd, struct cache_head *h)
 {
@@ -505,9 +576,16 @@ int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
 			if (added & nlc_caches[t].type)
 				nlc_detach(nn, t);
 	}
-	for (t = 0; t < NLC_NR_CACHES; t++)
-		if (rcu_access_pointer(nn->att[t]))
-			*served |= nlc_caches[t].type;
+	for (t = 0; t < NLC_NR_CACHES; t++) {
+		struct nlc_att *att = rcu_dereference_protected(nn->att[t],
+						lockdep_is_held(&nn->lock));
+
+		if (!att)
+			continue;
+		*served |= nlc_caches[t].type;
+		if (added & nlc_caches[t].type)
+			nlc_adopt(att);
+	}
 	if (*served) {
 		nn->portid = portid;
 		schedule_delayed_work(&nn->work, NLC_WORK_INTERVAL);

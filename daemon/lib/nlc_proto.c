@@ -793,6 +793,7 @@ static int cache_status_parse(const struct nlattr *nest, struct nlc_cache_status
 		{ NLCACHE_A_CACHE_STATUS_HANDED_BACK,
 		  offsetof(struct nlc_cache_status, handed_back) },
 		{ NLCACHE_A_CACHE_STATUS_OVERFLOWS, offsetof(struct nlc_cache_status, overflows) },
+		{ NLCACHE_A_CACHE_STATUS_ADOPTED, offsetof(struct nlc_cache_status, adopted) },
 	};
 	const struct nlc_cache *c;
 	const char *name;

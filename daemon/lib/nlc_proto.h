@@ -248,6 +248,7 @@ struct nlc_cache_status {
 	uint64_t fallbacks;
 	uint64_t handed_back;
 	uint64_t overflows;
+	uint64_t adopted;
 };
 
 #define NLC_STATUS_MAX_CACHES	16

@@ -17,6 +17,7 @@ enum {
 	COL_FALLBACKS,
 	COL_HANDED_BACK,
 	COL_OVERFLOWS,
+	COL_ADOPTED,
 	NCOLS
 };
 
@@ -33,6 +34,7 @@ static const struct {
 	[COL_FALLBACKS] = { "FALLBACKS", "fallbacks" },
 	[COL_HANDED_BACK] = { "HANDED_BACK", "handed_back" },
 	[COL_OVERFLOWS] = { "OVERFLOWS", "overflows" },
+	[COL_ADOPTED] = { "ADOPTED", "adopted" },
 };
 
 static void values(const struct nlc_cache_status *cs, uint64_t v[NCOLS])
@@ -46,6 +48,7 @@ static void values(const struct nlc_cache_status *cs, uint64_t v[NCOLS])
 	v[COL_FALLBACKS] = cs->fallbacks;
 	v[COL_HANDED_BACK] = cs->handed_back;
 	v[COL_OVERFLOWS] = cs->overflows;
+	v[COL_ADOPTED] = cs->adopted;
 }
 
 static int digits(uint64_t v)

@@ -75,6 +75,10 @@
  *   crash, kill -9) or sends NLCACHE_CMD_UNREGISTER, the original upcalls
  *   are restored and every still-pending request is handed back to the
  *   legacy path, where rpc.mountd (or a restarted daemon) answers it.
+ *   Attaching a cache also lists for the daemon every request already
+ *   pending on the legacy path (counted as "adopted"), so a restarted
+ *   daemon answers what its predecessor handed back without waiting for
+ *   the cache cleaner; a channel reader may still answer one first.
  *   EOPNOTSUPP on kernels with native netlink upcalls.
  *
  * NLCACHE_CMD_UNREGISTER (do)
@@ -150,6 +154,11 @@
  *                                            detach
  *       [NLCACHE_A_CACHE_STATUS_OVERFLOWS]   u64, upcalls refused because
  *                                            NLCACHE_MAX_PENDING were queued
+ *       [NLCACHE_A_CACHE_STATUS_ADOPTED]     u64, requests found pending on
+ *                                            the legacy path when the cache
+ *                                            was attached (queued before a
+ *                                            daemon registered, or handed
+ *                                            back by the previous one)
  *   Counters are per netns and survive re-registration.
  */
 #ifndef _UAPI_LINUX_NFSD_NLCACHE_H
@@ -371,6 +380,7 @@ enum {
 	NLCACHE_A_CACHE_STATUS_HANDED_BACK,
 	NLCACHE_A_CACHE_STATUS_OVERFLOWS,
 	NLCACHE_A_CACHE_STATUS_PAD,
+	NLCACHE_A_CACHE_STATUS_ADOPTED,
 
 	__NLCACHE_A_CACHE_STATUS_MAX,
 	NLCACHE_A_CACHE_STATUS_MAX = (__NLCACHE_A_CACHE_STATUS_MAX - 1)
