@@ -203,23 +203,25 @@ static bool fs_identifiable(const char *path, void *arg)
 
 static void snapshot_report(const struct nlc_snapshot *s)
 {
-	static const char *const src[] = {
-		[NLC_SNAP_ETAB] = "etab", [NLC_SNAP_EXPORTS] = "exports",
-		[NLC_SNAP_EXPORTS_FILE] = "exports file", [NLC_SNAP_NONE] = "nothing",
-	};
-	size_t i, real = 0;
+	char files[1024] = "";
+	size_t i, real = 0, off = 0;
 
 	for (i = 0; i < s->table.nerr; i++)
 		xlog(s->table.err[i].warning ? LOG_WARNING : LOG_ERR, "%s",
 		     s->table.err[i].msg);
 	for (i = 0; i < s->nexp; i++)
 		real += !s->exp[i].v4root;
-	xlog(LOG_INFO, "exports: %zu entries from %s%s%s (%zu pseudo-root), generation %llu%s",
-	     real, src[s->source],
-	     s->source == NLC_SNAP_ETAB ? " " : s->source == NLC_SNAP_EXPORTS_FILE ? " " : "",
-	     s->source == NLC_SNAP_ETAB ? snap_cfg.etab :
-	     s->source == NLC_SNAP_EXPORTS_FILE ? snap_cfg.exports_file : "",
-	     s->nexp - real, (unsigned long long)s->generation,
+	for (i = 0; i < s->table.nfiles && off < sizeof(files); i++)
+		off += (size_t)snprintf(files + off, sizeof(files) - off, "%s%s",
+					i ? ", " : "", s->table.files[i]);
+	if (!files[0])
+		snprintf(files, sizeof(files), "%s",
+			 s->source == NLC_SNAP_ETAB ? snap_cfg.etab :
+			 s->source == NLC_SNAP_EXPORTS_FILE ? snap_cfg.exports_file :
+			 s->source == NLC_SNAP_EXPORTS ? snap_cfg.exports :
+			 "no file (no etab, no exports)");
+	xlog(LOG_INFO, "exports: %zu entries from %s (%zu pseudo-root), generation %llu%s",
+	     real, files, s->nexp - real, (unsigned long long)s->generation,
 	     s->use_ipaddr ? ", use_ipaddr" : "");
 	if (s->dns_failures)
 		xlog(LOG_WARNING, "exports: %u client names did not resolve (last good addresses kept)",
@@ -1713,7 +1715,14 @@ int main(int argc, char **argv)
 	snap_cfg.exports = "/etc/exports";
 	snap_cfg.exports_dir = "/etc/exports.d";
 	snap_cfg.ipaddr_mode = opt.use_ipaddr ? NLC_IPADDR_FORCED : NLC_IPADDR_AUTO;
-	snap_cfg.krb5_keytab = access("/etc/krb5.keytab", F_OK) == 0;
+	/*
+	 * The pseudo-root offers krb5, krb5i and krb5p besides sys, as the
+	 * rpc.mountd of Debian 11/12 (nfs-utils <= 2.6) does whether or not
+	 * /etc/krb5.keytab exists; later nfs-utils offer them only with a
+	 * keytab. The mountd being replaced decides: equivalence is tested
+	 * against Debian 12's.
+	 */
+	snap_cfg.krb5_keytab = true;
 	snap_cfg.supported_flags = ~0u;
 	snap_cfg.fs_identifiable = fs_identifiable;
 	snap_cfg.resolver = &nlc_resolver_libc;
