@@ -797,6 +797,19 @@ static int do_register(void)
 	return 0;
 }
 
+/*
+ * Hear about the family going away (rmmod) at once. Joined before any
+ * group that carries events: the group lookup reads the socket.
+ */
+static void watch_families(void)
+{
+	int err = nlc_sock_join_group(&be.notify, "nlctrl", "notify");
+
+	if (err)
+		xlog(LOG_WARNING, "cannot watch nlctrl notifications (%s): a removed family is noticed on the next request",
+		     strerror(-err));
+}
+
 static int backend_connect(void)
 {
 	bool native;
@@ -818,6 +831,7 @@ static int backend_connect(void)
 		if (err)
 			goto fail;
 		be.have_notify = true;
+		watch_families();
 		err = nlc_sock_join_group(&be.notify, NLC_NATIVE_SUNRPC, NLC_NATIVE_MCGRP);
 		if (!err)
 			err = nlc_sock_join_group(&be.notify, NLC_NATIVE_NFSD, NLC_NATIVE_MCGRP);
@@ -835,6 +849,7 @@ static int backend_connect(void)
 		if (err)
 			goto fail;
 		be.have_notify = true;
+		watch_families();
 		err = nlc_sock_join_exportd(&be.notify);
 		if (err)
 			goto fail;
@@ -1342,6 +1357,9 @@ static void queue_reload(void)
 
 /* ----------------------------------------------------------- notify sock */
 
+/* not a cache type: the family was unregistered */
+#define NOTIFY_FAMILY_GONE	0x80000000u
+
 static int notify_msg(struct nl_msg *m, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(m);
@@ -1353,6 +1371,15 @@ static int notify_msg(struct nl_msg *m, void *arg)
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return NL_SKIP;
 	g = nlmsg_data(nlh);
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		/* a family went away (rmmod): one we use? */
+		a = nlmsg_find_attr(nlh, GENL_HDRLEN, CTRL_ATTR_FAMILY_ID);
+		if (g->cmd == CTRL_CMD_DELFAMILY && a && nla_len(a) >= 2)
+			for (i = 0; i < 2; i++)
+				if (be.have_cmd[i] && nla_get_u16(a) == be.cmd[i].family)
+					*types |= NOTIFY_FAMILY_GONE;
+		return NL_OK;
+	}
 	a = nlmsg_find_attr(nlh, GENL_HDRLEN, 1);
 	if (a && nla_len(a) >= 4)
 		mask = nla_get_u32(a);
@@ -1405,6 +1432,10 @@ static void read_notify(void)
 		}
 	}
 	nl_cb_put(cb);
+	if (types & NOTIFY_FAMILY_GONE) {
+		backend_lost(-ENOENT, "family removed");
+		return;
+	}
 	if (types) {
 		dlog(D_NETLINK, "notification: %#x", types);
 		scan(types);
