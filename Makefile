@@ -60,7 +60,7 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench
 
 all: module daemon
 
@@ -74,6 +74,7 @@ help:
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
 	@echo "make vmtest-native     module-smoke, nlc-native, legacy-mount on sid's 7.2 (builds in a sid chroot)"
+	@echo "make bench             rpc.mountd vs nlcached on upcall storms (BENCH lines)"
 	@echo "make style             checkpatch.pl --strict on the module sources"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
 	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
@@ -184,6 +185,12 @@ sid-chroot:
 
 vmtest-native: $(VM_PROGS) sid-chroot
 	tests/vm/run.sh -k $(NATIVE_KVER) $(NATIVE_VMTESTS)
+
+# Benchmark: rpc.mountd vs nlcached on the same upcall storms (prints
+# BENCH lines with ratios; not part of make check).
+bench: $(VM_PROGS)
+	tests/vm/run.sh -k $(VM_KVER) bench
+	@grep -a '^BENCH' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
 
 vmtest-matrix: $(VM_PROGS)
 	@set -e; for k in $(VM_MATRIX); do tests/vm/run.sh -k $$k $(VMTESTS); done
