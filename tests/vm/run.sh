@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [-k KERNEL] [-t SECONDS] TEST...
+# run.sh [-k KERNEL] [-t SECONDS] [-s] TEST...
 #
 # Runs guest tests (tests/vm/guest/TEST.sh) on a stock Debian kernel under
 # QEMU (TCG), one boot per test:
@@ -16,23 +16,28 @@
 # "guest panicked" or "guest hung").
 #
 # Output: build/vm/<abi>/<test>/console.log (and result). On failure the
-# tail of the console log is printed.
+# tail of the console log is printed. -s also streams each test's own output
+# to stdout while it runs: the console from init's "running" line on,
+# without kernel log lines (make demo uses it). The verdict is still the
+# marker.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/../.." && pwd)
 kernel=${KVER:-6.1}
 timeout_s=${VM_TIMEOUT:-600}
+stream=
 
-while getopts k:t: opt; do
+while getopts k:t:s opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
+	s) stream=y ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { echo "usage: run.sh [-k KERNEL] [-t SECONDS] TEST..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: run.sh [-k KERNEL] [-t SECONDS] [-s] TEST..." >&2; exit 2; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -70,6 +75,32 @@ diagnose() {
 	fi
 }
 
+# stream_console LOG PID: print the guest test's lines of LOG as QEMU (PID)
+# writes them; returns once PID has exited and LOG is read to its end.
+stream_console() {
+	local on='' line
+	tail -n +1 -F --pid="$2" "$1" 2>/dev/null | while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [ -z "$on" ]; then
+			case $line in "nlc-init: running "*) on=y ;; *) continue ;; esac
+		fi
+		[[ $line =~ ^\[\ *[0-9]+\.[0-9]+\]\  ]] || printf '%s\n' "$line"
+	done
+}
+
+# boot TEST DIR TIMEOUT: one QEMU run of TEST, its serial ports in DIR.
+boot() {
+	timeout --foreground -k 5 "$3" qemu-system-x86_64 \
+		-machine q35 -cpu max -smp 2 -m 1024 \
+		-nodefaults -nographic -no-reboot -monitor none \
+		-kernel "$kcache/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 nlc.test=$1 nlc.success=ttyS1" \
+		-serial "file:$2/console.log" -serial "file:$2/result" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
+		</dev/null >"$2/qemu.log" 2>&1
+}
+
 failed=0
 for t in "$@"; do
 	script=$here/guest/$t.sh
@@ -90,15 +121,15 @@ for t in "$@"; do
 	: >"$d/result"
 	t0=$(now)
 	rc=0
-	timeout --foreground -k 5 "$tout" qemu-system-x86_64 \
-		-machine q35 -cpu max -smp 2 -m 1024 \
-		-nodefaults -nographic -no-reboot -monitor none \
-		-kernel "$kcache/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 nlc.test=$t nlc.success=ttyS1" \
-		-serial "file:$d/console.log" -serial "file:$d/result" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
-		</dev/null >"$d/qemu.log" 2>&1 || rc=$?
+	if [ -n "$stream" ]; then
+		: >"$d/console.log"
+		boot "$t" "$d" "$tout" &
+		qpid=$!
+		stream_console "$d/console.log" "$qpid"
+		wait "$qpid" || rc=$?
+	else
+		boot "$t" "$d" "$tout" || rc=$?
+	fi
 	secs=$(elapsed "$t0")
 	if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
 	if [ "$got" = pass ]; then

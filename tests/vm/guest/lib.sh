@@ -259,6 +259,101 @@ chanwatch_reads() {
 	awk '$1 == "nlc_chan_read" { print $2 }' /sys/kernel/tracing/kprobe_profile
 }
 
+# --- nlcached -------------------------------------------------------------------
+
+# nlcached_start [OPTION...]: `nlcached -F -d all OPTION...` in the
+# background, its output appended to $NLC_LOGDIR/nlcached, its pid in
+# $NLC_LOGDIR/nlcached.pid. Checks that it logged its start line; whether it
+# attached is nlcached_attached's business (it attaches once nfsd's caches
+# exist).
+nlcached_start() {
+	echo "---- nlcached -F -d all $* ----" >>"$NLC_LOGDIR/nlcached"
+	local from
+	from=$(wc -l <"$NLC_LOGDIR/nlcached")
+	nlcached -F -d all "$@" >>"$NLC_LOGDIR/nlcached" 2>&1 &
+	echo $! >"$NLC_LOGDIR/nlcached.pid"
+	check "nlcached${*:+ $*} starts (pid $!)" \
+		wait_for 20 sh -c "tail -n +$((from + 1)) '$NLC_LOGDIR/nlcached' | grep -q 'nlcached: nlcached .* starting'"
+}
+
+nlcached_pid() { cat "$NLC_LOGDIR/nlcached.pid" 2>/dev/null; }
+
+# The module's view: a daemon holds the caches (nlcachectl status).
+nlc_daemon_portid() {
+	nlcachectl status --json | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["daemon_portid"])'
+}
+nlcached_attached() {
+	local c
+	[ "$(nlc_daemon_portid)" != 0 ] || return 1
+	for c in auth.unix.ip nfsd.export nfsd.fh "$@"; do
+		[ "$(nlc_status_field "$c" attached)" = True ] || return 1
+	done
+}
+nlcached_detached() {
+	[ "$(nlc_daemon_portid)" = 0 ] && [ "$(nlc_status_field auth.unix.ip attached)" = False ]
+}
+
+# nlcached_wait_attached [CACHE...]: check that the daemon attached
+# auth.unix.ip, nfsd.export, nfsd.fh (and CACHE...) within 20 s.
+nlcached_wait_attached() {
+	check "nlcached is attached to auth.unix.ip nfsd.export nfsd.fh${*:+ $*}" wait_for 20 nlcached_attached "$@"
+}
+
+# True once PID has exited (gone, or a zombie waiting for its parent).
+pid_exited() {
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
+# nlcached_stop [SIGNAL]: signal nlcached (TERM) and reap it; its exit
+# status goes to $nlcached_rc (124 if it did not exit within 20 s, when it
+# is killed).
+nlcached_stop() {
+	local pid
+	pid=$(nlcached_pid) || return 0
+	rm -f "$NLC_LOGDIR/nlcached.pid"
+	kill "-${1:-TERM}" "$pid" 2>/dev/null
+	if wait_for 20 pid_exited "$pid"; then
+		nlcached_rc=0
+		wait "$pid" || nlcached_rc=$?
+	else
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		nlcached_rc=124
+	fi
+	return 0
+}
+# shellcheck disable=SC2034 # read by the tests
+nlcached_rc=
+
+# cache_snapshot CACHE: the cache's content normalised for comparing two
+# runs: without the "# expiry=… refcnt=… flags=…" lines (rpcdebug), trailing
+# blanks removed, sorted. Negative and expired entries keep their "# ".
+cache_snapshot() {
+	grep -v '^# expiry=' "/proc/net/rpc/$1/content" | sed 's/[[:space:]]*$//' | LC_ALL=C sort
+}
+
+# caches_empty CACHE...: none of them holds an entry (not even a negative or
+# expired one): only the header line is left.
+caches_empty() {
+	local c
+	for c in "$@"; do
+		[ -z "$(grep -v '^#[^ ]' "/proc/net/rpc/$c/content")" ] || return 1
+	done
+}
+
+# nfs_clientaddr SERVER_ADDR: the source address (clientaddr=) of the
+# client's NFSv4 mounts of SERVER_ADDR (addr=), one per line.
+nfs_clientaddr() {
+	awk -v a="$1" '$3 == "nfs4" {
+		n = split($4, o, ","); ca = ""; hit = 0
+		for (i = 1; i <= n; i++) {
+			if (o[i] == "addr=" a) hit = 1
+			if (o[i] ~ /^clientaddr=/) ca = substr(o[i], 12)
+		}
+		if (hit) print ca
+	}' /proc/mounts | sort -u
+}
+
 on_exit_summary() {
 	local rc=$?
 	if [ $rc -eq 0 ]; then
@@ -269,3 +364,4 @@ on_exit_summary() {
 	fi
 }
 trap on_exit_summary EXIT
+

@@ -1,0 +1,163 @@
+#!/bin/bash
+# timeout: 240
+# Equivalence: the same /etc/exports and the same client workload, once
+# answered by rpc.mountd over the legacy /proc channels and once by nlcached
+# over netlink (rpc.mountd stopped). The kernel's auth.unix.ip, nfsd.export
+# and nfsd.fh caches must end up with the same entries, and every client
+# must see the same behaviour: several source addresses (127.0.0.N), a
+# subnet, a wildcard resolved through /etc/hosts, ro and rw, root_squash,
+# no_root_squash, all_squash with anonuid, fsid=N, crossmnt into an
+# unexported tmpfs, a refused client, and a pseudo root with two exports.
+. "$(dirname "$0")/lib.sh"
+
+nfsd_load
+nlc_module_load
+chanwatch_start
+
+make_export_dir /e1
+make_export_dir /e2
+mkdir -p /e2/sub
+check "a second tmpfs below /e2 (unexported: crossmnt)" mount -t tmpfs -o mode=755 subfs /e2/sub
+echo "from e1" >/e1/readme
+chmod 777 /e1
+echo "from the submount" >/e2/sub/subfile
+
+# The wildcard client: 127.0.0.3 is nlc-h3.test in /etc/hosts, and the
+# resolver must find it there (nsswitch hosts: files).
+check_match "nsswitch looks hosts up in files" '^hosts:.*[[:space:]]files' "$(cat /etc/nsswitch.conf)"
+echo "127.0.0.3 nlc-h3.test" >>/etc/hosts
+check_match "127.0.0.3 resolves to nlc-h3.test" '^127\.0\.0\.3[[:space:]]+nlc-h3\.test$' "$(getent hosts 127.0.0.3)"
+check_match "nlc-h3.test resolves to 127.0.0.3" '^127\.0\.0\.3[[:space:]]' "$(getent hosts nlc-h3.test)"
+for n in 2 3 5 9; do
+	check "add 127.0.0.$n to lo" ip addr add 127.0.0.$n/32 dev lo
+done
+
+# 127.0.0.1   rw, no_root_squash, on /e1 and /e2 (crossmnt)
+# 127.0.0.2   ro (root_squash by default)
+# 127.0.0.3   through the wildcard nlc-h*.test: rw, root_squash
+# 127.0.0.5   through the subnet 127.0.0.4/30: all_squash to 1234:1234
+# 127.0.0.9   in nothing: refused
+cat >/etc/exports <<'EXPORTS'
+/e1 127.0.0.1(rw,no_root_squash,no_subtree_check,fsid=1) 127.0.0.2(ro,no_subtree_check,fsid=1) nlc-h*.test(rw,no_subtree_check,fsid=1) 127.0.0.4/30(rw,all_squash,anonuid=1234,anongid=1234,no_subtree_check,fsid=1)
+/e2 127.0.0.1(rw,crossmnt,no_root_squash,no_subtree_check,fsid=2)
+EXPORTS
+check "exportfs -ra" exportfs -ra
+mkdir -p /mnt/c /mnt/refused
+
+# The client's mounts of one server address; the NFSv4 client merges
+# mounts of the same server (session trunking), so each client mounts,
+# works and unmounts before the next one starts.
+mount_as() { # N PATH
+	check "$run: 127.0.0.$1 mounts 127.0.0.$1:$2 (NFSv4.2)" \
+		timeout 120 mount -t nfs4 -o vers=4.2 "127.0.0.$1:$2" /mnt/c
+	check_eq "$run: the client's source address is 127.0.0.$1" "127.0.0.$1" "$(nfs_clientaddr "127.0.0.$1")"
+}
+umount_all() {
+	check "$run: unmount" umount -a -t nfs4
+	check_eq "$run: no NFS mount left" "" "$(awk '$3 == "nfs4"' /proc/mounts)"
+}
+ip_entry() { # N DOMAIN: the server saw 127.0.0.N and mapped it to DOMAIN
+	check_match "$run: the server saw 127.0.0.$1 as $2" \
+		"^nfsd[[:space:]]+127\\.0\\.0\\.$1[[:space:]]+$(sed 's/[.*]/\\&/g' <<<"$2")\$" \
+		"$(cache_entries auth.unix.ip)"
+}
+
+workload() {
+	say "---- $run: client workload ----"
+	mount_as 1 /
+	check_eq "$run: the pseudo root lists both exports" "e1 e2" "$(ls /mnt/c | paste -sd' ')"
+	check_eq "$run: 127.0.0.1 reads /e1" "from e1" "$(cat /mnt/c/e1/readme)"
+	check "$run: 127.0.0.1 writes /e1" sh -c "echo $run >/mnt/c/e1/by1-$run"
+	check_eq "$run: no_root_squash: root's file is owned by 0:0" 0:0 "$(stat -c %u:%g /e1/by1-$run)"
+	check "$run: 127.0.0.1 writes /e2" sh -c "echo $run >/mnt/c/e2/by1-$run"
+	check_eq "$run: crossmnt: the client reads a file in the unexported submount" \
+		"from the submount" "$(cat /mnt/c/e2/sub/subfile)"
+	ip_entry 1 127.0.0.1
+	check_match "$run: fsid=2 maps to /e2" '^127\.0\.0\.1[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2$' \
+		"$(cache_entries nfsd.fh)"
+	check_match "$run: the submount got an export with its uuid" '^/e2/sub[[:space:]]+127\.0\.0\.1\(.*uuid=' \
+		"$(cache_entries nfsd.export)"
+	umount_all
+
+	mount_as 2 /e1
+	check_eq "$run: 127.0.0.2 reads /e1" "from e1" "$(cat /mnt/c/readme)"
+	check_fails_with "$run: ro: 127.0.0.2 cannot write" 'Read-only file system' \
+		touch "/mnt/c/by2-$run"
+	check_fails "$run: and nothing was created" test -e "/e1/by2-$run"
+	ip_entry 2 127.0.0.2
+	umount_all
+
+	mount_as 3 /e1
+	check "$run: 127.0.0.3 (nlc-h*.test) writes /e1" sh -c "echo $run >/mnt/c/by3-$run"
+	check_eq "$run: root_squash: root's file is owned by 65534:65534" 65534:65534 \
+		"$(stat -c %u:%g "/e1/by3-$run")"
+	ip_entry 3 'nlc-h*.test'
+	umount_all
+
+	mount_as 5 /e1
+	check "$run: 127.0.0.5 (127.0.0.4/30) writes /e1" sh -c "echo $run >/mnt/c/by5-$run"
+	check_eq "$run: all_squash,anonuid=1234: the file is owned by 1234:1234" 1234:1234 \
+		"$(stat -c %u:%g "/e1/by5-$run")"
+	ip_entry 5 127.0.0.4/30
+	umount_all
+
+	check_fails_with "$run: 127.0.0.9 is refused" 'access denied by server' \
+		timeout 120 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.9:/e1 /mnt/refused
+	check_match "$run: 127.0.0.9 got a negative auth.unix.ip entry" '^# nfsd 127\.0\.0\.9( |$)' \
+		"$(cat /proc/net/rpc/auth.unix.ip/content)"
+
+	local c
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		cache_snapshot $c >"/tmp/$run.$c"
+		say "$run: $c (normalised content)"
+		sed 's/^/    /' "/tmp/$run.$c"
+	done
+}
+
+# ---- run 1: rpc.mountd over /proc/net/rpc/*/channel --------------------------
+run=mountd
+mountd_start --no-nfs-version 2 --no-nfs-version 3 --no-udp
+nfsd_start
+workload
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	check_eq "$run: $c: nothing went through nfsd_nlcache" 0 "$(nlc_status_field $c upcalls)"
+done
+reads=$(chanwatch_reads)
+check "$run: rpc.mountd read the channels" test "$reads" -gt 0
+
+# ---- between the runs: nothing of run 1 left in the caches -------------------
+mountd_stop
+check_fails "rpc.mountd is gone" pgrep -x rpc.mountd
+nfsd_stop
+check "exportfs -f" exportfs -f
+check "the caches are empty (no positive, negative or expired entry)" \
+	caches_empty auth.unix.ip nfsd.export nfsd.fh
+
+# ---- run 2: nlcached over netlink ----------------------------------------------
+run=nlcached
+nlcached_start
+nfsd_start
+nlcached_wait_attached
+workload
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	check "$run: $c: answered over netlink" test "$(nlc_status_field $c replies)" -gt 0
+	check_eq "$run: $c: no fallback to the legacy path" 0 "$(nlc_status_field $c fallbacks)"
+done
+check_eq "$run: no process read a channel during the nlcached run" "$reads" "$(chanwatch_reads)"
+
+# ---- the comparison -------------------------------------------------------------
+# All three diffs first, then the verdicts: a failure shows every difference.
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	if ! diff -u "/tmp/mountd.$c" "/tmp/nlcached.$c" >"/tmp/diff.$c"; then
+		say "$c: rpc.mountd (-) and nlcached (+) differ:"
+		sed 's/^/    /' "/tmp/diff.$c"
+	fi
+done
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	check "$c: nlcached left the same entries as rpc.mountd ($(grep -vc '^#[^ ]' "/tmp/mountd.$c") entries)" \
+		cmp -s "/tmp/mountd.$c" "/tmp/nlcached.$c"
+done
+
+nlcached_stop
+check_eq "nlcached exits 0 on SIGTERM" 0 "$nlcached_rc"
+nfsd_stop
