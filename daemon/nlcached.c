@@ -1655,6 +1655,27 @@ static void log_stats(void)
 	     (unsigned long long)stats.overruns, njobs);
 }
 
+/* systemctl status: what the daemon is doing, in one line */
+static void notify_status(void)
+{
+	uint64_t answered = 0, deferred = 0;
+	char text[256];
+	int i;
+
+	if (!getenv("NOTIFY_SOCKET"))
+		return;
+	for (i = 0; i < NLC_NCACHES; i++) {
+		answered += stats.answered[i][0] + stats.answered[i][1];
+		deferred += stats.deferred[i];
+	}
+	snprintf(text, sizeof(text), "STATUS=%s; %llu answers, %llu deferred, %zu in progress",
+		 !be.connected ? "waiting for the netlink family" :
+		 be.caches == nlc_native_caches ? "serving (native sunrpc/nfsd)" :
+		 be.missing ? "serving (waiting for nfsd's caches)" : "serving (nfsd_nlcache)",
+		 (unsigned long long)answered, (unsigned long long)deferred, njobs);
+	sd_notify(text);
+}
+
 static int epoll_add(int ep, int fd, uint32_t events, uint64_t tag)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = tag };
@@ -1710,6 +1731,8 @@ static void tick(int ep, time_t *last_watchdog, uint64_t wd_usec)
 		be.next_scan = now + SCAN_PERIOD;
 	}
 	retry_deferred();
+	if (be.ready_sent && now % 10 == 0)
+		notify_status();
 	if (wd_usec && (uint64_t)(now - *last_watchdog) * 2000000u >= wd_usec) {
 		sd_notify("WATCHDOG=1");
 		*last_watchdog = now;
