@@ -125,6 +125,19 @@ static struct nlc_req *nlc_req_find(struct nlc_att *att, struct cache_head *h)
 	return NULL;
 }
 
+/* Record @h as pending for the daemon; att->lock held. */
+static void nlc_req_add(struct nlc_att *att, struct nlc_req *req,
+			struct cache_head *h)
+{
+	lockdep_assert_held(&att->lock);
+	req->h = cache_get(h);
+	req->seqno = ++att->next_seqno;
+	req->queued = jiffies;
+	list_add_tail(&req->list, &att->reqs);
+	hash_add(att->by_h, &req->hnode, (unsigned long)h);
+	att->nr_reqs++;
+}
+
 /*
  * Queue @h for the daemon, keeping the upcall contract of
  * sunrpc_cache_pipe_upcall(): CACHE_PENDING set here (already set: nothing
@@ -160,12 +173,7 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 		old->queued = jiffies;
 		list_move_tail(&old->list, &att->reqs);
 	} else {
-		req->h = cache_get(h);
-		req->seqno = ++att->next_seqno;
-		req->queued = jiffies;
-		list_add_tail(&req->list, &att->reqs);
-		hash_add(att->by_h, &req->hnode, (unsigned long)h);
-		att->nr_reqs++;
+		nlc_req_add(att, req, h);
 		req = NULL;
 	}
 	att->last_notify = jiffies;
@@ -201,12 +209,7 @@ static bool nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
 		kmem_cache_free(nlc_req_cachep, req);
 		return false;
 	}
-	req->h = cache_get(h);
-	req->seqno = ++att->next_seqno;
-	req->queued = jiffies;
-	list_add_tail(&req->list, &att->reqs);
-	hash_add(att->by_h, &req->hnode, (unsigned long)h);
-	att->nr_reqs++;
+	nlc_req_add(att, req, h);
 	spin_unlock(&att->lock);
 	return true;
 }
