@@ -21,6 +21,17 @@ check "a second tmpfs below /e2 (unexported: crossmnt)" mount -t tmpfs -o mode=7
 echo "from e1" >/e1/readme
 chmod 777 /e1
 echo "from the submount" >/e2/sub/subfile
+# A block-device filesystem below /e2 too: its identity comes from libblkid
+# (the uuid rpc.mountd and nlcached must derive bit for bit).
+mkdir -p /e2/disk
+check "an ext4 image with a known uuid" \
+	mkfs.ext4 -q -F -U 6f0c3a52-1d4e-4b8e-9c1a-2b7d5e9f0a11 /tmp/disk.img 16M
+check "loop and ext4 modules" modprobe -a loop ext4
+check "ext4 on a loop device below /e2 (unexported: crossmnt)" mount -o loop /tmp/disk.img /e2/disk
+echo "from the disk" >/e2/disk/diskfile
+# tmpfs has an f_fsid (so nfsd can export it by uuid) only since 5.13; on
+# older kernels the submount cannot be exported, under either daemon.
+tmpfs_fsid=$(stat -f -c %i /e2/sub)
 
 # The wildcard client: 127.0.0.3 is nlc-h3.test in /etc/hosts, and the
 # resolver must find it there (nsswitch hosts: files).
@@ -70,13 +81,24 @@ workload() {
 	check "$run: 127.0.0.1 writes /e1" sh -c "echo $run >/mnt/c/e1/by1-$run"
 	check_eq "$run: no_root_squash: root's file is owned by 0:0" 0:0 "$(stat -c %u:%g /e1/by1-$run)"
 	check "$run: 127.0.0.1 writes /e2" sh -c "echo $run >/mnt/c/e2/by1-$run"
-	check_eq "$run: crossmnt: the client reads a file in the unexported submount" \
-		"from the submount" "$(cat /mnt/c/e2/sub/subfile)"
+	if [ "$tmpfs_fsid" != 0 ]; then
+		check_eq "$run: crossmnt: the client reads a file in the unexported tmpfs submount" \
+			"from the submount" "$(cat /mnt/c/e2/sub/subfile)"
+	else
+		check_fails "$run: crossmnt: a tmpfs without f_fsid (before 5.13) cannot be exported" \
+			cat /mnt/c/e2/sub/subfile
+	fi
+	check_eq "$run: crossmnt: the client reads a file on the ext4 submount" \
+		"from the disk" "$(cat /mnt/c/e2/disk/diskfile)"
 	ip_entry 1 127.0.0.1
 	check_match "$run: fsid=2 maps to /e2" '^127\.0\.0\.1[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2$' \
 		"$(cache_entries nfsd.fh)"
-	check_match "$run: the submount got an export with its uuid" '^/e2/sub[[:space:]]+127\.0\.0\.1\(.*uuid=' \
-		"$(cache_entries nfsd.export)"
+	if [ "$tmpfs_fsid" != 0 ]; then
+		check_match "$run: the tmpfs submount got an export with its uuid" '^/e2/sub[[:space:]]+127\.0\.0\.1\(.*uuid=' \
+			"$(cache_entries nfsd.export)"
+	fi
+	check_match "$run: the ext4 submount got an export with its blkid uuid" \
+		'^/e2/disk[[:space:]]+127\.0\.0\.1\(.*uuid=6f0c3a52:' "$(cache_entries nfsd.export)"
 	umount_all
 
 	mount_as 2 /e1
