@@ -158,6 +158,7 @@ static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nlc_snapshot *snap_cur;
 static uint64_t snap_gen;
 static atomic_bool snap_force;		/* SIGHUP */
+static atomic_bool mounts_dirty = true;	/* re-read the mount table */
 static atomic_bool flush_wanted;	/* reload in a mode without exportfs */
 static atomic_bool use_ipaddr_cur;
 static atomic_uint features;		/* export_features, 0: not read yet */
@@ -254,6 +255,7 @@ static struct nlc_snapshot *snapshot_acquire(void)
 		return s;
 	}
 	snapshot_report(s);
+	atomic_store(&mounts_dirty, true);
 	old = snap_cur;
 	snap_cur = s;
 	ipaddr_was = atomic_exchange(&use_ipaddr_cur, s->use_ipaddr);
@@ -274,14 +276,23 @@ static struct nlc_snapshot *snapshot_acquire(void)
 
 static pthread_mutex_t mounts_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nlc_mount_table *mounts_cur;
-static atomic_bool mounts_dirty = true;
+static time_t mounts_read_at;
+/*
+ * The table also caches stat() results per path; directories can be
+ * removed and made again without any mount changing, so a generation is
+ * also retired after this many seconds (and with every exports reload).
+ */
+#define MOUNTS_MAX_AGE	30
 
 static struct nlc_mount_table *mounts_acquire(void)
 {
 	struct nlc_mount_table *t;
+	time_t now = now_mono();
 
 	pthread_mutex_lock(&mounts_lock);
-	if (atomic_exchange(&mounts_dirty, false) || !mounts_cur) {
+	if (atomic_exchange(&mounts_dirty, false) || !mounts_cur ||
+	    now - mounts_read_at >= MOUNTS_MAX_AGE) {
+		mounts_read_at = now;
 		t = nlc_mounts_read("/proc/self/mountinfo");
 		if (t) {
 			if (mounts_cur)
