@@ -1163,10 +1163,13 @@ static void rejected_job(size_t i, int err, const char *m, bool local, void *arg
 	xlog(LOG_WARNING, "%s: answer for %s%s%s %s: %s%s%s", j->c->name, j->s1,
 	     j->s2[0] ? " " : "", j->s2, local ? "not sent" : "refused by the kernel",
 	     strerror(err), m ? ": " : "", m ? m : "");
-	/* mountd: "Cannot export ..., possibly unsupported filesystem or
-	 * fsid= required" and then a negative answer. */
-	if (!ctx->negative_only && j->kind == NLC_ANSWER_POSITIVE)
+	/* as mountd: say why in its words, then answer negatively */
+	if (!ctx->negative_only && j->kind == NLC_ANSWER_POSITIVE) {
+		if (j->c->type == NLCACHE_CACHE_TYPE_SVC_EXPORT && err == EINVAL && !local)
+			xlog(LOG_ERR, "Cannot export %s, possibly unsupported filesystem or fsid= required",
+			     j->s2);
 		j->resend_negative = true;
+	}
 }
 
 static void send_jobs(const struct nlc_cache *c, struct job **v, size_t n, bool negative_only)

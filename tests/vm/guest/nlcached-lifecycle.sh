@@ -12,20 +12,34 @@ check_fails "nfsd_nlcache is not loaded yet" grep -q '^nfsd_nlcache ' /proc/modu
 make_export_dir /export
 make_export_dir /other
 echo "served" >/export/readme
+# /var/ovl is on the guest's overlayfs, which nfsd cannot export: the
+# kernel refuses the answer for it (or for /var, the pseudo-root directory
+# the client walks through first), and nlcached follows up with a negative
+# one, as rpc.mountd does.
+mkdir -p /var/ovl
 cat >/tmp/exports <<'EOT'
 /export 127.0.0.1(rw,no_root_squash,fsid=1)
 /other 127.0.0.1(rw,bogus_option,fsid=2)
+/var/ovl 127.0.0.1(rw,fsid=3)
 EOT
 nlcached_start --exports /tmp/exports
 check "nlcached loaded nfsd_nlcache by looking its family up" wait_for 20 grep -q '^nfsd_nlcache ' /proc/modules
 nlcached_wait_attached
 check_match "the bad line is reported as file:line" '/tmp/exports:2: .*bogus_option' "$(cat "$NLC_LOGDIR/nlcached")"
-check_match "and the good one is served" 'exports: 1 entries from /tmp/exports' "$(cat "$NLC_LOGDIR/nlcached")"
+check_match "and the good ones are served" 'exports: 2 entries from /tmp/exports' "$(cat "$NLC_LOGDIR/nlcached")"
 nfsd_start
 mkdir -p /mnt/nfs
 check "mount" timeout 60 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
 check_eq "the good export is readable" served "$(cat /mnt/nfs/export/readme)"
 check_fails "the rejected export is not" test -e /mnt/nfs/other/anything
+mkdir -p /mnt/ovl
+check_fails "an export nfsd cannot serve (overlayfs) does not mount" \
+	timeout 60 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.1:/var/ovl /mnt/ovl
+check_match "the kernel refused nlcached's answer, as it refuses mountd's" \
+	'Cannot export /var(/ovl)?, possibly unsupported filesystem or fsid= required' "$(cat "$NLC_LOGDIR/nlcached")"
+check_match "and nlcached answered negatively instead (no request left pending)" \
+	'^# /var(/ovl)?[[:space:]]+127\.0\.0\.1\(\)' "$(grep -v '^#path' /proc/net/rpc/nfsd.export/content)"
+check_eq "nothing pending" 0 "$(nlc_status_field nfsd.export pending)"
 
 # The module goes away under the daemon.
 rmmod_retry() {
@@ -49,7 +63,7 @@ check_eq "with the right data" "after the reload" "$(cat /tmp/bg.out)"
 # SIGHUP re-reads the exports file (fixed now) and flushes the caches.
 sed -i 's/bogus_option,//' /tmp/exports
 check "SIGHUP" kill -HUP "$(nlcached_pid)"
-check "the fixed file is re-read" wait_for 10 grep -q 'exports: 2 entries from /tmp/exports' "$NLC_LOGDIR/nlcached"
+check "the fixed file is re-read" wait_for 10 grep -q 'exports: 3 entries from /tmp/exports' "$NLC_LOGDIR/nlcached"
 echo other >/other/f
 # (a new mount: the first one remembers that "other" did not exist)
 mkdir -p /mnt/other
