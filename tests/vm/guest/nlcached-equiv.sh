@@ -10,6 +10,15 @@
 # unexported tmpfs, a refused client, and a pseudo root with two exports.
 . "$(dirname "$0")/lib.sh"
 
+# nlcached-equiv-ipaddr sets this: both daemons with -i (--cache-use-ipaddr),
+# so every client is its own "$<address>" domain.
+ipaddr=${NLC_EQUIV_IPADDR:-}
+daemon_opts=()
+[ -z "$ipaddr" ] || daemon_opts=(-i)
+# 127.0.0.1's domain as a regular expression
+d1re='127\.0\.0\.1'
+[ -z "$ipaddr" ] || d1re='\$127\.0\.0\.1'
+
 nfsd_load
 nlc_module_load
 chanwatch_start
@@ -68,8 +77,9 @@ umount_all() {
 	check_eq "$run: no NFS mount left" "" "$(awk '$3 == "nfs4"' /proc/mounts)"
 }
 ip_entry() { # N DOMAIN: the server saw 127.0.0.N and mapped it to DOMAIN
+	[ -z "$ipaddr" ] || set -- "$1" "\$127.0.0.$1"
 	check_match "$run: the server saw 127.0.0.$1 as $2" \
-		"^nfsd[[:space:]]+127\\.0\\.0\\.$1[[:space:]]+$(sed 's/[.*]/\\&/g' <<<"$2")\$" \
+		"^nfsd[[:space:]]+127\\.0\\.0\\.$1[[:space:]]+$(sed 's/[.*$]/\\&/g' <<<"$2")\$" \
 		"$(cache_entries auth.unix.ip)"
 }
 
@@ -91,14 +101,14 @@ workload() {
 	check_eq "$run: crossmnt: the client reads a file on the ext4 submount" \
 		"from the disk" "$(cat /mnt/c/e2/disk/diskfile)"
 	ip_entry 1 127.0.0.1
-	check_match "$run: fsid=2 maps to /e2" '^127\.0\.0\.1[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2$' \
+	check_match "$run: fsid=2 maps to /e2" "^$d1re[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2\$" \
 		"$(cache_entries nfsd.fh)"
 	if [ "$tmpfs_fsid" != 0 ]; then
-		check_match "$run: the tmpfs submount got an export with its uuid" '^/e2/sub[[:space:]]+127\.0\.0\.1\(.*uuid=' \
+		check_match "$run: the tmpfs submount got an export with its uuid" "^/e2/sub[[:space:]]+$d1re\\(.*uuid=" \
 			"$(cache_entries nfsd.export)"
 	fi
 	check_match "$run: the ext4 submount got an export with its blkid uuid" \
-		'^/e2/disk[[:space:]]+127\.0\.0\.1\(.*uuid=6f0c3a52:' "$(cache_entries nfsd.export)"
+		"^/e2/disk[[:space:]]+$d1re\\(.*uuid=6f0c3a52:" "$(cache_entries nfsd.export)"
 	umount_all
 
 	mount_as 2 /e1
@@ -138,7 +148,7 @@ workload() {
 
 # ---- run 1: rpc.mountd over /proc/net/rpc/*/channel --------------------------
 run=mountd
-mountd_start --no-nfs-version 2 --no-nfs-version 3 --no-udp
+mountd_start "${daemon_opts[@]}" --no-nfs-version 2 --no-nfs-version 3 --no-udp
 nfsd_start
 workload
 for c in auth.unix.ip nfsd.export nfsd.fh; do
@@ -157,7 +167,7 @@ check "the caches are empty (no positive, negative or expired entry)" \
 
 # ---- run 2: nlcached over netlink ----------------------------------------------
 run=nlcached
-nlcached_start
+nlcached_start "${daemon_opts[@]}"
 nfsd_start
 nlcached_wait_attached
 workload
