@@ -444,12 +444,17 @@ static void job_clear_answer(struct job *j)
 	j->path = NULL;
 }
 
-/* An answer's own log line, at the priority it asks for. */
-static void log_answer(unsigned int cls, int prio, const char *msg)
+/*
+ * An answer's own log line, at the priority it asks for; a deferred
+ * request says why once, not at every retry.
+ */
+static void log_answer(const struct job *j, unsigned int cls, int prio, const char *msg)
 {
 	if (!msg[0])
 		return;
-	if (prio >= LOG_DEBUG)
+	if (j->kind == NLC_ANSWER_DEFER && j->attempts)
+		dlog(D_CALL, "retry %u: %s", j->attempts, msg);
+	else if (prio >= LOG_DEBUG)
 		dlog(cls, "%s", msg);
 	else
 		xlog(prio, "%s", msg);
@@ -474,7 +479,7 @@ static void answer_ip(struct job *j, const struct nlc_snapshot *s,
 		if (!j->domain)
 			j->kind = NLC_ANSWER_DEFER;
 	}
-	log_answer(D_AUTH, a->prio, a->msg);
+	log_answer(j, D_AUTH, a->prio, a->msg);
 	free(a);
 }
 
@@ -529,7 +534,7 @@ static void answer_export(struct job *j, const struct nlc_snapshot *s,
 		dlog(D_AUTH, "granted access to %s for %s", j->s2, j->s1);
 	else if (a->kind == NLC_ANSWER_NEGATIVE)
 		dlog(D_AUTH, "denied access to %s for %s", j->s2, j->s1);
-	log_answer(D_AUTH, a->prio, a->msg);
+	log_answer(j, D_AUTH, a->prio, a->msg);
 	/* the reply must not point into the snapshot */
 	a->exp = NULL;
 	j->exp = a;
@@ -552,7 +557,7 @@ static void answer_fh(struct job *j, const struct nlc_snapshot *s,
 		if (!j->path)
 			j->kind = NLC_ANSWER_DEFER;
 	}
-	log_answer(D_CALL, a->prio, a->msg);
+	log_answer(j, D_CALL, a->prio, a->msg);
 	free(a);
 }
 
