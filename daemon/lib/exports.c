@@ -1152,48 +1152,20 @@ int nlc_exports_parse_file(struct nlc_exports *t, const char *path,
 	return rc;
 }
 
-static int exports_d_filter(const struct dirent *d)
+/* One exports.d member; an unreadable one is reported and skipped. */
+static int parse_d_member(const char *path, void *arg)
 {
-	size_t l = strlen(d->d_name);
+	struct nlc_exports *t = arg;
+	int rc = nlc_exports_parse_file(t, path, NLC_EXPORTS_FILE);
 
-	if (d->d_name[0] == '.' || l <= 8 ||
-	    strcmp(d->d_name + l - 8, ".exports"))
-		return 0;
-	return d->d_type == DT_REG || d->d_type == DT_LNK ||
-	       d->d_type == DT_UNKNOWN;
+	if (rc < 0 && errno != ENOMEM) {
+		add_error(t, path, 0, false, "cannot read: %s", strerror(errno));
+		return 1;
+	}
+	return rc;
 }
 
 int nlc_exports_parse_dir(struct nlc_exports *t, const char *dir)
 {
-	struct dirent **names;
-	int n, errors = 0, rc = 0;
-
-	n = scandir(dir, &names, exports_d_filter, versionsort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -1;
-	for (int i = 0; i < n; i++) {
-		char *p;
-
-		if (rc >= 0) {
-			if (asprintf(&p, "%s/%s", dir, names[i]->d_name) < 0) {
-				rc = -1;
-			} else {
-				rc = nlc_exports_parse_file(t, p,
-							    NLC_EXPORTS_FILE);
-				if (rc < 0 && errno != ENOMEM) {
-					add_error(t, p, 0, false,
-						  "cannot read: %s",
-						  strerror(errno));
-					errors++;
-					rc = 0;
-				} else if (rc > 0) {
-					errors += rc;
-				}
-				free(p);
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-	return rc < 0 ? -1 : errors;
+	return nlc_dir_each(dir, ".exports", versionsort, parse_d_member, t);
 }

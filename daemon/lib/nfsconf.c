@@ -345,50 +345,20 @@ int nlc_conf_load_file(struct nlc_conf *c, const char *path)
 	return rc;
 }
 
-static int conf_d_filter(const struct dirent *d)
+/* One nfs.conf.d member; an unreadable one is reported and skipped. */
+static int load_d_member(const char *path, void *arg)
 {
-	size_t l = strlen(d->d_name);
+	struct nlc_conf *c = arg;
+	int rc = nlc_conf_load_file(c, path);
 
-	return d->d_name[0] != '.' && l > 5 &&
-	       !strcmp(d->d_name + l - 5, ".conf") &&
-	       (d->d_type == DT_REG || d->d_type == DT_LNK ||
-		d->d_type == DT_UNKNOWN);
-}
-
-static int byname(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
+	if (rc < 0 && errno != ENOMEM)
+		return add_err(c, path, 0, "cannot read: %s", strerror(errno)) ? -1 : 1;
+	return rc;
 }
 
 int nlc_conf_load_dir(struct nlc_conf *c, const char *dir)
 {
-	struct dirent **names;
-	int n, errors = 0, rc = 0;
-
-	n = scandir(dir, &names, conf_d_filter, byname);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -1;
-	for (int i = 0; i < n; i++) {
-		char *p;
-
-		if (rc >= 0) {
-			if (asprintf(&p, "%s/%s", dir, names[i]->d_name) < 0) {
-				rc = -1;
-			} else {
-				rc = nlc_conf_load_file(c, p);
-				if (rc < 0 && errno != ENOMEM) {
-					rc = add_err(c, p, 0, "cannot read: %s",
-						     strerror(errno)) ? -1 : 1;
-				}
-				if (rc > 0)
-					errors += rc;
-				free(p);
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-	return rc < 0 ? -1 : errors;
+	return nlc_dir_each(dir, ".conf", NULL, load_d_member, c);
 }
 
 int nlc_conf_load_default(struct nlc_conf *c, const char *root)

@@ -2,6 +2,7 @@
 /*
  * Copyright (C) 2026 The nfsd_nlcache authors.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,4 +92,47 @@ out:
 	b[*len] = '\0';
 	*buf = b;
 	return 0;
+}
+
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static bool dir_entry_wanted(const struct dirent *d, const char *suffix)
+{
+	size_t l = strlen(d->d_name), sl = strlen(suffix);
+
+	return d->d_name[0] != '.' && l > sl &&
+	       !strcmp(d->d_name + l - sl, suffix) &&
+	       (d->d_type == DT_REG || d->d_type == DT_LNK ||
+		d->d_type == DT_UNKNOWN);
+}
+
+int nlc_dir_each(const char *dir, const char *suffix,
+		 int (*compar)(const struct dirent **, const struct dirent **),
+		 int (*fn)(const char *path, void *arg), void *arg)
+{
+	struct dirent **names;
+	int n, i, rc = 0, total = 0;
+	char *p;
+
+	n = scandir(dir, &names, NULL, compar ? compar : byte_order);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (i = 0; i < n; i++) {
+		if (rc >= 0 && dir_entry_wanted(names[i], suffix)) {
+			if (asprintf(&p, "%s/%s", dir, names[i]->d_name) < 0) {
+				rc = -1;
+			} else {
+				rc = fn(p, arg);
+				if (rc > 0)
+					total += rc;
+				free(p);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc < 0 ? -1 : total;
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct dirent;
+
 /*
  * Make room for element @n in the array *@v of *@cap elements of @elem
  * bytes, doubling it (from 16) when full. Returns 0, or -1 (errno ENOMEM)
@@ -37,5 +39,18 @@ int nlc_diag_add(struct nlc_diag **v, size_t *n, size_t *cap,
 		 const char *file, unsigned int line, bool warning,
 		 const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
 void nlc_diag_free(struct nlc_diag *v, size_t n);
+
+/*
+ * The conf.d rule shared by /etc/exports.d and /etc/nfs.conf.d: call
+ * @fn(path, @arg) for every entry of @dir named *@suffix, not starting
+ * with '.', that is a regular file, a symlink or of unknown type, in the
+ * order of @compar (scandir(3) comparison: versionsort, or NULL for plain
+ * byte order). @fn returns the problems found in that file (>= 0) or -1 to
+ * stop (errno set). A missing directory is not an error. Returns the sum
+ * of the problems, or -1 with errno.
+ */
+int nlc_dir_each(const char *dir, const char *suffix,
+		 int (*compar)(const struct dirent **, const struct dirent **),
+		 int (*fn)(const char *path, void *arg), void *arg);
 
 #endif /* NLC_UTIL_H */
