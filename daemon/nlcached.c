@@ -1308,28 +1308,20 @@ static void drain_done(void)
 			j = v[i][k];
 			j->state = J_SENT;
 			stats.answered[i][j->kind != NLC_ANSWER_POSITIVE]++;
-			if (j->resend_negative)
+			if (j->resend_negative) {
+				/* the refused ones to the front, for the resend */
+				v[i][k] = v[i][nneg];
 				v[i][nneg++] = j;
+			}
 		}
 		if (nneg)
 			send_jobs(&be.caches[i], v[i], nneg, true);
+		for (k = 0; k < n[i]; k++) {
+			job_unhash(v[i][k]);
+			job_free(v[i][k]);
+		}
 		free(v[i]);
 		v[i] = NULL;
-	}
-	/* free the answered jobs (J_DONE ones still belong to the done queue) */
-	for (i = 0; i < KEY_BUCKETS; i++) {
-		struct job **pp = &keytab[i];
-
-		while (*pp) {
-			j = *pp;
-			if (j->state == J_SENT) {
-				*pp = j->hnext;
-				njobs--;
-				job_free(j);
-				continue;
-			}
-			pp = &j->hnext;
-		}
 	}
 }
 
