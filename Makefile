@@ -18,6 +18,7 @@ VM_KVER := $(or $(KVER),6.1)
 VM_MATRIX ?= 5.10 6.1 6.12
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
+	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
 	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))

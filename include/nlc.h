@@ -69,26 +69,47 @@ struct nlc_att {
 	unsigned int nr_reqs;
 	u64 next_seqno;
 	unsigned long last_notify;	/* jiffies */
+	/* Where the last snapshot stopped: the next dump round resumes after
+	 * it instead of rescanning from the head (cleared when it is freed).
+	 */
+	struct nlc_req *hint;
+	/* A notification is out and no dump has started since: further
+	 * upcalls need not announce themselves again.
+	 */
+	bool notified;
+	unsigned long flags;		/* NLC_ATT_* bits */
 };
+
+/* Someone hooked cd->cache_upcall on top of nlc_upcall(): this module holds
+ * a reference on itself until it is unloaded by force, never.
+ */
+#define NLC_ATT_PINNED	0
 
 struct nlc_net {
 	struct net *net;
-	struct mutex lock;		/* portid, att[] updates */
+	struct mutex lock;		/* portid, sk, att[] updates */
 	u32 portid;			/* the registered daemon's socket */
+	struct sock *sk;		/* the same socket, referenced */
 	struct nlc_att __rcu *att[NLC_NR_CACHES];
+	/* Replies are parsed one at a time per cache of this netns, as writes
+	 * to its /proc channel are (the channel's inode lock).
+	 */
+	struct mutex parse_lock[NLC_NR_CACHES];
 	struct nlc_stats stats[NLC_NR_CACHES];
 	struct delayed_work work;	/* GC and re-notification */
 };
 
 extern unsigned int nlc_net_id;
+extern unsigned int nlc_max_pending;
 
 static inline struct nlc_net *nlc_net(struct net *net)
 {
 	return net_generic(net, nlc_net_id);
 }
 
-/* A cache_detail in use by a command: pinned by an attachment or by an open
- * /proc/net/rpc/<cache>/flush file.
+/* A cache_detail in use by a command: pinned by an attachment (the
+ * registered daemon) or by an open /proc/net/rpc/<cache>/flush file (anyone
+ * else, who needed write permission on it to get here).
  */
 struct nlc_cdref {
 	struct cache_detail *cd;
@@ -99,17 +120,21 @@ struct nlc_cdref {
 /* attach.c */
 int nlc_attach_init(void);
 void nlc_attach_exit(void);
-int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
-		 u32 *missing, struct netlink_ext_ack *extack);
-int nlc_unregister(struct net *net, u32 portid);
+int nlc_register(struct net *net, struct sock *sk, u32 portid, u32 want,
+		 u32 *served, u32 *missing, struct netlink_ext_ack *extack);
+int nlc_unregister(struct net *net, const struct sock *sk);
 struct nlc_att *nlc_att_get(struct nlc_net *nn, enum nlc_cache t);
 void nlc_att_put(struct nlc_att *att);
 void nlc_gc(struct nlc_att *att);
 unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
 			  struct nlc_req *out, unsigned int max);
+void nlc_fetching(struct nlc_att *att);
 void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms);
-int nlc_cdref_get(struct net *net, enum nlc_cache t, struct nlc_cdref *ref,
-		  struct netlink_ext_ack *extack);
+bool nlc_is_daemon(struct nlc_net *nn, const struct sock *sk);
+int nlc_may_use(struct net *net, const struct sock *sk, enum nlc_cache t,
+		struct netlink_ext_ack *extack);
+int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
+		  struct nlc_cdref *ref, struct netlink_ext_ack *extack);
 void nlc_cdref_put(struct nlc_cdref *ref);
 
 /* genl.c */
@@ -123,6 +148,10 @@ int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info,
 		 enum nlc_cache t);
 
 /* request.c */
+/* Dump messages hold at least this much: one rendered key (< PAGE_SIZE of
+ * text, split into attributes) with all headers.
+ */
+#define NLC_DUMP_MIN_ALLOC	(2 * PAGE_SIZE)
 int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 		 enum nlc_cache t);
 

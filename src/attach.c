@@ -8,22 +8,32 @@
  * A cache is attached while a daemon socket is registered for its netns. Its
  * cd->cache_upcall then points at nlc_upcall(), which queues the entry here
  * and multicasts a notification instead of queueing it on the /proc channel.
- * Detaching restores the original pointer and unhashes every entry still
- * pending, which revisits the deferred RPCs: they look the key up again and
- * upcall through the legacy path, where rpc.mountd (or a restarted daemon)
- * answers them.
+ * Detaching restores the original pointer and hands every request still
+ * pending back to the legacy path: it is issued again through the original
+ * upcall, so it lands on the /proc channel where rpc.mountd (or a restarted
+ * daemon) answers it. An entry that cannot be handed back is unhashed if it
+ * was never valid (its deferred RPCs look the key up again) and left alone if
+ * it is valid and only being refreshed: it keeps serving until it expires.
+ *
+ * Who may act on a netns's caches: its registered daemon socket, or a task
+ * that may write the cache's /proc channel (checked by opening its flush
+ * file, which has the channel's owner and mode, for writing).
  */
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/magic.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/netlink.h>
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <net/sock.h>
 #include <linux/nfsd_nlcache.h>
 
 #include "nlc.h"
@@ -58,6 +68,34 @@ const struct nlc_cache_info nlc_caches[NLC_NR_CACHES] = {
 };
 
 unsigned int nlc_net_id __read_mostly;
+
+/* Requests queued per cache and netns; an upcall beyond it fails with
+ * -EAGAIN (the RPC is dropped and retried) and counts as an overflow.
+ */
+unsigned int nlc_max_pending __read_mostly = NLCACHE_MAX_PENDING;
+
+static int nlc_set_max_pending(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	if (!v || v > NLCACHE_MAX_PENDING)
+		return -ERANGE;
+	WRITE_ONCE(nlc_max_pending, v);
+	return 0;
+}
+
+static const struct kernel_param_ops nlc_max_pending_ops = {
+	.set = nlc_set_max_pending,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_pending, &nlc_max_pending_ops, &nlc_max_pending, 0644);
+MODULE_PARM_DESC(max_pending,
+		 "requests queued per cache and network namespace (1-16384, default 16384)");
+
 static struct kmem_cache *nlc_req_cachep __read_mostly;
 static struct kmem_cache *nlc_att_cachep __read_mostly;
 /* Threads inside nlc_upcall(); module exit waits for zero. */
@@ -140,30 +178,28 @@ static void nlc_req_add(struct nlc_att *att, struct nlc_req *req,
 
 /*
  * Queue @h for the daemon, keeping the upcall contract of
- * sunrpc_cache_pipe_upcall(): CACHE_PENDING set here (already set: nothing
- * to do), -EAGAIN when the entry was cleaned meanwhile or nothing could be
- * queued, 0 once queued. Never another errno after PENDING is set.
+ * sunrpc_cache_pipe_upcall(): CACHE_PENDING set here first (already set:
+ * someone else owns the request, nothing to do), then -EAGAIN when the entry
+ * was cleaned meanwhile or cannot be queued (cache_check() then clears the
+ * PENDING we own), 0 once queued. Never another errno after PENDING is set.
  */
 static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 {
 	struct nlc_stats *st = &att->nn->stats[att->type];
 	struct nlc_req *req, *old;
+	bool notify;
 
-	if (READ_ONCE(att->nr_reqs) >= NLCACHE_MAX_PENDING) {
+	if (test_and_set_bit(CACHE_PENDING, &h->flags))
+		return 0;
+	if (test_bit(CACHE_CLEANED, &h->flags))
+		return -EAGAIN;
+	if (READ_ONCE(att->nr_reqs) >= READ_ONCE(nlc_max_pending)) {
 		atomic64_inc(&st->overflows);
 		return -EAGAIN;
 	}
 	req = kmem_cache_alloc(nlc_req_cachep, GFP_KERNEL);
 	if (!req)
 		return -EAGAIN;
-	if (test_and_set_bit(CACHE_PENDING, &h->flags)) {
-		kmem_cache_free(nlc_req_cachep, req);
-		return 0;
-	}
-	if (test_bit(CACHE_CLEANED, &h->flags)) {
-		kmem_cache_free(nlc_req_cachep, req);
-		return -EAGAIN;
-	}
 
 	spin_lock(&att->lock);
 	old = nlc_req_find(att, h);
@@ -177,41 +213,55 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 		req = NULL;
 	}
 	att->last_notify = jiffies;
+	/* One notification until the daemon fetches: it lists everything. */
+	notify = !att->notified;
+	att->notified = true;
 	spin_unlock(&att->lock);
 	if (req)
 		kmem_cache_free(nlc_req_cachep, req);
 
 	atomic64_inc(&st->upcalls);
-	nlc_notify(att->nn, nlc_caches[att->type].type);
+	if (notify)
+		nlc_notify(att->nn, nlc_caches[att->type].type);
 	return 0;
 }
 
-/* Entries examined per RCU section while adopting (one hash bucket). */
-#define NLC_ADOPT_BATCH	64
+/* A dump is starting: upcalls from now on are announced again. */
+void nlc_fetching(struct nlc_att *att)
+{
+	spin_lock(&att->lock);
+	att->notified = false;
+	spin_unlock(&att->lock);
+}
+
+/* Entries taken from one hash bucket per RCU section while adopting. */
+#define NLC_ADOPT_BATCH	16
 
 /*
- * List @h (already PENDING) for the daemon unless it is listed already.
- * Returns true if a record was added.
+ * List @h for the daemon. Returns 1 if listed, 0 if it is no longer pending
+ * or listed already, -ENOSPC or -ENOMEM when nothing more can be listed.
  */
-static bool nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
+static int nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
 {
 	struct nlc_req *req;
 
-	if (READ_ONCE(att->nr_reqs) >= NLCACHE_MAX_PENDING)
-		return false;
+	if (READ_ONCE(att->nr_reqs) >= READ_ONCE(nlc_max_pending)) {
+		atomic64_inc(&att->nn->stats[att->type].overflows);
+		return -ENOSPC;
+	}
 	req = kmem_cache_alloc(nlc_req_cachep, GFP_KERNEL);
 	if (!req)
-		return false;
+		return -ENOMEM;
 	spin_lock(&att->lock);
 	if (!test_bit(CACHE_PENDING, &h->flags) ||
 	    test_bit(CACHE_CLEANED, &h->flags) || nlc_req_find(att, h)) {
 		spin_unlock(&att->lock);
 		kmem_cache_free(nlc_req_cachep, req);
-		return false;
+		return 0;
 	}
 	nlc_req_add(att, req, h);
 	spin_unlock(&att->lock);
-	return true;
+	return 1;
 }
 
 /*
@@ -221,35 +271,68 @@ static bool nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
  * reading that channel, and the entries would wait for the cache cleaner
  * (up to 120 s) while clients retry. List them for the new daemon as
  * well; a channel reader may still answer one first, which is harmless.
+ *
+ * A bucket is walked again after every full batch, skipping what is listed
+ * already, so no pending entry is missed however long the chain is.
  */
 static void nlc_adopt(struct nlc_att *att)
 {
 	struct cache_detail *cd = att->cd;
 	struct cache_head *batch[NLC_ADOPT_BATCH], *h;
 	unsigned int n, i, adopted = 0;
-	int b;
+	int b, ret = 0;
+	bool full;
 
-	for (b = 0; b < cd->hash_size; b++) {
-		n = 0;
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(h, &cd->hash_table[b], cache_list) {
-			if (n == NLC_ADOPT_BATCH)
-				break;
-			if (test_bit(CACHE_PENDING, &h->flags) &&
-			    !test_bit(CACHE_CLEANED, &h->flags) &&
-			    cache_get_rcu(h))
+	for (b = 0; b < cd->hash_size && ret >= 0; b++) {
+		do {
+			n = 0;
+			rcu_read_lock();
+			spin_lock(&att->lock);
+			hlist_for_each_entry_rcu(h, &cd->hash_table[b], cache_list) {
+				if (!test_bit(CACHE_PENDING, &h->flags) ||
+				    test_bit(CACHE_CLEANED, &h->flags) ||
+				    nlc_req_find(att, h) || !cache_get_rcu(h))
+					continue;
 				batch[n++] = h;
-		}
-		rcu_read_unlock();
-		for (i = 0; i < n; i++) {
-			adopted += nlc_adopt_one(att, batch[i]);
-			cache_put(batch[i], cd);
-		}
+				if (n == NLC_ADOPT_BATCH)
+					break;
+			}
+			spin_unlock(&att->lock);
+			rcu_read_unlock();
+			full = n == NLC_ADOPT_BATCH;
+			for (i = 0; i < n; i++) {
+				if (ret >= 0) {
+					ret = nlc_adopt_one(att, batch[i]);
+					adopted += ret > 0;
+				}
+				cache_put(batch[i], cd);
+			}
+			cond_resched();
+		} while (full && ret >= 0);
 	}
 	if (adopted) {
 		atomic64_add(adopted, &att->nn->stats[att->type].adopted);
+		spin_lock(&att->lock);
+		att->notified = true;
+		spin_unlock(&att->lock);
 		nlc_notify(att->nn, nlc_caches[att->type].type);
 	}
+}
+
+/*
+ * Someone replaced cd->cache_upcall after we installed ours and may call
+ * nlc_upcall() through the pointer they saved: this module must stay
+ * loaded. Taken once, from a context where the module is live.
+ */
+static void nlc_pin(struct nlc_att *att)
+{
+	if (test_and_set_bit(NLC_ATT_PINNED, &att->flags))
+		return;
+	if (try_module_get(THIS_MODULE))
+		pr_warn("%s: its upcall was hooked on top of ours; staying loaded\n",
+			att->cd->name);
+	else
+		clear_bit(NLC_ATT_PINNED, &att->flags);
 }
 
 /* The cache_upcall of every attached cache_detail. */
@@ -262,6 +345,8 @@ static int nlc_upcall(struct cache_detail *cd, struct cache_head *h)
 	atomic_inc(&nlc_inflight);
 	att = nlc_att_get_cd(nn, cd);
 	if (att) {
+		if (unlikely(READ_ONCE(cd->cache_upcall) != nlc_upcall))
+			nlc_pin(att);
 		ret = nlc_queue(att, h);
 		nlc_att_put(att);
 	} else {
@@ -289,6 +374,8 @@ void nlc_gc(struct nlc_att *att)
 	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
 		if (nlc_req_live(req))
 			continue;
+		if (att->hint == req)
+			att->hint = NULL;
 		hash_del(&req->hnode);
 		list_move(&req->list, &dead);
 		att->nr_reqs--;
@@ -304,6 +391,8 @@ void nlc_gc(struct nlc_att *att)
 /*
  * Copy up to @max live requests with seqno > @after, in seqno order, each
  * with its own reference on the entry (the caller drops it with cache_put).
+ * The list is in seqno order; a dump that goes on where the previous round
+ * stopped starts after the hint instead of at the head.
  */
 unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
 			  struct nlc_req *out, unsigned int max)
@@ -312,7 +401,12 @@ unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
 	unsigned int n = 0;
 
 	spin_lock(&att->lock);
-	list_for_each_entry(req, &att->reqs, list) {
+	req = att->hint;
+	if (req && req->seqno == after)
+		req = list_next_entry(req, list);
+	else
+		req = list_first_entry(&att->reqs, struct nlc_req, list);
+	list_for_each_entry_from(req, &att->reqs, list) {
 		if (n == max)
 			break;
 		if (req->seqno <= after || !nlc_req_live(req))
@@ -320,6 +414,7 @@ unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
 		out[n].h = cache_get(req->h);
 		out[n].seqno = req->seqno;
 		out[n].queued = req->queued;
+		att->hint = req;
 		n++;
 	}
 	spin_unlock(&att->lock);
@@ -350,6 +445,11 @@ void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms)
  * file, on a private procfs instance, in the caller's context: the daemon's
  * mount namespace need not have /proc. Opening the file pins cd->owner and
  * guarantees @cd stays alive until the file is released (use_pde()).
+ *
+ * The file is opened for writing: the flush file has the owner and mode of
+ * the cache's channel (root of the netns's user namespace, 0600), so this
+ * is the permission check of a write to the channel, with the caller's
+ * credentials, CAP_DAC_OVERRIDE and all.
  */
 static struct cache_detail *nlc_cd_open(struct net *net, enum nlc_cache t,
 					struct file **filep,
@@ -375,12 +475,15 @@ static struct cache_detail *nlc_cd_open(struct net *net, enum nlc_cache t,
 		return ERR_CAST(mnt);
 	}
 	snprintf(rel, sizeof(rel), "self/net/rpc/%s/flush", name);
-	file = nlc_file_open_root(mnt, rel, O_RDONLY);
+	file = nlc_file_open_root(mnt, rel, O_WRONLY);
 	mntput(mnt);
 	if (IS_ERR(file)) {
 		if (PTR_ERR(file) == -ENOENT)
 			NL_SET_ERR_MSG(extack,
 				       "cache not present in this netns (is nfsd loaded?)");
+		else if (PTR_ERR(file) == -EACCES || PTR_ERR(file) == -EPERM)
+			NL_SET_ERR_MSG(extack,
+				       "only the registered daemon or who may write the cache's /proc channel may do this");
 		else
 			NL_SET_ERR_MSG(extack, "cannot open the cache's flush file");
 		return ERR_CAST(file);
@@ -410,16 +513,68 @@ out_fput:
 	return ERR_PTR(err);
 }
 
-int nlc_cdref_get(struct net *net, enum nlc_cache t, struct nlc_cdref *ref,
-		  struct netlink_ext_ack *extack)
+/* Whether @sk is the socket registered for @nn (a live socket's pointer). */
+bool nlc_is_daemon(struct nlc_net *nn, const struct sock *sk)
+{
+	return sk && READ_ONCE(nn->sk) == sk;
+}
+
+/*
+ * Requests act on the socket's netns, but the /proc files, paths and the
+ * nfsd.fh flush hook are resolved in the calling task's: they must agree.
+ */
+static int nlc_check_task_net(struct net *net, struct netlink_ext_ack *extack)
+{
+	if (!current->nsproxy || !net_eq(current->nsproxy->net_ns, net)) {
+		NL_SET_ERR_MSG(extack,
+			       "the calling task is in another netns than its socket");
+		return -EXDEV;
+	}
+	return 0;
+}
+
+/*
+ * The one rule for GET, SET, FLUSH and REGISTER of cache @t in @net: @sk is
+ * the registered daemon socket, or the caller may write the cache's /proc
+ * channel. Whether a daemon is attached does not change the answer.
+ */
+int nlc_may_use(struct net *net, const struct sock *sk, enum nlc_cache t,
+		struct netlink_ext_ack *extack)
 {
 	struct cache_detail *cd;
+	struct file *file;
+	int err;
+
+	err = nlc_check_task_net(net, extack);
+	if (err)
+		return err;
+	if (nlc_is_daemon(nlc_net(net), sk))
+		return 0;
+	cd = nlc_cd_open(net, t, &file, extack);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	fput(file);
+	return 0;
+}
+
+/* nlc_may_use(), and the cache_detail pinned for the caller's use. */
+int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
+		  struct nlc_cdref *ref, struct netlink_ext_ack *extack)
+{
+	struct nlc_net *nn = nlc_net(net);
+	struct cache_detail *cd;
+	int err;
 
 	memset(ref, 0, sizeof(*ref));
-	ref->att = nlc_att_get(nlc_net(net), t);
-	if (ref->att) {
-		ref->cd = ref->att->cd;
-		return 0;
+	err = nlc_check_task_net(net, extack);
+	if (err)
+		return err;
+	if (nlc_is_daemon(nn, sk)) {
+		ref->att = nlc_att_get(nn, t);
+		if (ref->att) {
+			ref->cd = ref->att->cd;
+			return 0;
+		}
 	}
 	cd = nlc_cd_open(net, t, &ref->file, extack);
 	if (IS_ERR(cd))
@@ -477,6 +632,9 @@ static int nlc_attach(struct nlc_net *nn, enum nlc_cache t,
 	if (cmpxchg(&cd->cache_upcall, old, nlc_upcall) != old) {
 		RCU_INIT_POINTER(nn->att[t], NULL);
 		synchronize_rcu();
+		/* Published: a dump or the status may hold it still. */
+		if (!refcount_dec_and_test(&att->users))
+			wait_var_event(&att->users, !refcount_read(&att->users));
 		NL_SET_ERR_MSG(extack, "the cache's upcall changed meanwhile");
 		goto out_free;
 	}
@@ -490,6 +648,27 @@ out_put_owner:
 out_fput:
 	fput(file);
 	return err;
+}
+
+/*
+ * Give the pending request for @h back to the legacy path. We own its
+ * CACHE_PENDING: clear it and issue the request again through the
+ * original upcall, which puts it on the /proc channel. If that fails
+ * (entry cleaned, no channel listener for auth.unix.gid), the request is
+ * dropped as cache_check() would drop it: an entry that never became valid
+ * is unhashed so its deferred RPCs look the key up again; a valid entry
+ * being refreshed keeps serving until it expires.
+ */
+static void nlc_hand_back(struct nlc_att *att, struct cache_head *h)
+{
+	struct cache_detail *cd = att->cd;
+
+	clear_bit(CACHE_PENDING, &h->flags);
+	if (!att->orig(cd, h))
+		return;
+	clear_bit(CACHE_PENDING, &h->flags);
+	if (!test_bit(CACHE_VALID, &h->flags))
+		sunrpc_cache_unhash(cd, h);
 }
 
 /* Restore the original upcall and hand every pending request back. */
@@ -512,19 +691,23 @@ static void nlc_detach(struct nlc_net *nn, enum nlc_cache t)
 
 	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
 		if (nlc_req_live(req)) {
-			sunrpc_cache_unhash(cd, req->h);
+			nlc_hand_back(att, req->h);
 			atomic64_inc(&nn->stats[t].handed_back);
 		}
 		cache_put(req->h, cd);
 		kmem_cache_free(nlc_req_cachep, req);
 	}
 	if (stacked) {
-		/* Someone hooked the upcall on top of ours and may still
-		 * call it: neither we nor the cache's owner may go away.
+		/*
+		 * Someone hooked the upcall on top of ours and may still call
+		 * it: neither we nor the cache's owner may go away. Pinned
+		 * already if it was noticed while the module was live; from
+		 * module exit nothing can keep the code around.
 		 */
-		pr_warn("%s: upcall was hooked by someone else; staying loaded\n",
-			cd->name);
-		__module_get(THIS_MODULE);
+		nlc_pin(att);
+		if (!test_bit(NLC_ATT_PINNED, &att->flags))
+			pr_err("%s: upcall hooked on top of ours while unloading: the hook now points to freed code\n",
+			       cd->name);
 	} else {
 		module_put(cd->owner);
 	}
@@ -533,29 +716,47 @@ static void nlc_detach(struct nlc_net *nn, enum nlc_cache t)
 
 static void nlc_detach_all(struct nlc_net *nn)
 {
+	struct sock *sk = nn->sk;
 	int t;
 
 	lockdep_assert_held(&nn->lock);
 	for (t = 0; t < NLC_NR_CACHES; t++)
 		nlc_detach(nn, t);
-	nn->portid = 0;
+	WRITE_ONCE(nn->portid, 0);
+	WRITE_ONCE(nn->sk, NULL);
+	if (sk)
+		sock_put(sk);
+	/*
+	 * Under nn->lock (the work never takes it), so that a REGISTER
+	 * following right after cannot have its work cancelled by us.
+	 */
+	cancel_delayed_work_sync(&nn->work);
 }
 
-int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
-		 u32 *missing, struct netlink_ext_ack *extack)
+int nlc_register(struct net *net, struct sock *sk, u32 portid, u32 want,
+		 u32 *served, u32 *missing, struct netlink_ext_ack *extack)
 {
 	struct nlc_net *nn = nlc_net(net);
 	u32 added = 0;
-	int t, err = 0;
+	int t, err;
 
 	*served = 0;
 	*missing = 0;
+	err = nlc_check_task_net(net, extack);
+	if (err)
+		return err;
 	mutex_lock(&nn->lock);
-	if (nn->portid && nn->portid != portid) {
-		NL_SET_ERR_MSG(extack,
-			       "another socket is registered for this netns");
-		err = -EBUSY;
-		goto out;
+	if (nn->sk && nn->sk != sk) {
+		if (!sock_flag(nn->sk, SOCK_DEAD)) {
+			NL_SET_ERR_MSG(extack,
+				       "another socket is registered for this netns");
+			err = -EBUSY;
+			goto out;
+		}
+		/* Closed, its release notification not run yet: hand back
+		 * what it held before anyone takes over.
+		 */
+		nlc_detach_all(nn);
 	}
 	for (t = 0; t < NLC_NR_CACHES; t++) {
 		u32 bit = nlc_caches[t].type;
@@ -590,29 +791,29 @@ int nlc_register(struct net *net, u32 portid, u32 want, u32 *served,
 			nlc_adopt(att);
 	}
 	if (*served) {
-		nn->portid = portid;
+		if (!nn->sk) {
+			sock_hold(sk);
+			WRITE_ONCE(nn->sk, sk);
+			WRITE_ONCE(nn->portid, portid);
+		}
 		schedule_delayed_work(&nn->work, NLC_WORK_INTERVAL);
-	} else {
-		nn->portid = 0;
 	}
 out:
 	mutex_unlock(&nn->lock);
 	return err;
 }
 
-int nlc_unregister(struct net *net, u32 portid)
+int nlc_unregister(struct net *net, const struct sock *sk)
 {
 	struct nlc_net *nn = nlc_net(net);
 	int err = -ENOENT;
 
 	mutex_lock(&nn->lock);
-	if (nn->portid && nn->portid == portid) {
+	if (nn->sk && nn->sk == sk) {
 		nlc_detach_all(nn);
 		err = 0;
 	}
 	mutex_unlock(&nn->lock);
-	if (!err)
-		cancel_delayed_work_sync(&nn->work);
 	return err;
 }
 
@@ -632,6 +833,8 @@ static void nlc_work(struct work_struct *work)
 		if (!att)
 			continue;
 		again = true;
+		if (READ_ONCE(att->cd->cache_upcall) != nlc_upcall)
+			nlc_pin(att);
 		nlc_gc(att);
 		spin_lock(&att->lock);
 		req = list_first_entry_or_null(&att->reqs, struct nlc_req, list);
@@ -653,6 +856,7 @@ static int nlc_netlink_event(struct notifier_block *nb, unsigned long event,
 {
 	struct netlink_notify *n = ptr;
 	struct nlc_net *nn;
+	bool released = false;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !n->portid)
@@ -660,9 +864,18 @@ static int nlc_netlink_event(struct notifier_block *nb, unsigned long event,
 	nn = nlc_net(n->net);
 	if (READ_ONCE(nn->portid) != n->portid)
 		return NOTIFY_DONE;
-	/* The daemon's socket closed: it exited, crashed or was killed. */
-	nlc_unregister(n->net, n->portid);
-	return NOTIFY_OK;
+	/*
+	 * The daemon's socket closed: it exited, crashed or was killed. The
+	 * portid is free for reuse before this notification runs, so it
+	 * must be our socket that is dead, not a new one with its portid.
+	 */
+	mutex_lock(&nn->lock);
+	if (nn->sk && nn->portid == n->portid && sock_flag(nn->sk, SOCK_DEAD)) {
+		nlc_detach_all(nn);
+		released = true;
+	}
+	mutex_unlock(&nn->lock);
+	return released ? NOTIFY_OK : NOTIFY_DONE;
 }
 
 static struct notifier_block nlc_netlink_notifier = {
@@ -676,8 +889,10 @@ static int __net_init nlc_net_init(struct net *net)
 
 	nn->net = net;
 	mutex_init(&nn->lock);
-	for (t = 0; t < NLC_NR_CACHES; t++)
+	for (t = 0; t < NLC_NR_CACHES; t++) {
 		RCU_INIT_POINTER(nn->att[t], NULL);
+		mutex_init(&nn->parse_lock[t]);
+	}
 	INIT_DELAYED_WORK(&nn->work, nlc_work);
 	return 0;
 }
@@ -690,7 +905,6 @@ static void __net_exit nlc_net_pre_exit(struct net *net)
 	mutex_lock(&nn->lock);
 	nlc_detach_all(nn);
 	mutex_unlock(&nn->lock);
-	cancel_delayed_work_sync(&nn->work);
 }
 
 static struct pernet_operations nlc_net_ops = {

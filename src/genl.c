@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <linux/nfsd_nlcache.h>
 
 #include "nlc.h"
@@ -106,8 +107,9 @@ static int nlc_nl_register_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = nlc_register(genl_info_net(info), info->snd_portid,
-			   nla_get_u32(caches), &served, &missing, info->extack);
+	err = nlc_register(genl_info_net(info), NETLINK_CB(skb).sk,
+			   info->snd_portid, nla_get_u32(caches), &served,
+			   &missing, info->extack);
 	if (err)
 		goto err_free;
 	hdr = genlmsg_put_reply(msg, info, &nlc_genl_family, 0,
@@ -127,7 +129,7 @@ err_free:
 
 static int nlc_nl_unregister_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	int err = nlc_unregister(genl_info_net(info), info->snd_portid);
+	int err = nlc_unregister(genl_info_net(info), NETLINK_CB(skb).sk);
 
 	if (err)
 		NL_SET_ERR_MSG(info->extack, "this socket is not registered");
@@ -163,7 +165,8 @@ static int nlc_nl_cache_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	for (t = 0; t < NLC_NR_CACHES; t++) {
 		if (!(mask & nlc_caches[t].type))
 			continue;
-		err = nlc_cdref_get(genl_info_net(info), t, &ref, info->extack);
+		err = nlc_cdref_get(genl_info_net(info), NETLINK_CB(skb).sk, t,
+				    &ref, info->extack);
 		if (err == -ENOENT && !a)
 			continue;	/* "all": nfsd's caches may not exist */
 		if (err)
@@ -265,6 +268,28 @@ static enum nlc_cache nlc_cmd_cache(u8 cmd)
 	}
 }
 
+/*
+ * A dump starts in the requester's sendmsg(): the permission check is made
+ * there, against the requesting task and socket. A netns without the
+ * cache has nothing to list (an empty dump), as before nfsd is loaded.
+ */
+static int nlc_nl_get_reqs_start(struct netlink_callback *cb)
+{
+	const struct genlmsghdr *gnlh = nlmsg_data(cb->nlh);
+	struct sk_buff *skb = cb->skb;
+	int err;
+
+	err = nlc_may_use(sock_net(skb->sk), NETLINK_CB(skb).sk,
+			  nlc_cmd_cache(gnlh->cmd), cb->extack);
+	if (err == -ENOENT)
+		err = 0;
+	/* Room for the largest request (a key renders to less than a page)
+	 * in every message, so that no request can stall the dump.
+	 */
+	cb->min_dump_alloc = NLC_DUMP_MIN_ALLOC;
+	return err;
+}
+
 static int nlc_nl_get_reqs_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
@@ -293,6 +318,7 @@ static const struct genl_ops nlc_genl_ops[] = {
 	},
 	{
 		.cmd = NLCACHE_CMD_IP_MAP_GET_REQS,
+		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -305,6 +331,7 @@ static const struct genl_ops nlc_genl_ops[] = {
 	},
 	{
 		.cmd = NLCACHE_CMD_UNIX_GID_GET_REQS,
+		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -317,6 +344,7 @@ static const struct genl_ops nlc_genl_ops[] = {
 	},
 	{
 		.cmd = NLCACHE_CMD_SVC_EXPORT_GET_REQS,
+		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -329,6 +357,7 @@ static const struct genl_ops nlc_genl_ops[] = {
 	},
 	{
 		.cmd = NLCACHE_CMD_EXPKEY_GET_REQS,
+		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

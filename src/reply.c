@@ -6,17 +6,25 @@
  *
  * Each requests nest is validated with its cache's policy, turned into the
  * line the cache's /proc channel would receive, and handed to the cache's
- * own parser, in the caller's task: paths resolve in the daemon's mount
- * namespace and ids map through its user namespace, as with a write to the
- * channel. Entries are independent: the reply lists the rejected ones.
+ * own parser, in the caller's task (after its sendmsg() returned, see
+ * "Applying a batch" below): paths resolve in the daemon's mount namespace
+ * and ids map through its user namespace, as with a write to the channel.
+ * Entries are independent: the reply lists the rejected ones.
  */
 #include <linux/cred.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 #include <linux/nfsd_nlcache.h>
 
 #include "nlc.h"
@@ -126,6 +134,7 @@ struct nlc_entry_ops {
 	const struct nla_policy *policy;
 	unsigned int maxattr;
 	unsigned long multi;	/* attributes that may repeat */
+	int path_attr;		/* a path the parser looks up (0: none) */
 	int (*build)(struct nlattr **tb, const struct nlattr *entry,
 		     struct nlc_text *t, struct netlink_ext_ack *extack);
 };
@@ -133,12 +142,6 @@ struct nlc_entry_ops {
 static bool nlc_empty(const struct nlattr *str)
 {
 	return !*(const char *)nla_data(str);
-}
-
-static void nlc_msg(struct netlink_ext_ack *extack, const char *msg)
-{
-	if (extack)
-		extack->_msg = msg;
 }
 
 /* Reject an attribute given twice where the protocol allows one. */
@@ -534,14 +537,145 @@ static const struct nlc_entry_ops nlc_entry_ops[NLC_NR_CACHES] = {
 		.maxattr = NLCACHE_A_SVC_EXPORT_MAX,
 		.multi = BIT(NLCACHE_A_SVC_EXPORT_SECINFO) |
 			 BIT(NLCACHE_A_SVC_EXPORT_XPRTSEC),
+		.path_attr = NLCACHE_A_SVC_EXPORT_PATH,
 		.build = nlc_build_svc_export,
 	},
 	[NLC_EXPKEY] = {
 		.policy = nlc_expkey_policy,
 		.maxattr = NLCACHE_A_EXPKEY_MAX,
+		.path_attr = NLCACHE_A_EXPKEY_PATH,
 		.build = nlc_build_expkey,
 	},
 };
+
+/*
+ * Applying a batch
+ * ================
+ *
+ * The doit only validates the entries and turns each into its channel line;
+ * the lines are handed to the cache's parser later, from a task_work of the
+ * calling task, when its sendmsg() returns to user space. Parsers look
+ * paths up (nfsd.export, nfsd.fh), and a lookup on a hung filesystem (a
+ * FUSE server that never answers, a dead NFS mount) may sleep forever: in
+ * the doit it would hold genetlink's cb_lock, and with it every family
+ * (un)registration and then every genetlink user of the machine. From the
+ * task_work it blocks only the caller, killably, as a write to the /proc
+ * channel would. Parses of one cache of one netns run one at a time (the
+ * channel serialises its writers too), and the path is looked up once
+ * before that lock is taken, so a hung lookup does not hold it either.
+ *
+ * The reply (applied count, per-entry errors) is sized and allocated before
+ * anything is applied and sent when the batch is done: after the ACK, if
+ * the request asked for one.
+ */
+
+/* Error messages are copied: an extack may point into itself (6.2+). */
+#define NLC_MSG_MAX	96
+/* Room for a parser's message (nlc_parse_error()) in the reply. */
+#define NLC_PARSE_MSG_MAX	64
+/* A batch's lines, and its worst-case reply, must stay below these. */
+#define NLC_BATCH_TEXT_MAX	(64 << 20)
+#define NLC_REPLY_MAX		(2 << 20)
+
+struct nlc_set_ent {
+	u32 text;		/* offset of its line in job->buf */
+	u32 len;		/* its length, '\n' included; 0: rejected */
+	u32 path;		/* offset of the path to look up first, or U32_MAX */
+	int err;		/* negative errno when rejected */
+	char msg[NLC_MSG_MAX];
+};
+
+struct nlc_set_job {
+	struct callback_head twork;
+	struct net *net;		/* referenced */
+	struct sock *sk;		/* the sender's socket, referenced */
+	struct cache_detail *cd;	/* pinned by net and cd->owner */
+	enum nlc_cache t;
+	u32 portid;
+	u32 seq;
+	u8 cmd;
+	struct sk_buff *reply;
+	char *buf;
+	u32 n;
+	struct nlc_set_ent ent[];
+};
+
+static void nlc_ent_reject(struct nlc_set_ent *e, int err, const char *msg)
+{
+	e->len = 0;
+	e->err = err;
+	strscpy(e->msg, msg ?: "rejected", sizeof(e->msg));
+}
+
+/* Validate @entry and build its line at @job->buf + @*used. */
+static void nlc_prepare_one(struct nlc_set_job *job, u32 i,
+			    const struct nlattr *entry, size_t *used,
+			    size_t size)
+{
+	const struct nlc_entry_ops *ops = &nlc_entry_ops[job->t];
+	struct nlattr *tb[NLCACHE_A_SVC_EXPORT_MAX + 1];
+	struct nlc_set_ent *e = &job->ent[i];
+	struct netlink_ext_ack ext = {};
+	struct nlc_text text;
+	size_t room;
+	int err;
+
+	e->path = U32_MAX;
+	err = nla_parse_nested(tb, ops->maxattr, entry, ops->policy, &ext) ?:
+	      nlc_check_dups(entry, ops->multi, &ext);
+	if (err) {
+		nlc_ent_reject(e, err, ext._msg);
+		return;
+	}
+	/* Escaping at most quadruples a byte; numbers fit in their attrs. */
+	room = 4 * (size_t)nla_len(entry) + 256;
+	if (room > NLC_TEXT_MAX || *used + room > size) {
+		nlc_ent_reject(e, -E2BIG, "entry too large");
+		return;
+	}
+	text.buf = job->buf + *used;
+	text.bp = text.buf;
+	text.left = room - 1;	/* room for the NUL after the '\n' */
+	err = ops->build(tb, entry, &text, &ext);
+	if (!err && (text.left < 0 || text.bp == text.buf)) {
+		err = -E2BIG;
+		ext._msg = "entry too large";
+	}
+	if (err) {
+		nlc_ent_reject(e, err, ext._msg);
+		return;
+	}
+	text.bp[-1] = '\n';
+	*text.bp = '\0';
+	e->text = *used;
+	e->len = text.bp - text.buf;
+	*used += e->len + 1;
+	if (ops->path_attr && tb[ops->path_attr]) {
+		/* NUL-terminated by policy; size allows for a copy of it. */
+		ssize_t len = strscpy(job->buf + *used,
+				      nla_data(tb[ops->path_attr]), size - *used);
+
+		if (len < 0) {
+			nlc_ent_reject(e, -E2BIG, "entry too large");
+			return;
+		}
+		e->path = *used;
+		*used += len + 1;
+	}
+}
+
+/* Upper bound of the reply: every entry may end up with an error record. */
+static size_t nlc_reply_size(const struct nlc_set_job *job)
+{
+	size_t size = nla_total_size(sizeof(u32));
+	u32 i;
+
+	for (i = 0; i < job->n; i++)
+		size += nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+			nla_total_size(job->ent[i].len ? NLC_PARSE_MSG_MAX :
+				       strlen(job->ent[i].msg) + 1);
+	return size;
+}
 
 /* Why a cache's parser refused an entry our checks let through. */
 static const char *nlc_parse_error(enum nlc_cache t, int err)
@@ -553,6 +687,8 @@ static const char *nlc_parse_error(enum nlc_cache t, int err)
 		return "unknown client domain, or the path does not exist";
 	case -ENOMEM:
 		return "out of memory";
+	case -EINTR:
+		return "interrupted: the sending task was killed";
 	case -EINVAL:
 		switch (t) {
 		case NLC_IP_MAP:
@@ -569,87 +705,134 @@ static const char *nlc_parse_error(enum nlc_cache t, int err)
 	}
 }
 
-/* Parsers run one at a time per cache, as /proc channel writes do. */
-static DEFINE_MUTEX(nlc_parse_ip_map);
-static DEFINE_MUTEX(nlc_parse_unix_gid);
-static DEFINE_MUTEX(nlc_parse_svc_export);
-static DEFINE_MUTEX(nlc_parse_expkey);
-
-static struct mutex *const nlc_parse_lock[NLC_NR_CACHES] = {
-	[NLC_IP_MAP] = &nlc_parse_ip_map,
-	[NLC_UNIX_GID] = &nlc_parse_unix_gid,
-	[NLC_SVC_EXPORT] = &nlc_parse_svc_export,
-	[NLC_EXPKEY] = &nlc_parse_expkey,
-};
-
-static int nlc_apply_one(enum nlc_cache t, struct cache_detail *cd,
-			 const struct nlattr *entry,
-			 struct netlink_ext_ack *extack)
+static void nlc_apply_one(struct nlc_set_job *job, struct mutex *lock,
+			  struct nlc_set_ent *e)
 {
-	const struct nlc_entry_ops *ops = &nlc_entry_ops[t];
-	struct nlattr *tb[NLCACHE_A_SVC_EXPORT_MAX + 1];
-	struct nlc_text text;
-	size_t size;
-	int err, len;
+	struct path path;
+	int err;
 
-	err = nla_parse_nested(tb, ops->maxattr, entry, ops->policy, extack) ?:
-	      nlc_check_dups(entry, ops->multi, extack);
-	if (err)
-		return err;
-	/* Escaping at most quadruples a byte; numbers fit in their attrs. */
-	size = 4 * (size_t)nla_len(entry) + 256;
-	if (size > NLC_TEXT_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, entry, "entry too large");
-		return -E2BIG;
-	}
-	text.buf = kvmalloc(size, GFP_KERNEL);
-	if (!text.buf)
-		return -ENOMEM;
-	text.bp = text.buf;
-	text.left = size - 1;	/* room for the NUL after the '\n' */
-
-	err = ops->build(tb, entry, &text, extack);
-	if (err)
-		goto out;
-	if (text.left < 0 || text.bp == text.buf) {
-		NL_SET_ERR_MSG_ATTR(extack, entry, "entry too large");
-		err = -E2BIG;
+	if (fatal_signal_pending(current)) {
+		err = -EINTR;
 		goto out;
 	}
-	text.bp[-1] = '\n';
-	*text.bp = '\0';
-	len = text.bp - text.buf;
-
-	mutex_lock(nlc_parse_lock[t]);
-	err = cd->cache_parse(cd, text.buf, len);
-	mutex_unlock(nlc_parse_lock[t]);
+	/* A hung filesystem blocks here, holding nothing. */
+	if (e->path != U32_MAX && !kern_path(job->buf + e->path, 0, &path))
+		path_put(&path);
+	err = mutex_lock_killable(lock);
 	if (err)
-		nlc_msg(extack, nlc_parse_error(t, err));
+		goto out;
+	err = job->cd->cache_parse(job->cd, job->buf + e->text, e->len);
+	mutex_unlock(lock);
 out:
-	kvfree(text.buf);
-	return err;
+	if (err) {
+		nlc_ent_reject(e, err, nlc_parse_error(job->t, err));
+		/* Keep within what the reply reserved for it. */
+		e->msg[NLC_PARSE_MSG_MAX - 1] = '\0';
+	}
 }
 
-struct nlc_entry_err {
-	u32 index;
-	u32 err;
-	const char *msg;
-};
+static void nlc_job_free(struct nlc_set_job *job)
+{
+	if (job->reply)
+		nlmsg_free(job->reply);
+	if (job->sk)
+		sock_put(job->sk);
+	if (job->cd)
+		module_put(job->cd->owner);
+	if (job->net)
+		put_net(job->net);
+	kvfree(job->buf);
+	kvfree(job);
+}
+
+static int nlc_put_result(struct nlc_set_job *job, u32 applied)
+{
+	struct sk_buff *msg = job->reply;
+	struct nlattr *nest;
+	void *hdr;
+	u32 i;
+
+	hdr = genlmsg_put(msg, job->portid, job->seq, nlc_family(), 0, job->cmd);
+	if (!hdr || nla_put_u32(msg, NLCACHE_A_IP_MAP_REQS_APPLIED, applied))
+		return -EMSGSIZE;
+	for (i = 0; i < job->n; i++) {
+		struct nlc_set_ent *e = &job->ent[i];
+
+		if (e->len)
+			continue;
+		nest = nla_nest_start(msg, NLCACHE_A_IP_MAP_REQS_ERRORS);
+		if (!nest ||
+		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_INDEX, i) ||
+		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_ERRNO, -e->err) ||
+		    nla_put_string(msg, NLCACHE_A_SET_ERROR_MESSAGE, e->msg))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/* The task_work: apply the batch in the sender's context, then reply. */
+static void nlc_set_run(struct callback_head *twork)
+{
+	struct nlc_set_job *job = container_of(twork, struct nlc_set_job, twork);
+	struct nlc_net *nn = nlc_net(job->net);
+	struct nlc_stats *st = &nn->stats[job->t];
+	u32 i, applied = 0, rejected = 0;
+	struct nlc_att *att;
+
+	/* Run by exit_task_work(): the caller is gone, apply nothing. */
+	if (current->flags & PF_EXITING)
+		goto out;
+	for (i = 0; i < job->n; i++) {
+		struct nlc_set_ent *e = &job->ent[i];
+
+		if (e->len)
+			nlc_apply_one(job, &nn->parse_lock[job->t], e);
+		if (e->len)
+			applied++;
+		else
+			rejected++;
+		cond_resched();
+	}
+	att = nlc_att_get(nn, job->t);
+	if (att) {
+		if (att->cd == job->cd)
+			nlc_gc(att);
+		nlc_att_put(att);
+	}
+	atomic64_add(applied, &st->replies);
+	atomic64_add(rejected, &st->rejected);
+
+	if (sock_flag(job->sk, SOCK_DEAD))
+		goto out;
+	if (nlc_put_result(job, applied)) {
+		/* Sized in advance: cannot happen. */
+		pr_err_ratelimited("%s: reply to a SET of %u entries did not fit\n",
+				   job->cd->name, job->n);
+		goto out;
+	}
+	/* Non-blocking: a full receive queue drops it like any reply. */
+	genlmsg_unicast(job->net, job->reply, job->portid);
+	job->reply = NULL;
+out:
+	nlc_job_free(job);
+	/* Last: the exit path's RCU-tasks grace period covers our return. */
+	module_put(THIS_MODULE);
+}
 
 int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info, enum nlc_cache t)
 {
-	struct nlc_net *nn = nlc_net(genl_info_net(info));
-	struct nlc_entry_err *errs;
-	u32 n = 0, idx = 0, nerr = 0, i;
+	struct nlattr *attrs = nlmsg_attrdata(info->nlhdr, GENL_HDRLEN);
+	int attrlen = nlmsg_attrlen(info->nlhdr, GENL_HDRLEN);
+	struct nlc_set_job *job;
 	const struct nlattr *a;
 	struct nlc_cdref ref;
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	size_t size;
+	size_t size, used = 0;
+	u32 n = 0, i = 0;
 	int rem, err;
-	void *hdr;
 
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+	nla_for_each_attr(a, attrs, attrlen, rem)
 		if (nla_type(a) == NLCACHE_A_IP_MAP_REQS_REQUESTS)
 			n++;
 	if (!n) {
@@ -660,62 +843,83 @@ int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info, enum nlc_cache t)
 		NL_SET_ERR_MSG(info->extack, "more than 65536 requests");
 		return -E2BIG;
 	}
-	errs = kvcalloc(n, sizeof(*errs), GFP_KERNEL);
-	if (!errs)
-		return -ENOMEM;
-	err = nlc_cdref_get(genl_info_net(info), t, &ref, info->extack);
+	if (current->flags & PF_KTHREAD) {
+		NL_SET_ERR_MSG(info->extack, "replies must come from a user task");
+		return -EOPNOTSUPP;
+	}
+	err = nlc_cdref_get(genl_info_net(info), NETLINK_CB(skb).sk, t, &ref,
+			    info->extack);
 	if (err)
-		goto out_free;
+		return err;
 
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		struct netlink_ext_ack ext = {};
-
+	err = -ENOMEM;
+	job = kvzalloc(struct_size(job, ent, n), GFP_KERNEL);
+	if (!job)
+		goto out_ref;
+	job->n = n;
+	job->t = t;
+	job->cd = ref.cd;
+	job->portid = info->snd_portid;
+	job->seq = info->snd_seq;
+	job->cmd = info->genlhdr->cmd;
+	/* Every line, and every path copied for the early lookup. */
+	size = 5 * (size_t)attrlen + 257 * (size_t)n;
+	err = -E2BIG;
+	if (size > NLC_BATCH_TEXT_MAX) {
+		NL_SET_ERR_MSG(info->extack, "batch too large: send fewer entries");
+		goto out_job;
+	}
+	err = -ENOMEM;
+	job->buf = kvmalloc(size, GFP_KERNEL);
+	if (!job->buf)
+		goto out_job;
+	nla_for_each_attr(a, attrs, attrlen, rem) {
 		if (nla_type(a) != NLCACHE_A_IP_MAP_REQS_REQUESTS)
 			continue;
-		err = nlc_apply_one(t, ref.cd, a, &ext);
-		if (err) {
-			errs[nerr].index = idx;
-			errs[nerr].err = -err;
-			errs[nerr].msg = ext._msg ?: "rejected";
-			nerr++;
-		}
-		idx++;
-		cond_resched();
+		nlc_prepare_one(job, i++, a, &used, size);
 	}
-	if (ref.att)
-		nlc_gc(ref.att);
+	size = nlc_reply_size(job);
+	if (size > NLC_REPLY_MAX) {
+		err = -E2BIG;
+		NL_SET_ERR_MSG(info->extack,
+			       "batch too large for one reply (nothing applied): send fewer entries");
+		goto out_job;
+	}
+	job->reply = genlmsg_new(size, GFP_KERNEL);
+	if (!job->reply) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no memory for the reply to this batch (nothing applied): send fewer entries");
+		goto out_job;
+	}
+
+	err = -ENOENT;
+	if (!try_module_get(ref.cd->owner)) {
+		NL_SET_ERR_MSG(info->extack, "the cache's module is going away");
+		goto out_job;
+	}
+	if (!try_module_get(THIS_MODULE)) {
+		module_put(ref.cd->owner);
+		goto out_job;
+	}
+	job->net = get_net(genl_info_net(info));
+	job->sk = NETLINK_CB(skb).sk;
+	sock_hold(job->sk);
 	nlc_cdref_put(&ref);
-	atomic64_add(n - nerr, &nn->stats[t].replies);
-	atomic64_add(nerr, &nn->stats[t].rejected);
 
-	size = nla_total_size(sizeof(u32));
-	for (i = 0; i < nerr; i++)
-		size += nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
-			nla_total_size(strlen(errs[i].msg) + 1);
-	err = -ENOMEM;
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		goto out_free;
-	err = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, nlc_family(), 0, info->genlhdr->cmd);
-	if (!hdr || nla_put_u32(msg, NLCACHE_A_IP_MAP_REQS_APPLIED, n - nerr))
-		goto out_free_msg;
-	for (i = 0; i < nerr; i++) {
-		nest = nla_nest_start(msg, NLCACHE_A_IP_MAP_REQS_ERRORS);
-		if (!nest ||
-		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_INDEX, errs[i].index) ||
-		    nla_put_u32(msg, NLCACHE_A_SET_ERROR_ERRNO, errs[i].err) ||
-		    nla_put_string(msg, NLCACHE_A_SET_ERROR_MESSAGE, errs[i].msg))
-			goto out_free_msg;
-		nla_nest_end(msg, nest);
+	init_task_work(&job->twork, nlc_set_run);
+	err = task_work_add(current, &job->twork, TWA_RESUME);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the sending task is exiting");
+		nlc_job_free(job);
+		module_put(THIS_MODULE);
+		return err;
 	}
-	genlmsg_end(msg, hdr);
-	kvfree(errs);
-	return genlmsg_reply(msg, info);
+	return 0;
 
-out_free_msg:
-	nlmsg_free(msg);
-out_free:
-	kvfree(errs);
+out_job:
+	job->cd = NULL;		/* no reference of ours yet */
+	nlc_job_free(job);
+out_ref:
+	nlc_cdref_put(&ref);
 	return err;
 }

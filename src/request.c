@@ -134,6 +134,11 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 		goto out;
 	}
 	nlc_gc(att);
+	if (!cb->args[1]) {
+		/* What is queued from now on is announced again. */
+		nlc_fetching(att);
+		cb->args[1] = 1;
+	}
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  nlc_family(), NLM_F_MULTI, nlc_get_cmd[t]);
@@ -147,10 +152,18 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 			if (!full) {
 				err = nlc_put_req(skb, t, att->cd, &snap[i],
 						  text, text + PAGE_SIZE);
-				if (err == -EMSGSIZE)
+				if (err == -EMSGSIZE && emitted) {
 					full = true;
-				else
+				} else if (err == -EMSGSIZE) {
+					/* Cannot happen with NLC_DUMP_MIN_ALLOC;
+					 * never let one request end every dump.
+					 */
+					pr_warn_ratelimited("%s: request %llu does not fit a dump message; skipped\n",
+							    att->cd->name, snap[i].seqno);
 					cursor = snap[i].seqno;
+				} else {
+					cursor = snap[i].seqno;
+				}
 				if (!err)
 					emitted++;
 			}
@@ -162,10 +175,7 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->args[0] = cursor;
 	if (!emitted) {
 		genlmsg_cancel(skb, hdr);
-		/* A request too large for an empty message must not make the
-		 * dump retry it forever.
-		 */
-		err = full ? -EMSGSIZE : 0;
+		err = 0;
 		goto out;
 	}
 	genlmsg_end(skb, hdr);

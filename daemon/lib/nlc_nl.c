@@ -223,10 +223,22 @@ struct req_ctx {
 	struct nlc_sock *s;
 	nlc_reply_fn fn;
 	void *arg;
+	uint32_t seq;	/* of the request */
 	int err;	/* the kernel's */
 	int cb_err;	/* the callback's */
+	bool want_reply;	/* a reply message comes besides the ACK */
+	bool got_reply;
+	bool got_ack;
 	bool done;
 };
+
+/* Messages of other requests (a late reply, say) are skipped, not errors. */
+static int on_seq_check(struct nl_msg *m, void *arg)
+{
+	struct req_ctx *ctx = arg;
+
+	return nlmsg_hdr(m)->nlmsg_seq == ctx->seq ? NL_OK : NL_SKIP;
+}
 
 static int on_valid(struct nl_msg *m, void *arg)
 {
@@ -238,14 +250,26 @@ static int on_valid(struct nl_msg *m, void *arg)
 		if (err < 0)
 			ctx->cb_err = err;
 	}
+	ctx->got_reply = true;
+	if (ctx->want_reply && ctx->got_ack) {
+		ctx->done = true;
+		return NL_STOP;
+	}
 	return NL_OK;
 }
 
+/*
+ * nfsd_nlcache applies a SET batch when the sending syscall returns, so its
+ * reply follows the ACK: wait for both, in either order.
+ */
 static int on_ack(struct nl_msg *m, void *arg)
 {
 	struct req_ctx *ctx = arg;
 
 	(void)m;
+	ctx->got_ack = true;
+	if (ctx->want_reply && !ctx->got_reply)
+		return NL_OK;
 	ctx->done = true;
 	return NL_STOP;
 }
@@ -280,9 +304,10 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-int nlc_request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn, void *arg)
+static int request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn,
+		   void *arg, bool want_reply)
 {
-	struct req_ctx ctx = { .s = s, .fn = fn, .arg = arg };
+	struct req_ctx ctx = { .s = s, .fn = fn, .arg = arg, .want_reply = want_reply };
 	struct nl_cb *cb;
 	int err;
 
@@ -295,6 +320,7 @@ int nlc_request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn, void *a
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ctx);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ctx);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ctx);
 
 	err = nl_send_auto(s->sk, msg);
 	if (err < 0) {
@@ -302,6 +328,7 @@ int nlc_request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn, void *a
 		nl_cb_put(cb);
 		return nl_to_errno(err) == -EMSGSIZE ? -EMSGSIZE : -EIO;
 	}
+	ctx.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	while (!ctx.done) {
 		err = nl_recvmsgs(s->sk, cb);
 		if (err < 0 && !ctx.done) {
@@ -314,6 +341,11 @@ int nlc_request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn, void *a
 	if (ctx.err)
 		return ctx.err;
 	return ctx.cb_err;
+}
+
+int nlc_request(struct nlc_sock *s, struct nl_msg *msg, nlc_reply_fn fn, void *arg)
+{
+	return request(s, msg, fn, arg, false);
 }
 
 struct batch_ctx {
@@ -396,7 +428,8 @@ int nlc_send_batch(struct nlc_sock *s, const struct nlc_cache *c, size_t n,
 		ctx.arg = arg;
 		ctx.map = map;
 		ctx.count = count;
-		err = nlc_request(s, msg, batch_reply, &ctx);
+		/* The native families answer with an ACK alone. */
+		err = request(s, msg, batch_reply, &ctx, !c->native);
 		nlmsg_free(msg);
 		res->messages++;
 		if (err) {

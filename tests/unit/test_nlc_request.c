@@ -365,13 +365,17 @@ static void test_dump(void **state)
 
 /* --- batches ------------------------------------------------------------------------------------ */
 
+/* nfsd_nlcache applies a batch when the sending syscall returns: the ACK
+ * comes first, then the reply. Older modules replied before the ACK. */
+static bool g_reply_first;
+
 /* Reject the second entry of every message that has one; the second
  * message as a whole when told to. */
 static void respond_set(struct peer *p, const struct nlmsghdr *req, uint32_t to)
 {
 	struct genlmsghdr *g = nlmsg_data(req);
+	struct nl_msg *msg, *stray;
 	struct nlattr *a;
-	struct nl_msg *msg;
 	int rem, n = 0;
 
 	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
@@ -389,8 +393,18 @@ static void respond_set(struct peer *p, const struct nlmsghdr *req, uint32_t to)
 		nla_put_string(msg, NLCACHE_A_SET_ERROR_MESSAGE, "unknown domain");
 		nla_nest_end(msg, e);
 	}
-	peer_send_msg(p, msg, to);
+	if (g_reply_first) {
+		peer_send_msg(p, msg, to);
+		peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+		return;
+	}
 	peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+	/* A stray message of another request in between is skipped. */
+	stray = reply_msg(req, 0);
+	nlmsg_hdr(stray)->nlmsg_seq += 1000;
+	nla_put_u32(stray, NLCACHE_A_IP_MAP_REQS_APPLIED, 99);
+	peer_send_msg(p, stray, to);
+	peer_send_msg(p, msg, to);
 }
 
 static void respond_set_second_fails(struct peer *p, const struct nlmsghdr *req, uint32_t to)
@@ -496,6 +510,13 @@ static void test_batch_splits_and_maps_errors(void **state)
 	teardown(&p, &s);
 }
 
+static void test_batch_reply_before_ack(void **state)
+{
+	g_reply_first = true;
+	test_batch_splits_and_maps_errors(state);
+	g_reply_first = false;
+}
+
 static void test_batch_message_refused(void **state)
 {
 	static const struct nlc_batch_ops ops = { batch_put, batch_rejected };
@@ -528,6 +549,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_do_reply_then_ack),
+		cmocka_unit_test(test_batch_reply_before_ack),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_batch_splits_and_maps_errors),

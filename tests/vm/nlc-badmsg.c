@@ -2095,9 +2095,32 @@ static union {
 	uint8_t b[1 << 20];
 } rx;
 
+/*
+ * A SET that the kernel accepted is applied when the sending syscall
+ * returns: its reply (applied, errors) comes after the ACK.
+ */
+static bool reply_follows_ack(const struct req *r, const struct outcome *o)
+{
+	const struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(r->msg));
+
+	if (o->err || o->has_applied)
+		return false;
+	switch (gh->cmd) {
+	case NLCACHE_CMD_IP_MAP_SET_REQS:
+	case NLCACHE_CMD_UNIX_GID_SET_REQS:
+	case NLCACHE_CMD_SVC_EXPORT_SET_REQS:
+	case NLCACHE_CMD_EXPKEY_SET_REQS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void receive(int fd, uint32_t seq, const struct req *r, struct outcome *o,
 		    unsigned int timeout)
 {
+	bool acked = false;
+
 	for (;;) {
 		struct iovec iov = { .iov_base = rx.b, .iov_len = sizeof(rx.b) };
 		struct sockaddr_nl sa;
@@ -2135,6 +2158,10 @@ static void receive(int fd, uint32_t seq, const struct req *r, struct outcome *o
 			case NLMSG_ERROR:
 				parse_error(o, nlh);
 				o->answered = true;
+				if (reply_follows_ack(r, o)) {
+					acked = true;
+					break;
+				}
 				return;
 			case NLMSG_DONE:
 				parse_done(o, nlh);
@@ -2144,10 +2171,13 @@ static void receive(int fd, uint32_t seq, const struct req *r, struct outcome *o
 			case NLMSG_OVERRUN:
 				break;
 			default:
-				if (nlh->nlmsg_type == r->family)
-					parse_reply(r, o, nlh);
-				else
+				if (nlh->nlmsg_type != r->family) {
 					o->stray++;
+					break;
+				}
+				parse_reply(r, o, nlh);
+				if (acked)
+					return;
 			}
 		}
 	}

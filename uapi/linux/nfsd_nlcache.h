@@ -17,8 +17,19 @@
  *   netns    every network namespace is served on its own: commands act on
  *            the caller's netns, notifications go to the cache's netns only
  *   perms    every command needs CAP_NET_ADMIN over the user namespace that
- *            owns the netns (GENL_UNS_ADMIN_PERM): a container's root serves
- *            its own netns. Others get EPERM.
+ *            owns the netns (GENL_UNS_ADMIN_PERM); others get EPERM. On top
+ *            of that, one rule for the commands that touch a cache
+ *            (REGISTER, *_GET_REQS, *_SET_REQS, CACHE_FLUSH): the sender is
+ *            the socket registered for the netns, or the sending task may
+ *            write the cache's /proc/net/rpc/<cache>/channel (its owner is
+ *            root of the user namespace that owns the netns, mode 0600:
+ *            uid 0 there, or CAP_DAC_OVERRIDE over it). CAP_NET_ADMIN alone
+ *            is not enough (EACCES), and whether a daemon is registered
+ *            does not change the answer. Another process that may write
+ *            the channel may answer, list and flush while a daemon is
+ *            registered, as it may write the channel while rpc.mountd
+ *            runs. STATUS_GET needs CAP_NET_ADMIN only. The sending task
+ *            must be in its socket's netns (EXDEV otherwise).
  *
  * Multicast group NLCACHE_MCGRP_EXPORTD ("exportd")
  * =================================================
@@ -54,7 +65,9 @@
  * NLCACHE_CMD_CACHE_NOTIFY (event on "exportd", never a request)
  *   [NLCACHE_A_CACHE_NOTIFY_CACHE_TYPE]  u32, mask of enum nlcache_cache_type
  *   Sent when requests are queued, and again every few seconds while
- *   requests stay unfetched. (Readers should treat a notification without
+ *   requests stay unfetched. Coalesced: after one notification for a
+ *   cache, the next comes only once a *_GET_REQS dump of it has started
+ *   (a dump lists everything queued before it). (Readers should treat a notification without
  *   the attribute as "all caches".) A daemon must also fetch on start-up and after
  *   ENOBUFS on its notification socket: multicast can be lost.
  *
@@ -110,8 +123,16 @@
  *   Entries are applied one by one in the caller's context (its mount, user
  *   and network namespaces); a rejected entry does not stop the others.
  *   Every expiry must lie in the future. The command fails as a whole
- *   (errno + extack) only when the message itself is unusable (no requests,
- *   more than NLCACHE_MAX_BATCH, or larger than the socket's send buffer).
+ *   (errno + extack, nothing applied) only when the message itself is
+ *   unusable: no requests, more than NLCACHE_MAX_BATCH, larger than the
+ *   socket's send buffer, or a worst-case reply above 2 MiB (E2BIG; about
+ *   20 000 entries), or the permission rule above.
+ *   Timing: the entries are validated in the request, but applied when the
+ *   sending syscall returns to user space (a path lookup on a hung
+ *   filesystem then blocks only the sender, killably, never genetlink).
+ *   So the reply comes after the ACK: wait for both. Entries not applied
+ *   because the sender was killed are listed with EINTR. Parses of one
+ *   cache of one netns run one at a time, like writes to its channel.
  *   Per entry, in addition to the policies below:
  *     ip-map      class, addr, expiry; domain or negative
  *     unix-gid    uid, expiry; at most NLCACHE_MAX_GIDS gids in all, as

@@ -1,7 +1,15 @@
 #!/bin/bash
+# timeout: 300
 # (g) Without CAP_NET_ADMIN every command fails with EPERM, and so does
 # joining the exportd group where the kernel can enforce it. Root of a user
 # namespace that owns a netns serves that netns.
+# The one rule for the commands that touch a cache (REGISTER, GET, SET,
+# FLUSH): the registered daemon socket, or a task that may write the
+# cache's /proc channel. CAP_NET_ADMIN alone (a non-root uid with it as an
+# ambient capability) is refused, with and without a daemon registered; a
+# daemon with only the systemd unit's capabilities serves; another root
+# process may answer while a daemon is registered, as it may write the
+# channel while rpc.mountd runs.
 . "$(dirname "$0")/lib.sh"
 
 nfsd_load
@@ -37,3 +45,63 @@ check_match "root of a new user namespace gets status for its own netns" \
 	'"daemon_portid": *0' "$(in_userns nlcachectl status --json 2>&1)"
 check_match "and can register for its netns's caches" '^registered: ' \
 	"$(in_userns nlcachectl register --once auth.unix.ip 2>&1)"
+
+# --- CAP_NET_ADMIN without the channel's permission --------------------------
+netadmin() {
+	setpriv --reuid=1000 --regid=1000 --clear-groups \
+		--inh-caps=+net_admin --ambient-caps=+net_admin nlcachectl "$@"
+}
+EACCES='Permission denied'
+check "status needs CAP_NET_ADMIN only" netadmin status
+refused_all() { # refused_all WHEN
+	check_fails_with "CAP_NET_ADMIN alone may not answer auth.unix.ip ($1)" "$EACCES" \
+		netadmin answer auth.unix.ip nfsd 192.0.2.9 evil.example
+	check_fails_with "nor nfsd.export ($1)" "$EACCES" \
+		netadmin answer nfsd.export 127.0.0.1 / --flags 0x12403 --fsid 0
+	check_fails_with "nor list pending requests ($1)" "$EACCES" netadmin pending auth.unix.ip
+	check_fails_with "nor flush ($1)" "$EACCES" netadmin flush
+	check_fails_with "nor flush one cache ($1)" "$EACCES" netadmin flush nfsd.fh
+	check_no_match "no forged entry reached the cache ($1)" 'evil\.example' \
+		"$(cat /proc/net/rpc/auth.unix.ip/content)"
+}
+check_fails_with "CAP_NET_ADMIN alone may not register" "$EACCES" netadmin register --once auth.unix.ip
+refused_all "no daemon registered"
+nlc_register holder
+refused_all "a daemon registered"
+check_fails_with "the message says why" 'registered daemon or who may write' \
+	netadmin answer auth.unix.ip nfsd 192.0.2.9 evil.example
+
+# Another root process answers while a daemon is registered (as writing
+# the channel would), and lists and flushes.
+check "another root process answers while a daemon is registered" \
+	nlcachectl answer auth.unix.ip nfsd 192.0.2.7 other.example
+check_match "its entry is in the cache" '^nfsd[[:space:]]+192\.0\.2\.7[[:space:]]+other\.example$' \
+	"$(cache_entries auth.unix.ip)"
+check "and lists pending requests" nlcachectl pending
+check "and flushes" nlcachectl flush auth.unix.ip
+nlc_stop holder
+
+# --- the registered daemon with only the unit's capabilities -----------------
+# uid 0 owns the channels, so CAP_NET_ADMIN + CAP_DAC_READ_SEARCH (the
+# unit's bounding set) is enough to register and answer.
+make_export_dir /export
+echo "served by a capability-bound daemon" >/export/readme
+echo "/export 127.0.0.1(rw,no_subtree_check,no_root_squash,fsid=1)" >/etc/exports
+check "exportfs -ra" exportfs -ra
+setpriv --bounding-set=-all,+net_admin,+dac_read_search --inh-caps=-all \
+	nlcached -F -d all >"$NLC_LOGDIR/nlcached" 2>&1 &
+echo $! >"$NLC_LOGDIR/nlcached.pid"
+check_eq "nlcached runs with only CAP_NET_ADMIN and CAP_DAC_READ_SEARCH" \
+	"0000000000001004" "$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/"$(nlcached_pid)"/status)"
+nfsd_start
+nlcached_wait_attached
+mkdir -p /mnt/nfs
+check "it serves an NFSv4.2 mount" timeout 120 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
+check_eq "the client reads" "served by a capability-bound daemon" "$(cat /mnt/nfs/export/readme)"
+check "CAP_NET_ADMIN alone is still refused with that daemon registered" \
+	sh -c "! setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=+net_admin \
+		--ambient-caps=+net_admin nlcachectl answer auth.unix.ip nfsd 192.0.2.9 evil.example 2>/dev/null"
+check "umount" umount /mnt/nfs
+nlcached_stop
+check_eq "nlcached exits 0" 0 "$nlcached_rc"
+nfsd_stop

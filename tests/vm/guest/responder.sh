@@ -12,6 +12,7 @@
 #   fh     CLIENT FSIDTYPE FSID PATH
 #   gid    UID [GID...]
 #   hold   CACHE          never answer this cache (requests stay pending)
+# Answers expire after $NLC_RESPONDER_TTL seconds (600).
 rules=${1:?rules} log=${2:?log}
 
 rule() { # rule KIND KEY... -> the rest of the matching line
@@ -32,7 +33,7 @@ rule() { # rule KIND KEY... -> the rest of the matching line
 held() { grep -qE "^hold[[:space:]]+$1\$" "$rules"; }
 
 answer() {
-	nlcachectl answer "$@" --ttl 600 >>"$log.answers" 2>&1 ||
+	nlcachectl answer "$@" --ttl "${NLC_RESPONDER_TTL:-600}" >>"$log.answers" 2>&1 ||
 		echo "answer failed: $*" >>"$log.answers"
 }
 

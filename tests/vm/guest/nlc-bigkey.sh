@@ -1,0 +1,31 @@
+#!/bin/bash
+# timeout: 240
+# A request whose key nearly fills a page (an nfsd.fh key for a client
+# whose domain name is 4048 characters long: a 4108-byte message) is listed
+# by GET_REQS, dump after dump. Before the fix it did not fit the dump
+# message of a reader with page-sized buffers (libnl's): every dump ended
+# with EMSGSIZE at that request and nothing after it was listed.
+. "$(dirname "$0")/lib.sh"
+
+nfsd_load
+nlc_module_load
+nfsd_start
+nlc_register big nfsd.fh
+dom=$(printf 'd%.0s' $(seq 1 4040)).example
+check "root answers auth.unix.ip for 127.0.0.2 with a 4048-byte domain" \
+	nlcachectl answer auth.unix.ip nfsd 127.0.0.2 "$dom"
+# The client's source address is the server address only once it is on lo.
+check "add 127.0.0.2 to lo" ip addr add 127.0.0.2/32 dev lo
+mkdir -p /mnt/nfs
+timeout 100 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.2:/ /mnt/nfs >/dev/null 2>&1 &
+mnt=$!
+bigkey() { nlcachectl pending nfsd.fh | grep -q "$dom"; }
+check "the pseudo root lookup with the long domain is listed as pending" wait_for 60 bigkey
+check "and again by the next dump" bigkey
+check_eq "exactly once" 1 "$(nlcachectl pending nfsd.fh | grep -c "$dom")"
+check "answering it negatively works" nlcachectl answer nfsd.fh "$dom" 1 '\x00000000' --negative
+check_eq "nothing left pending" "" "$(nlcachectl pending nfsd.fh)"
+kill "$mnt" 2>/dev/null
+wait "$mnt" 2>/dev/null
+nlc_stop big
+nfsd_stop

@@ -1,0 +1,62 @@
+#!/bin/bash
+# timeout: 300
+# Hand-back keeps valid entries. A mount is served over netlink with
+# answers that expire in 60 s; once they are past half their life, client
+# traffic makes nfsd refresh them ahead of time (the entries stay valid,
+# with a request pending). The daemon then goes away: the pending refresh
+# requests are handed back to the /proc channel, the valid entries stay in
+# the cache, and the client keeps working with no daemon and no
+# rpc.mountd. Before the fix they were unhashed, and the client stalled.
+. "$(dirname "$0")/lib.sh"
+
+nfsd_load
+nlc_module_load
+make_export_dir /export
+echo "still here" >/export/readme
+nlc_rules_v4 127.0.0.1 /export 1 >/tmp/rules
+nlc_register srv
+export NLC_RESPONDER_TTL=60
+nlc_responder_start srv /tmp/rules
+nfsd_start
+
+mkdir -p /mnt/nfs
+check "NFSv4.2 mount served over netlink" timeout 120 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
+answered=$SECONDS
+check_eq "the client reads" "still here" "$(cat /mnt/nfs/export/readme)"
+# Stop answering: refreshes must stay pending.
+kill "$(cat "$NLC_LOGDIR/srv.responder.pid")"
+wait "$(cat "$NLC_LOGDIR/srv.responder.pid")" 2>/dev/null
+rm -f "$NLC_LOGDIR/srv.responder.pid"
+
+# Entries with their expiry times (RPCDBG_CACHE makes content show them).
+echo 2048 >/proc/sys/sunrpc/rpc_debug
+say "nfsd.export: $(cat /proc/net/rpc/nfsd.export/content)"
+echo 0 >/proc/sys/sunrpc/rpc_debug
+left=$((answered + 32 - SECONDS))
+[ "$left" -le 0 ] || sleep "$left"
+check "past half their life, client traffic still works" \
+	timeout 10 sh -c 'echo one >/mnt/nfs/export/one && sync'
+n=0
+refreshing() {
+	n=$((n + 1))
+	echo "$n" >"/mnt/nfs/export/r$n" && sync
+	nlcachectl pending nfsd.export | grep -q ' /export$'
+}
+check "and makes nfsd refresh nfsd.export ahead of time (pending)" wait_for 10 refreshing
+check_match "while the entry is still valid" '^/export[[:space:]]+127\.0\.0\.1\(rw' "$(cache_entries nfsd.export)"
+
+nlc_stop srv
+check "the daemon's exit detached the caches" \
+	wait_for 10 sh -c '[ "$(nlcachectl status --json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"daemon_portid\"])")" = 0 ]'
+check "the pending refreshes were handed back" test "$(nlc_status_field nfsd.export handed_back)" -gt 0
+check_match "the valid nfsd.export entry is still in the cache" '^/export[[:space:]]+127\.0\.0\.1\(rw' \
+	"$(cache_entries nfsd.export)"
+check_match "so is the nfsd.fh entry" '^127\.0\.0\.1[[:space:]]+1[[:space:]]+0x00000001[[:space:]]+/export$' \
+	"$(cache_entries nfsd.fh)"
+check "the client keeps working with no daemon at all (10 s)" \
+	timeout 10 sh -c 'echo two >/mnt/nfs/export/two && sync && cat /mnt/nfs/export/readme'
+check "it had time left: still within the answers' 60 s" test $((SECONDS - answered)) -lt 60
+check_match "the refresh request waits on the legacy channel for rpc.mountd" '^127\.0\.0\.1 /export$' \
+	"$(timeout 2 cat /proc/net/rpc/nfsd.export/channel)"
+umount -f /mnt/nfs 2>/dev/null || umount -l /mnt/nfs
+nfsd_stop
