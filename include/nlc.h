@@ -148,8 +148,9 @@ int nlc_set_reqs(struct sk_buff *skb, struct genl_info *info,
 		 enum nlc_cache t);
 
 /* request.c */
-/* Dump messages hold at least this much: one rendered key (< PAGE_SIZE of
- * text, split into attributes) with all headers.
+/* Room for any one request in a dump message: a rendered key (< PAGE_SIZE
+ * of text, split into attributes) with all headers. Asked for only when a
+ * request does not fit the reader's message size.
  */
 #define NLC_DUMP_MIN_ALLOC	(2 * PAGE_SIZE)
 int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,

@@ -283,10 +283,6 @@ static int nlc_nl_get_reqs_start(struct netlink_callback *cb)
 			  nlc_cmd_cache(gnlh->cmd), cb->extack);
 	if (err == -ENOENT)
 		err = 0;
-	/* Room for the largest request (a key renders to less than a page)
-	 * in every message, so that no request can stall the dump.
-	 */
-	cb->min_dump_alloc = NLC_DUMP_MIN_ALLOC;
 	return err;
 }
 

@@ -119,7 +119,7 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 	struct nlc_att *att;
 	unsigned int n, i, emitted = 0;
 	u64 cursor = cb->args[0];
-	bool full = false;
+	bool full = false, grow = false;
 	char *text;
 	void *hdr;
 	int err = 0;
@@ -154,9 +154,17 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 						  text, text + PAGE_SIZE);
 				if (err == -EMSGSIZE && emitted) {
 					full = true;
+				} else if (err == -EMSGSIZE &&
+					   cb->min_dump_alloc < NLC_DUMP_MIN_ALLOC) {
+					/* Too big for this reader's message
+					 * size: the next ones are bigger.
+					 */
+					full = true;
+					grow = true;
 				} else if (err == -EMSGSIZE) {
-					/* Cannot happen with NLC_DUMP_MIN_ALLOC;
-					 * never let one request end every dump.
+					/* Cannot happen: a key renders to
+					 * less than a page. Never let one
+					 * request end every dump.
 					 */
 					pr_warn_ratelimited("%s: request %llu does not fit a dump message; skipped\n",
 							    att->cd->name, snap[i].seqno);
@@ -173,6 +181,18 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 			break;
 	}
 	cb->args[0] = cursor;
+	if (grow) {
+		/*
+		 * Messages are sized for the reader's buffer; only a dump that
+		 * meets a request larger than that asks for room for the
+		 * largest one, and sends what it has (maybe an empty message)
+		 * so that the dump goes on.
+		 */
+		cb->min_dump_alloc = NLC_DUMP_MIN_ALLOC;
+		genlmsg_end(skb, hdr);
+		err = skb->len;
+		goto out;
+	}
 	if (!emitted) {
 		genlmsg_cancel(skb, hdr);
 		err = 0;

@@ -21,11 +21,12 @@
  *            of that, one rule for the commands that touch a cache
  *            (REGISTER, *_GET_REQS, *_SET_REQS, CACHE_FLUSH): the sender is
  *            the socket registered for the netns, or the sending task may
- *            write the cache's /proc/net/rpc/<cache>/channel (its owner is
- *            root of the user namespace that owns the netns, mode 0600:
- *            uid 0 there, or CAP_DAC_OVERRIDE over it). CAP_NET_ADMIN alone
- *            is not enough (EACCES), and whether a daemon is registered
- *            does not change the answer. Another process that may write
+ *            write the cache's /proc/net/rpc/<cache>/channel (owned by the
+ *            host's root, mode 0600: fsuid 0 of the initial user namespace,
+ *            or CAP_DAC_OVERRIDE in a user namespace where that uid is
+ *            mapped). CAP_NET_ADMIN alone is not enough (EACCES), nor is
+ *            being root of an unprivileged user namespace, and whether a
+ *            daemon is registered does not change the answer. Another process that may write
  *            the channel may answer, list and flush while a daemon is
  *            registered, as it may write the channel while rpc.mountd
  *            runs. STATUS_GET needs CAP_NET_ADMIN only. The sending task

@@ -23,6 +23,12 @@ bigkey() { nlcachectl pending nfsd.fh | grep -q "$dom"; }
 check "the pseudo root lookup with the long domain is listed as pending" wait_for 60 bigkey
 check "and again by the next dump" bigkey
 check_eq "exactly once" 1 "$(nlcachectl pending nfsd.fh | grep -c "$dom")"
+# A reader whose buffers are a page (4096 bytes) gets dump messages of
+# that size: the 4108-byte request must still come, in a bigger message.
+out=$(python3 "$NLC_PROJECT/tests/vm/guest/nldump.py" "$NLC_PROJECT/uapi/linux/nfsd_nlcache.h" expkey "$dom" 2>&1)
+say "page-sized reader: $out"
+check_match "a reader with page-sized buffers gets it too, and the dump ends cleanly" \
+	'requests with the needle 1, end 0$' "$out"
 check "answering it negatively works" nlcachectl answer nfsd.fh "$dom" 1 '\x00000000' --negative
 check_eq "nothing left pending" "" "$(nlcachectl pending nfsd.fh)"
 kill "$mnt" 2>/dev/null

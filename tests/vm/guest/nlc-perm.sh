@@ -19,6 +19,7 @@ nobody() {
 		--inh-caps=-all --bounding-set=-all nlcachectl "$@"
 }
 EPERM='Operation not permitted'
+EACCES_RE='Permission denied'
 check_fails_with "status: EPERM" "$EPERM" nobody status
 check_fails_with "pending: EPERM" "$EPERM" nobody pending auth.unix.ip
 check_fails_with "pending nfsd.export: EPERM" "$EPERM" nobody pending nfsd.export
@@ -45,6 +46,28 @@ check_match "root of a new user namespace gets status for its own netns" \
 	'"daemon_portid": *0' "$(in_userns nlcachectl status --json 2>&1)"
 check_match "and can register for its netns's caches" '^registered: ' \
 	"$(in_userns nlcachectl register --once auth.unix.ip 2>&1)"
+
+# An unprivileged user's own user and network namespace (unshare -Urnm as
+# uid 1000): its root has CAP_NET_ADMIN over the new netns, but the netns's
+# /proc/net/rpc channels belong to the host's root, unmapped there. It may
+# not write them, so it may not answer, list, flush or register either.
+nsenter -t 1 -r /bin/busybox sh -c 'chmod 755 / && chmod 1777 /tmp &&
+	mkdir -p /tmp/u && cp /bin/busybox /tmp/u/busybox && chmod 755 /tmp/u /tmp/u/busybox'
+as_user_ns() {
+	nsenter -t 1 -r -S 1000 -G 1000 /tmp/u/busybox unshare -r -n -m \
+		/tmp/u/busybox chroot /newroot "$@"
+}
+check_match "uid 1000's user namespace: root there, in its own netns" \
+	'^uid=0\(root\)' "$(as_user_ns id 2>&1)"
+check_match "whose channels belong to the unmapped host root" '^-rw-------[[:space:]]+1[[:space:]]+65534[[:space:]]' \
+	"$(as_user_ns ls -ln /proc/self/net/rpc/nfsd.export/channel 2>&1)"
+check_fails "it may not write a channel" as_user_ns sh -c 'echo >/proc/self/net/rpc/auth.unix.ip/channel'
+check_fails_with "nor answer nfsd.export over netlink" "$EACCES_RE" \
+	as_user_ns nlcachectl answer nfsd.export 127.0.0.1 /tmp --negative
+check_fails_with "nor auth.unix.ip" "$EACCES_RE" \
+	as_user_ns nlcachectl answer auth.unix.ip nfsd 192.0.2.9 evil.example
+check_fails_with "nor register" "$EACCES_RE" as_user_ns nlcachectl register --once auth.unix.ip
+check_fails_with "nor flush" "$EACCES_RE" as_user_ns nlcachectl flush
 
 # --- CAP_NET_ADMIN without the channel's permission --------------------------
 netadmin() {
