@@ -194,8 +194,12 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 	if (test_bit(CACHE_CLEANED, &h->flags))
 		return -EAGAIN;
 	if (READ_ONCE(att->nr_reqs) >= READ_ONCE(nlc_max_pending)) {
-		atomic64_inc(&st->overflows);
-		return -EAGAIN;
+		/* The limit is on live requests: collect answered ones. */
+		nlc_gc(att);
+		if (READ_ONCE(att->nr_reqs) >= READ_ONCE(nlc_max_pending)) {
+			atomic64_inc(&st->overflows);
+			return -EAGAIN;
+		}
 	}
 	req = kmem_cache_alloc(nlc_req_cachep, GFP_KERNEL);
 	if (!req)

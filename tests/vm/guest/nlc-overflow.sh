@@ -9,6 +9,12 @@
 # before checking PENDING and cleared the first caller's PENDING.
 . "$(dirname "$0")/lib.sh"
 
+nlc_extra_state() {
+	nlcachectl status
+	nlcachectl pending
+	cat /sys/kernel/tracing/kprobe_profile 2>/dev/null
+	for f in "$NLC_LOGDIR"/rpc.*; do echo "== $f"; cat "$f"; done
+}
 nfsd_load
 check "modprobe nfsd_nlcache max_pending=1" modprobe nfsd_nlcache max_pending=1
 check_eq "the parameter took" 1 "$(cat /sys/module/nfsd_nlcache/parameters/max_pending)"

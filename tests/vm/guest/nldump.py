@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""nldump.py HEADER CACHE NEEDLE: dump CACHE's pending requests (nfsd_nlcache
+"""nldump.py HEADER CACHE NEEDLE [FAMILY]: dump CACHE's pending requests (nfsd_nlcache
 *_GET_REQS) the way a plain reader with page-sized buffers does: every
 recvmsg() offers 4096 bytes first and learns a larger message's size by
 peeking. Prints the messages, how many requests contain NEEDLE and the
@@ -19,7 +19,8 @@ cmds = re.search(r"NLCACHE_CMD_UNSPEC,(.*?)__NLCACHE_CMD_MAX", open(header).read
 names = ["NLCACHE_CMD_UNSPEC"] + re.findall(r"(NLCACHE_CMD_\w+),", cmds.group(1))
 cmd = names.index("NLCACHE_CMD_%s_GET_REQS" % cache.upper().replace("-", "_"))
 
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_GENERIC)
+NETLINK_GENERIC = 16
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
 s.bind((0, 0))
 seq = 1
 
@@ -48,7 +49,7 @@ def msgs(data):
 
 
 # CTRL_CMD_GETFAMILY (3) by CTRL_ATTR_FAMILY_NAME (2)
-name = b"nfsd_nlcache\0"
+name = (sys.argv[4] if len(sys.argv) > 4 else "nfsd_nlcache").encode() + b"\0"
 attr = struct.pack("HH", 4 + len(name), 2) + name + b"\0" * (-len(name) % 4)
 send(GENL_ID_CTRL, NLM_F_REQUEST, 3, attr)
 family = None
