@@ -910,6 +910,18 @@ static void test_attr_helpers(void **state)
 	/* a truncated stream */
 	assert_int_equal(nlc_attrs_index(tb, 3, head, len - 2), -EINVAL);
 	nlmsg_free(msg);
+
+	/* strings: an empty payload and a missing NUL are no strings */
+	msg = test_msg(1, 4096);
+	nla_put(msg, 3, 0, NULL);
+	nla_put(msg, 2, 2, "ab");
+	nla_put(msg, 1, 1, "");
+	head = test_attrs(msg, &len);
+	assert_int_equal(nlc_attrs_index(tb, 3, head, len), 0);
+	assert_null(nlc_attr_str(tb[3]));
+	assert_null(nlc_attr_str(tb[2]));
+	assert_string_equal(nlc_attr_str(tb[1]), "");
+	nlmsg_free(msg);
 }
 
 int main(void)
