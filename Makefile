@@ -19,7 +19,8 @@ VM_MATRIX ?= 5.10 6.1 6.12
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
-	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer
+	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
+	nlcached-mountd
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
 
 # The files a dkms source tree needs (tests/vm/kernel.sh builds from the
