@@ -14,6 +14,7 @@
 #   fh     CLIENT FSIDTYPE FSID PATH
 #   gid    UID [GID...]
 #   hold   CACHE          never answer this cache (requests stay pending)
+# Answers expire after $NLC_RESPONDER_TTL seconds (600).
 rules=${1:?rules} log=${2:?log}
 
 rule() { # rule KIND KEY... -> the rest of the matching line
@@ -35,7 +36,7 @@ held() { grep -qE "^hold[[:space:]]+$1\$" "$rules"; }
 
 answer() {
 	local out
-	if out=$(nlcachectl answer "$@" --ttl 600 2>&1); then
+	if out=$(nlcachectl answer "$@" --ttl "${NLC_RESPONDER_TTL:-600}" 2>&1); then
 		[ -z "$out" ] || printf '%s\n' "$out" >>"$log.answers"
 	else
 		printf 'answer failed (exit %s): %s\n  %s\n' "$?" "$*" "$out" | tee -a "$log.answers" >>"$log.failed"
