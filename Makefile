@@ -20,7 +20,8 @@ VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
-	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer
+	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
+	nlcached-mountd
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
 
 # The files a dkms source tree needs (tests/vm/kernel.sh builds from the
@@ -133,13 +134,27 @@ $(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
 	$(CC) -O1 -g -pthread $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
 		-Itests/unit -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# test_cli runs the programs themselves (option parsing, exit statuses).
+$(B)/unit/test_cli $(B)/unit-san/test_cli: $(addprefix $(B)/daemon/,$(PROGS))
+
+# Every suite plain and sanitized. A skipped test is printed by cmocka
+# ("[  SKIPPED ]", after its reason) and the skips are counted at the end.
 unit: $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(addprefix $(B)/unit-san/,$(UNIT_TESTS))
-	@set -e; for t in $(UNIT_TESTS); do \
-		echo "== $$t"; $(B)/unit/$$t; \
-		echo "== $$t (ASan/UBSan)"; \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(B)/unit-san/$$t; \
-	done
+	@set -e; runs=0; skips=0; for t in $(UNIT_TESTS); do \
+		for v in unit unit-san; do \
+			if [ $$v = unit ]; then echo "== $$t"; else echo "== $$t (ASan/UBSan)"; fi; \
+			rc=0; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+				$(B)/$$v/$$t >$(B)/$$v/$$t.log 2>&1 || rc=$$?; \
+			cat $(B)/$$v/$$t.log; \
+			[ $$rc = 0 ] || { echo "unit: $$v/$$t failed (exit $$rc)" >&2; exit 1; }; \
+			runs=$$((runs + 1)); \
+			n=$$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s), listed below:$$/\1/p' $(B)/$$v/$$t.log); \
+			skips=$$((skips + $${n:-0})); \
+		done; \
+	done; \
+	echo "unit: $$runs suite runs passed, $$skips tests skipped$$( [ $$skips = 0 ] || \
+		echo ': '$$(sed -n 's/^\[  SKIPPED \] \(test_[a-z0-9_]*\)$$/\1/p' $(B)/unit/*.log $(B)/unit-san/*.log | sort -u))"
 
 # The man pages must format without a single groff warning.
 .PHONY: man-lint

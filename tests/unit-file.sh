@@ -41,6 +41,9 @@ fi
 echo "unit-file: no setting that hides exports, devices or /proc/fs/nfsd"
 
 # systemd >= 250 can rate a unit file offline; 3.0 when this was written.
+# Debian 12 (systemd 252, what make check runs on) has it; an older
+# systemd-analyze skips this check out loud.
+skipped=0
 if systemd-analyze security --help 2>&1 | grep -q -- --offline; then
 	if ! out=$(systemd-analyze security --offline=true --threshold=35 \
 			"$scratch/nlcached.service" 2>&1); then
@@ -49,4 +52,8 @@ if systemd-analyze security --help 2>&1 | grep -q -- --offline; then
 		exit 1
 	fi
 	echo "unit-file: $(echo "$out" | tail -n 1 | sed 's/^→ //')"
+else
+	skipped=1
+	echo "SKIP unit-file: exposure not rated: this systemd-analyze ($(systemd-analyze --version | head -n 1)) has no 'security --offline' (systemd >= 250)"
 fi
+echo "unit-file: $((3 - skipped)) checks passed, $skipped skipped"

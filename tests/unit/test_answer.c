@@ -625,6 +625,40 @@ static void test_export_secinfo(void **state)
 	nlc_snapshot_put(s);
 }
 
+/* Each xprtsec= spelling gives its mask in the answer and in the reply. */
+static void test_export_xprtsec_each_mode(void **state)
+{
+	static const struct { const char *opt; uint32_t mask; } cases[] = {
+		{ "xprtsec=none", NLCACHE_XPRTSEC_MODE_NONE },
+		{ "xprtsec=tls", NLCACHE_XPRTSEC_MODE_TLS },
+		{ "xprtsec=mtls", NLCACHE_XPRTSEC_MODE_MTLS },
+		{ "xprtsec=none:tls", NLCACHE_XPRTSEC_MODE_NONE | NLCACHE_XPRTSEC_MODE_TLS },
+		{ "xprtsec=mtls:none", NLCACHE_XPRTSEC_MODE_NONE | NLCACHE_XPRTSEC_MODE_MTLS },
+		{ "xprtsec=none:tls:mtls", NLCACHE_XPRTSEC_MODE_NONE |
+			NLCACHE_XPRTSEC_MODE_TLS | NLCACHE_XPRTSEC_MODE_MTLS },
+		{ "sync", 0 },	/* no xprtsec=: the kernel's default, nothing sent */
+	};
+	struct nlc_svc_export_reply r;
+	struct nlc_export_answer a;
+	struct nlc_snapshot *s;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(line, sizeof(line), "/srv/a\t*(rw,%s)\n", cases[i].opt);
+		print_message("%s", line);
+		s = snap(line);
+		export(s, "*", "/srv/a", &a);
+		assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+		assert_int_equal(a.xprtsec, cases[i].mask);
+		nlc_export_answer_reply(&a, "*", "/srv/a", NOW, &r);
+		assert_int_equal(r.xprtsec, cases[i].mask);
+		nlc_export_answer_free(&a);
+		nlc_snapshot_put(s);
+	}
+}
+
 static void test_export_fsloc_xprtsec(void **state)
 {
 	struct nlc_svc_export_reply r;
@@ -985,6 +1019,7 @@ int main(void)
 		T(test_export_fsid_uuid),
 		T(test_export_mountpoint),
 		T(test_export_secinfo),
+		T(test_export_xprtsec_each_mode),
 		T(test_export_fsloc_xprtsec),
 		cmocka_unit_test(test_fsloc_split),
 		T(test_fh_types),

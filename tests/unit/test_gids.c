@@ -19,9 +19,58 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dlfcn.h>
 
 #include "gids.h"
 #include "nlc_proto.h"
+
+/*
+ * getpwuid_r as the name service answers it, with an injectable error:
+ * this definition wins over libc's for the daemon code linked into this
+ * test; with fake_pw_err 0 it passes the call on.
+ */
+static int fake_pw_err;
+
+int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **res);
+int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **res)
+{
+	int (*real)(uid_t, struct passwd *, char *, size_t, struct passwd **);
+
+	if (fake_pw_err) {
+		*res = NULL;
+		return fake_pw_err;
+	}
+	*(void **)&real = dlsym(RTLD_NEXT, "getpwuid_r");
+	return real(uid, pw, buf, size, res);
+}
+
+/* getpwuid(3)'s "not found" errors mean no such user; others are transient. */
+static void test_name_service_errors(void **state)
+{
+	static const int gone[] = { ENOENT, ESRCH, EBADF, EPERM };
+	static const int transient[] = { EIO, EAGAIN, EMFILE, ENFILE, ENOMEM };
+	gid_t *g = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		fake_pw_err = gone[i];
+		assert_int_equal(nlc_gids_lookup(0, &g), -ENOENT);
+		assert_null(g);
+	}
+	for (i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
+		ssize_t r;
+
+		fake_pw_err = transient[i];
+		r = nlc_gids_lookup(0, &g);
+		assert_int_equal(r, -transient[i]);
+		assert_true(nlc_gids_transient(r));
+		assert_null(g);
+	}
+	fake_pw_err = 0;
+	assert_true(nlc_gids_lookup(0, &g) >= 1);
+	free(g);
+}
 
 static void test_root_has_group_zero(void **state)
 {
@@ -116,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_matches_getgrouplist),
 		cmocka_unit_test(test_unknown_user_is_enoent),
 		cmocka_unit_test(test_transient_classification),
+		cmocka_unit_test(test_name_service_errors),
 		cmocka_unit_test(test_native_table),
 	};
 

@@ -393,6 +393,81 @@ static void test_svc_export_full(void **state)
 	nlmsg_free(msg);
 }
 
+/*
+ * Every xprtsec mode and combination: one u32 attribute per mode in the
+ * mask, lowest first, none for an empty mask, and the size estimate
+ * exact. A single mode (xprtsec=tls, =mtls, =none) must be sent too: a
+ * dropped attribute would silently lift the export's TLS requirement.
+ */
+static void test_svc_export_xprtsec_every_combination(void **state)
+{
+	static const uint32_t modes[] = {
+		NLCACHE_XPRTSEC_MODE_NONE, NLCACHE_XPRTSEC_MODE_TLS, NLCACHE_XPRTSEC_MODE_MTLS,
+	};
+	uint32_t mask;
+
+	(void)state;
+	for (mask = 0; mask <= 7; mask++) {
+		struct nlc_svc_export_reply r = {
+			.client = "c", .path = "/p", .expiry = 5, .anon_uid = 65534,
+			.anon_gid = 65534, .xprtsec = mask,
+		};
+		struct nl_msg *msg = test_msg(NLCACHE_CMD_SVC_EXPORT_SET_REQS, 4096);
+		uint32_t before = test_msg_len(msg), seen = 0;
+		struct nlattr *n, *a;
+		int want = 0, i, rem;
+		size_t m;
+
+		print_message("xprtsec mask 0x%x\n", mask);
+		assert_int_equal(nlc_put_svc_export(msg, &r), 0);
+		assert_int_equal(test_msg_len(msg) - before, nlc_svc_export_size(&r));
+		n = test_only(msg, NLCACHE_A_SVC_EXPORT_REQS_REQUESTS);
+		for (m = 0; m < 3; m++)
+			if (mask & modes[m])
+				want++;
+		assert_int_equal(test_count(n, NLCACHE_A_SVC_EXPORT_XPRTSEC), want);
+		/* the 7 attributes every positive answer has, plus the modes */
+		assert_int_equal(test_count(n, -1), 7 + want);
+		i = 0;
+		for (m = 0; m < 3; m++) {
+			if (!(mask & modes[m]))
+				continue;
+			a = test_find(n, NLCACHE_A_SVC_EXPORT_XPRTSEC, i++);
+			assert_int_equal(test_u32(a), modes[m]);
+		}
+		/* each attribute one mode, each mode once */
+		nla_for_each_nested(a, n, rem) {
+			if (nla_type(a) != NLCACHE_A_SVC_EXPORT_XPRTSEC)
+				continue;
+			assert_int_equal(__builtin_popcount(nla_get_u32(a)), 1);
+			assert_false(seen & nla_get_u32(a));
+			seen |= nla_get_u32(a);
+		}
+		assert_int_equal(seen, mask);
+		nlmsg_free(msg);
+	}
+}
+
+/* A negative answer carries no xprtsec, whatever the reply struct holds. */
+static void test_svc_export_negative_has_no_xprtsec(void **state)
+{
+	struct nlc_svc_export_reply r = {
+		.client = "c", .path = "/p", .expiry = 5, .negative = true,
+		.xprtsec = NLCACHE_XPRTSEC_MODE_TLS,
+	};
+	struct nl_msg *msg = test_msg(NLCACHE_CMD_SVC_EXPORT_SET_REQS, 4096);
+	uint32_t before = test_msg_len(msg);
+	struct nlattr *n;
+
+	(void)state;
+	assert_int_equal(nlc_put_svc_export(msg, &r), 0);
+	assert_int_equal(test_msg_len(msg) - before, nlc_svc_export_size(&r));
+	n = test_only(msg, NLCACHE_A_SVC_EXPORT_REQS_REQUESTS);
+	assert_null(test_find(n, NLCACHE_A_SVC_EXPORT_XPRTSEC, 0));
+	assert_non_null(test_find(n, NLCACHE_A_SVC_EXPORT_NEGATIVE, 0));
+	nlmsg_free(msg);
+}
+
 static void test_svc_export_minimal_positive(void **state)
 {
 	/* flags, anon uid/gid and fsid are always there; nothing optional. */
@@ -835,6 +910,18 @@ static void test_attr_helpers(void **state)
 	/* a truncated stream */
 	assert_int_equal(nlc_attrs_index(tb, 3, head, len - 2), -EINVAL);
 	nlmsg_free(msg);
+
+	/* strings: an empty payload and a missing NUL are no strings */
+	msg = test_msg(1, 4096);
+	nla_put(msg, 3, 0, NULL);
+	nla_put(msg, 2, 2, "ab");
+	nla_put(msg, 1, 1, "");
+	head = test_attrs(msg, &len);
+	assert_int_equal(nlc_attrs_index(tb, 3, head, len), 0);
+	assert_null(nlc_attr_str(tb[3]));
+	assert_null(nlc_attr_str(tb[2]));
+	assert_string_equal(nlc_attr_str(tb[1]), "");
+	nlmsg_free(msg);
 }
 
 int main(void)
@@ -852,6 +939,8 @@ int main(void)
 		cmocka_unit_test(test_split_when_full),
 		cmocka_unit_test(test_emsgsize_exactly_at_the_edge),
 		cmocka_unit_test(test_svc_export_full),
+		cmocka_unit_test(test_svc_export_xprtsec_every_combination),
+		cmocka_unit_test(test_svc_export_negative_has_no_xprtsec),
 		cmocka_unit_test(test_svc_export_minimal_positive),
 		cmocka_unit_test(test_svc_export_migrated_without_locations),
 		cmocka_unit_test(test_svc_export_negative),

@@ -21,6 +21,7 @@
 #include "v4root.h"
 
 #define F_FSID NLCACHE_EXPORT_FLAGS_FSID
+#define F_V4ROOT NLCACHE_EXPORT_FLAGS_V4ROOT
 #define RW_DEFAULT 0x425u
 
 static void hex20(const uint8_t *h, char *out)
@@ -192,6 +193,12 @@ static void test_export_of_root(void **state)
 	fsid = 5;
 	assert_false(nlc_v4root_fix_root_export("/", &flags, &fsid));
 	assert_int_equal(fsid, 5);
+	/* nor a pseudo-root entry */
+	flags = RW_DEFAULT | F_V4ROOT;
+	fsid = 9;
+	assert_false(nlc_v4root_fix_root_export("/", &flags, &fsid));
+	assert_int_equal(flags, RW_DEFAULT | F_V4ROOT);
+	assert_int_equal(fsid, 9);
 
 	/* "*" has its own "/": nothing for it; h2 still gets a root */
 	assert_int_equal(nlc_v4root_build(x, 2, NULL, &r), 0);

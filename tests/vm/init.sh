@@ -47,6 +47,7 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	nlc.test=*) NLC_TEST=${arg#nlc.test=} ;;
 	nlc.success=*) NLC_SUCCESS=/dev/${arg#nlc.success=} ;;
+	nlc.bootpanic=1) NLC_BOOTPANIC=y ;;
 	esac
 done
 [ -n "$NLC_TEST" ] || fail "no nlc.test= on the kernel command line"
@@ -121,6 +122,13 @@ ip link set lo up || fail "lo up"
 
 script=$NLC_PROJECT/tests/vm/guest/$NLC_TEST.sh
 [ -f "$R$script" ] || fail "no guest script $script"
+
+# The harness's control of its boot-flake retry (selftest-bootpanic*): a
+# panic before the test script starts.
+if [ -n "$NLC_BOOTPANIC" ]; then
+	log "nlc.bootpanic: crashing before the test script starts"
+	echo c >/proc/sysrq-trigger
+fi
 
 log "running $script"
 chroot $R /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

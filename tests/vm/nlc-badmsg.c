@@ -2434,6 +2434,9 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 		printf("#   daemon portid %u\n", o->portid);
 }
 
+/* cases that printed "# SKIP" (they count as behaved; the summary says how many) */
+static unsigned int nskipped;
+
 static bool run_case(const struct tcase *c, unsigned int num)
 {
 	struct req r = { .trunc = -1 };
@@ -2447,6 +2450,7 @@ static bool run_case(const struct tcase *c, unsigned int num)
 	title = r.title[0] ? r.title : c->name;
 	if (r.skip) {
 		printf("ok %u - %s # SKIP %s\n", num, title, r.skip);
+		nskipped++;
 		ok = true;
 	} else if (r.local) {
 		ok = r.local(&r, line, sizeof(line));
@@ -2574,9 +2578,9 @@ static void usage(FILE *f)
 		"  -h, --help        print this help\n"
 		"\n"
 		"Output is TAP: \"ok N - <case>: <errno> \\\"<extack message>\\\"\" or \"not ok N -\n"
-		"<case>: <why>\", then \"# <passed>/<total> cases behaved\". Exit status: 0 if\n"
-		"every case behaved, 1 if one did not or the family is missing, 2 on a usage\n"
-		"error.\n",
+		"<case>: <why>\", then \"# <passed>/<total> cases behaved, <n> skipped\". Exit\n"
+		"status: 0 if at least one case ran and every case behaved, 1 if one did not,\n"
+		"none was selected or the family is missing, 2 on a usage error.\n",
 		prog, NLCACHE_FAMILY_NAME, FIXTURE_ADDR, FIXTURE_CLIENT, TEST_UID, FIXTURE_CLIENT,
 		FIXTURE_ADDR, FIXTURE_CLIENT);
 }
@@ -2700,9 +2704,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < ncases; i++)
 		if (run[i] && run_case(&cases[i], ++num))
 			passed++;
-	printf("# %u/%u cases behaved\n", passed, total);
+	printf("# %u/%u cases behaved, %u skipped\n", passed, total, nskipped);
 	free(run);
-	return passed == total ? 0 : 1;
+	/* no case selected is a failure, not a vacuous success */
+	if (!total)
+		fprintf(stderr, "%s: no case selected\n", prog);
+	return total && passed == total ? 0 : 1;
 bad:
 	fprintf(stderr, "%s: bad arguments (see %s --help)\n", prog, prog);
 	return 2;

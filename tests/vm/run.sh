@@ -15,6 +15,13 @@
 # marker, for the reason REGEX matches (the guest's "nlc-init: FAIL" line,
 # "guest panicked" or "guest hung").
 #
+# A guest that panics before its test script started (init's "nlc-init:
+# running" line) never ran the test: such a boot flake (a TCG
+# text-patching race, say) is booted again, at most twice, each time
+# logged as "RETRY … harness retry" with the old console log kept as
+# console.log.bootN; a panic after the script started stays a failure.
+# The last line counts passes, failures and harness retries.
+#
 # Output: build/vm/<abi>/<test>/console.log (and result). On failure the
 # tail of the console log is printed. -s also streams each test's own output
 # to stdout while it runs: the console from init's "running" line on,
@@ -88,13 +95,20 @@ stream_console() {
 	done
 }
 
-# boot TEST DIR TIMEOUT: one QEMU run of TEST, its serial ports in DIR.
+# panicked_before_script LOG: the guest panicked before init started the
+# test script (a boot flake: the test never ran).
+panicked_before_script() {
+	grep -q 'Kernel panic' "$1" && ! grep -q '^nlc-init: running ' <(tr -d '\r' <"$1")
+}
+
+# boot TEST DIR TIMEOUT [CMDLINE]: one QEMU run of TEST, its serial ports
+# in DIR, CMDLINE appended to the kernel command line.
 boot() {
 	timeout --foreground -k 5 "$3" qemu-system-x86_64 \
 		-machine q35 -cpu max -smp 2 -m 1024 \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-kernel "$kcache/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 nlc.test=$1 nlc.success=ttyS1" \
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU nlc.test=$1 nlc.success=ttyS1${4:+ $4}" \
 		-serial "file:$2/console.log" -serial "file:$2/result" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
@@ -102,6 +116,10 @@ boot() {
 }
 
 failed=0
+npass=0
+nfail=0
+retries=0
+max_boot_retries=${VM_BOOT_RETRIES:-2}
 for t in "$@"; do
 	script=$here/guest/$t.sh
 	[ -f "$script" ] || { echo "no such guest test: $script" >&2; exit 2; }
@@ -115,23 +133,40 @@ for t in "$@"; do
 	tout=$timeout_s
 	t_own=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$script")
 	[ -z "$t_own" ] || tout=$t_own
+	# "# boot-panic: N": the harness's own control of the retry above; the
+	# first N boots panic (init.sh, nlc.bootpanic) before the script runs.
+	boot_panics=$(sed -n 's/^# boot-panic: \([0-9]*\)$/\1/p' "$script")
 	d=$out/$t
 	rm -rf "$d"
 	mkdir -p "$d"
 	: >"$d/result"
 	t0=$(now)
-	rc=0
-	if [ -n "$stream" ]; then
-		: >"$d/console.log"
-		boot "$t" "$d" "$tout" &
-		qpid=$!
-		stream_console "$d/console.log" "$qpid"
-		wait "$qpid" || rc=$?
-	else
-		boot "$t" "$d" "$tout" || rc=$?
-	fi
+	attempt=0
+	while :; do
+		rc=0
+		: >"$d/result"
+		extra=
+		[ "$attempt" -ge "${boot_panics:-0}" ] || extra=nlc.bootpanic=1
+		if [ -n "$stream" ]; then
+			: >"$d/console.log"
+			boot "$t" "$d" "$tout" "$extra" &
+			qpid=$!
+			stream_console "$d/console.log" "$qpid"
+			wait "$qpid" || rc=$?
+		else
+			boot "$t" "$d" "$tout" "$extra" || rc=$?
+		fi
+		if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
+		[ "$got" = fail ] && [ "$attempt" -lt "$max_boot_retries" ] &&
+			panicked_before_script "$d/console.log" || break
+		attempt=$((attempt + 1))
+		retries=$((retries + 1))
+		mv "$d/console.log" "$d/console.log.boot$attempt"
+		echo "RETRY $t ($abi): $(diagnose "$d/console.log.boot$attempt" "$rc" "$tout")" \
+			"before the test script started; harness retry $attempt of $max_boot_retries" \
+			"(console log kept as $d/console.log.boot$attempt)"
+	done
 	secs=$(elapsed "$t0")
-	if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
 	if [ "$got" = pass ]; then
 		why="success marker"
 	else
@@ -139,11 +174,13 @@ for t in "$@"; do
 	fi
 	if [ "$got" = fail ] && [ "$expect" = fail ] && ! grep -qE -- "$expect_why" <<<"$why"; then
 		failed=1
+		nfail=$((nfail + 1))
 		echo "FAIL $t ($abi, ${secs}s): failed as expected, but for the wrong reason: $why (expected /$expect_why/)"
 		echo "---- last 60 lines of $d/console.log ----"
 		tail -n 60 "$d/console.log" | tr -d '\r'
 		echo "----"
 	elif [ "$got" = "$expect" ]; then
+		npass=$((npass + 1))
 		if [ "$expect" = fail ]; then
 			echo "PASS $t ($abi, ${secs}s): harness failed it as expected: $why"
 		else
@@ -151,6 +188,7 @@ for t in "$@"; do
 		fi
 	else
 		failed=1
+		nfail=$((nfail + 1))
 		echo "FAIL $t ($abi, ${secs}s): expected $expect, got $got: $why"
 		echo "---- last 60 lines of $d/console.log ----"
 		tail -n 60 "$d/console.log" | tr -d '\r'
@@ -158,4 +196,5 @@ for t in "$@"; do
 		echo "----"
 	fi
 done
+echo "SUMMARY ($abi): $npass passed, $nfail failed, $retries harness retries (guest panicked before the test script started)"
 exit $failed

@@ -213,8 +213,18 @@ nlc_register() {
 
 # nlc_responder_start NAME RULES: answer requests from RULES (responder.sh).
 nlc_responder_start() {
+	: >"$NLC_LOGDIR/$1.seen.failed"
 	bash "$NLC_PROJECT/tests/vm/guest/responder.sh" "$2" "$NLC_LOGDIR/$1.seen" &
 	echo $! >"$NLC_LOGDIR/$1.responder.pid"
+}
+
+# nlc_responder_ok NAME: check that every `nlcachectl answer` the
+# responder NAME ran succeeded (responder.sh records each failure, with
+# nlcachectl's message, in NAME.seen.failed) and that it answered at all.
+nlc_responder_ok() {
+	check "responder $1 answered requests" test -s "$NLC_LOGDIR/$1.seen"
+	check_eq "responder $1: no nlcachectl answer failed" "" \
+		"$(cat "$NLC_LOGDIR/$1.seen.failed" 2>&1)"
 }
 
 nlc_stop() { # nlc_stop NAME [SIGNAL]
@@ -306,10 +316,13 @@ pid_exited() {
 
 # nlcached_stop [SIGNAL]: signal nlcached (TERM) and reap it; its exit
 # status goes to $nlcached_rc (124 if it did not exit within 20 s, when it
-# is killed).
+# is killed). Without a running nlcached (no pidfile) $nlcached_rc is
+# "none": never a number left over from an earlier stop.
 nlcached_stop() {
 	local pid
+	nlcached_rc=none
 	pid=$(nlcached_pid) || return 0
+	[ -n "$pid" ] || return 0
 	rm -f "$NLC_LOGDIR/nlcached.pid"
 	kill "-${1:-TERM}" "$pid" 2>/dev/null
 	if wait_for 20 pid_exited "$pid"; then

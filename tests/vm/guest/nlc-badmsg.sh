@@ -14,8 +14,14 @@ nlc_register srv
 nfsd_start
 badmsg() { "$NLC_BUILD/tests/nlc-badmsg" "$@" >"$NLC_LOGDIR/badmsg" 2>&1; }
 check "nlc-badmsg: every malformed message is rejected properly" badmsg --seed 1
-grep -c '^ok ' "$NLC_LOGDIR/badmsg" | sed 's/^/cases that behaved: /'
 tail -n 1 "$NLC_LOGDIR/badmsg"
+# Every case ran and behaved: as many as --list names, and no fewer than
+# the 551 the README promises (a vacuous 0/0 would pass the exit status).
+ncases=$("$NLC_BUILD/tests/nlc-badmsg" --seed 1 --list | wc -l)
+check "nlc-badmsg lists at least 551 cases ($ncases)" test "$ncases" -ge 551
+check_eq "all $ncases ran and behaved, none skipped" "# $ncases/$ncases cases behaved, 0 skipped" \
+	"$(tail -n 1 "$NLC_LOGDIR/badmsg")"
+check_eq "one ok line per case" "$ncases" "$(grep -c '^ok ' "$NLC_LOGDIR/badmsg")"
 check "a valid answer is still applied" "$NLC_BUILD/tests/nlc-badmsg" --check-serving
 check "rejected entries were counted" test "$(nlc_status_field nfsd.export rejected)" -gt 0
 nlc_responder_start srv /tmp/rules
@@ -23,5 +29,6 @@ mkdir -p /mnt/nfs
 check "an NFSv4 mount is still served" timeout 120 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
 check_eq "and reads" "still serving" "$(cat /mnt/nfs/export/readme)"
 check "umount" umount /mnt/nfs
+nlc_responder_ok srv
 nlc_stop srv
 nfsd_stop

@@ -33,6 +33,7 @@ check "mount" timeout 120 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
 check_fails_with "nlcuser is denied (group 3020 is not among the 16 sent)" \
 	'Permission denied' as_user cat /mnt/nfs/export/secret
 check "umount" umount /mnt/nfs
+nlc_responder_ok srv
 nlc_stop srv
 
 say "registered for auth.unix.gid: the server's 20 groups decide"
@@ -48,5 +49,6 @@ check_match "auth.unix.gid holds uid 2000 with 21 groups" '^2000[[:space:]]+21:'
 check "auth.unix.gid was answered over netlink" test "$(nlc_status_field auth.unix.gid replies)" -gt 0
 check_eq "and never negated by the /proc listener check" 0 "$(nlc_status_field auth.unix.gid fallbacks)"
 check "umount" umount /mnt/nfs
+nlc_responder_ok srv
 nlc_stop srv
 nfsd_stop

@@ -57,5 +57,6 @@ check_eq "no process read a /proc/net/rpc channel" 0 "$(chanwatch_reads)"
 # The probe's own positive control: one deliberate read.
 timeout 2 cat /proc/net/rpc/auth.unix.ip/channel >/dev/null 2>&1
 check "the channel-read probe does count reads" test "$(chanwatch_reads)" -gt 0
+nlc_responder_ok srv
 nlc_stop srv
 nfsd_stop

@@ -37,6 +37,12 @@ nlcachectl pending 2>&1 | sed 's/^/    /'
 check_fails "the client is still waiting" test -f /tmp/bg.rc
 
 old=$(nlcached_pid)
+old_portid=$(nlc_daemon_portid)
+check "the module knows the daemon's socket (port id $old_portid)" test "$old_portid" -gt 0
+adopted_before=0
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	adopted_before=$((adopted_before + $(nlc_status_field $c adopted)))
+done
 nlcached_stop KILL
 check_eq "kill -9 ended nlcached" 137 "$nlcached_rc"
 check "the module noticed: no daemon attached" wait_for 10 nlcached_detached
@@ -48,9 +54,13 @@ check "the pending request(s) were handed back ($handed)" test "$handed" -gt 0
 sleep 2
 check_fails "nobody answers: the client still waits" test -f /tmp/bg.rc
 
+check_fails "the killed process is gone" test -e "/proc/$old"
 nlcached_start
-check_fails "a new nlcached process" test "$(nlcached_pid)" = "$old"
 nlcached_wait_attached
+check_eq "one nlcached runs, the one just started" "$(nlcached_pid)" "$(pgrep -x nlcached)"
+new_portid=$(nlc_daemon_portid)
+check "the module sees a new daemon socket ($old_portid -> $new_portid)" \
+	test "$new_portid" -gt 0 -a "$new_portid" != "$old_portid"
 check_match "nlcachectl status shows the daemon attached again" '^daemon portid: [1-9][0-9]*$' \
 	"$(nlcachectl status)"
 say "nlcachectl status:"
@@ -76,6 +86,12 @@ check_eq "with the right data" "after the restart" "$(cat /tmp/bg.out)"
 for c in auth.unix.ip nfsd.export nfsd.fh; do
 	check_eq "$c: no fallback to the legacy path" 0 "$(nlc_status_field $c fallbacks)"
 done
+adopted=0
+for c in auth.unix.ip nfsd.export nfsd.fh; do
+	adopted=$((adopted + $(nlc_status_field $c adopted)))
+done
+check "the new daemon adopted the handed-back request(s) ($adopted_before -> $adopted)" \
+	test "$adopted" -gt "$adopted_before"
 check "the mount keeps working" sh -c 'echo more >/mnt/nfs/export/more && sync'
 check "umount" umount /mnt/nfs
 nlcached_stop

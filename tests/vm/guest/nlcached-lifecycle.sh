@@ -12,6 +12,7 @@ check_fails "nfsd_nlcache is not loaded yet" grep -q '^nfsd_nlcache ' /proc/modu
 make_export_dir /export
 make_export_dir /other
 echo "served" >/export/readme
+echo other >/other/f
 # /var/ovl is on the guest's overlayfs, which nfsd cannot export: the
 # kernel refuses the answer for it (or for /var, the pseudo-root directory
 # the client walks through first), and nlcached follows up with a negative
@@ -31,7 +32,8 @@ nfsd_start
 mkdir -p /mnt/nfs
 check "mount" timeout 60 mount -t nfs4 -o vers=4.2 127.0.0.1:/ /mnt/nfs
 check_eq "the good export is readable" served "$(cat /mnt/nfs/export/readme)"
-check_fails "the rejected export is not" test -e /mnt/nfs/other/anything
+check "the rejected export's file exists on the server" test -f /other/f
+check_fails "but the client cannot read it (its line was rejected)" cat /mnt/nfs/other/f
 mkdir -p /mnt/ovl
 check_fails "an export nfsd cannot serve (overlayfs) does not mount" \
 	timeout 60 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.1:/var/ovl /mnt/ovl
@@ -64,7 +66,6 @@ check_eq "with the right data" "after the reload" "$(cat /tmp/bg.out)"
 sed -i 's/bogus_option,//' /tmp/exports
 check "SIGHUP" kill -HUP "$(nlcached_pid)"
 check "the fixed file is re-read" wait_for 10 grep -q 'exports: 3 entries from /tmp/exports' "$NLC_LOGDIR/nlcached"
-echo other >/other/f
 # (a new mount: the first one remembers that "other" did not exist)
 mkdir -p /mnt/other
 check "the second export can be mounted now" timeout 60 mount -t nfs4 -o vers=4.2 127.0.0.1:/other /mnt/other

@@ -4,7 +4,9 @@
 # responder.sh RULES LOG: a scripted answerer for the nfsd_nlcache caches,
 # made of nlcachectl commands. It waits for a notification (or 1 s), lists
 # what is pending and answers each request from RULES; whatever RULES does
-# not cover is answered negatively. Every request seen is appended to LOG.
+# not cover is answered negatively. Every request seen is appended to LOG;
+# every failed `nlcachectl answer` (the command and its output) to
+# LOG.failed, which tests check with nlc_responder_ok.
 #
 # RULES lines (fields as nlcachectl pending prints them):
 #   ip     CLASS ADDR DOMAIN
@@ -33,8 +35,12 @@ rule() { # rule KIND KEY... -> the rest of the matching line
 held() { grep -qE "^hold[[:space:]]+$1\$" "$rules"; }
 
 answer() {
-	nlcachectl answer "$@" --ttl "${NLC_RESPONDER_TTL:-600}" >>"$log.answers" 2>&1 ||
-		echo "answer failed: $*" >>"$log.answers"
+	local out
+	if out=$(nlcachectl answer "$@" --ttl "${NLC_RESPONDER_TTL:-600}" 2>&1); then
+		[ -z "$out" ] || printf '%s\n' "$out" >>"$log.answers"
+	else
+		printf 'answer failed (exit %s): %s\n  %s\n' "$?" "$*" "$out" | tee -a "$log.answers" >>"$log.failed"
+	fi
 }
 
 while :; do
