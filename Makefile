@@ -17,7 +17,7 @@ MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefi
 VM_KVER := $(or $(KVER),6.1)
 VM_MATRIX ?= 5.10 6.1 6.12
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
-	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
+	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg nlc-fuzz \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
 	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
@@ -77,6 +77,7 @@ help:
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
 	@echo "make vmtest-native     module-smoke, nlc-native, legacy-mount on sid's 7.2 (builds in a sid chroot)"
 	@echo "make bench             rpc.mountd vs nlcached on upcall storms (BENCH lines)"
+	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
 	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
@@ -170,7 +171,12 @@ $(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c uapi/linux/nfsd_nlcache.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
-VM_PROGS := daemon $(B)/tests/nlc-badmsg
+# The netlink fuzzer the nlc-fuzz guest tests run.
+$(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c uapi/linux/nfsd_nlcache.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 
 # --- VM tests ----------------------------------------------------------------
 vmtest: $(VM_PROGS)
@@ -207,6 +213,21 @@ vmtest-native: $(VM_PROGS) sid-chroot
 bench: $(VM_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) bench
 	@grep -a '^BENCH' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+
+# The netlink fuzzer at length (not in make check): at least 100000 fuzz
+# messages in the VM. FUZZ_SEED=N replays a seed (the seed is printed by
+# every run, make check's nlc-fuzz included); FUZZ_MESSAGES=N and
+# FUZZ_WORKERS=N change the count and the processes (nlc-fuzz in make check:
+# 3000 messages, 3 workers; nlc-fuzz-long: 4 workers).
+FUZZ_SEED ?=
+FUZZ_MESSAGES ?= 100000
+FUZZ_WORKERS ?=
+.PHONY: fuzz
+fuzz: $(VM_PROGS)
+	@printf 'NLC_FUZZ_TEST=nlc-fuzz-long\nNLC_FUZZ_SEED=%s\nNLC_FUZZ_MESSAGES=%s\nNLC_FUZZ_WORKERS=%s\n' \
+		'$(FUZZ_SEED)' '$(FUZZ_MESSAGES)' '$(FUZZ_WORKERS)' >$(B)/nlc-fuzz.env
+	tests/vm/run.sh -k $(VM_KVER) nlc-fuzz-long
+	@grep -aE '^(# RESULT|FAIL)' $(B)/vm/*/nlc-fuzz-long/console.log | sed 's/^[^:]*://' || true
 
 vmtest-matrix: $(VM_PROGS)
 	@set -e; for k in $(VM_MATRIX); do tests/vm/run.sh -k $$k $(VMTESTS); done
