@@ -289,7 +289,36 @@ static int parse_subnet(struct nlc_client *c)
 	if (parse_prefix(m, c->net.family == AF_INET ? 32 : 128, &len) < 0)
 		return -EINVAL;
 	mask_from_prefix(&c->mask, c->net.family, len);
+	if (len == 0)
+		c->quirk = c->net.family == AF_INET ?
+			"rpc.mountd 2.6.2 reads a /0 prefix as /32 (this "
+			"spec is the single host named); so does nlcached" :
+			"rpc.mountd 2.6.2 reads a /0 prefix as /32 (only "
+			"the first 32 bits are compared); so does nlcached";
 	return 0;
+}
+
+/* Whether a wildcard has a [ class that is never closed. */
+static bool wild_unclosed(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		if (p[1] == '^')
+			p++;
+		if (p[1] == ']' || p[1] == '-')
+			p++;
+		for (p++; *p && *p != ']'; p++)
+			if (*p == '-' && p[1] != ']' && !*++p)
+				return true;
+		if (!*p)
+			return true;
+	}
+	return false;
 }
 
 struct nlc_client *nlc_client_parse(const char *spec)
@@ -313,6 +342,9 @@ struct nlc_client *nlc_client_parse(const char *spec)
 		err = EINVAL;
 		goto fail;
 	}
+	if (c->type == NLC_CLIENT_WILDCARD && wild_unclosed(spec))
+		c->quirk = "a '[' class is never closed: matches no host "
+			   "(rpc.mountd reads past the pattern)";
 	if (c->type == NLC_CLIENT_FQDN && nlc_addr_parse(spec, &c->addrs[0]) == 0) {
 		c->naddrs = 1;
 		c->literal = true;

@@ -22,7 +22,7 @@
 /* Type order is also the precedence order of exports(5). */
 enum nlc_client_type {
 	NLC_CLIENT_FQDN = 0,	/* host name, or a bare IPv4/IPv6 literal */
-	NLC_CLIENT_SUBNET,	/* addr/len, addr/dotted-mask (IPv4 only) */
+	NLC_CLIENT_SUBNET,	/* addr/len, addr/mask (dotted or colon form) */
 	NLC_CLIENT_WILDCARD,	/* contains * ? or [ (\ escapes) */
 	NLC_CLIENT_NETGROUP,	/* @group */
 	NLC_CLIENT_ANONYMOUS,	/* "*" or "" */
@@ -112,6 +112,12 @@ struct nlc_client {
 	struct nlc_addr addrs[NLC_CLIENT_ADDRMAX];
 	unsigned int naddrs;
 	bool literal;		/* an IP literal: no DNS, ever */
+	/*
+	 * Where rpc.mountd's rule is a bug nlcached copies (so it never
+	 * grants what mountd refuses), the text of a load-time warning.
+	 */
+	const char *quirk;
+	bool quirk_told;	/* the warning was logged for this load */
 	bool stale;		/* last lookup failed; addrs are the last good */
 };
 

@@ -111,6 +111,23 @@ static int snap_diag(struct nlc_exports *t, const char *file,
 	return ret ? -ENOMEM : 0;
 }
 
+static int snap_warn(struct nlc_exports *t, const char *file,
+		     unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int snap_warn(struct nlc_exports *t, const char *file,
+		     unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = nlc_diag_add(&t->err, &t->nerr, &t->errcap, file, line, true,
+			   fmt, ap);
+	va_end(ap);
+	return ret ? -ENOMEM : 0;
+}
+
 /* Parse one file; a missing file is an empty table. */
 static int read_file(struct nlc_exports *t, const char *path,
 		     enum nlc_exports_syntax syntax)
@@ -345,6 +362,14 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 		}
 		if (err)
 			return err;
+		if (x->client->quirk && !x->client->quirk_told) {
+			x->client->quirk_told = true;
+			err = snap_warn(&s->table, e->file, e->line,
+					"client '%s': %s", e->client,
+					x->client->quirk);
+			if (err)
+				return err;
+		}
 		x->path = e->path;
 		x->opts = &e->opts;
 		x->uuid = e->opts.has_uuid ? e->opts.uuid_text : NULL;

@@ -304,6 +304,32 @@ static void test_parse_subnets(void **state)
 		assert_non_null(c);
 		assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
 				    masks[i].mask);
+		/* a load-time warning for the /0 ones only */
+		if (strstr(masks[i].spec, "/0"))
+			assert_non_null(c->quirk);
+		else
+			assert_null(c->quirk);
+		nlc_client_free(c);
+	}
+
+	/* Unclosed wildcard classes get a warning too; closed ones not. */
+	static const struct {
+		const char *spec;
+		bool quirk;
+	} wq[] = {
+		{ "ws[1.example.com", true }, { "ws[1-", true },
+		{ "ws[]", true }, { "ws[^]", true },
+		{ "ws[]].x", false }, { "ws[^]].x", false },
+		{ "ws\\[1*", false }, { "ws[a-c]*", false }, { "ws[1-]*", false },
+	};
+
+	for (i = 0; i < sizeof(wq) / sizeof(wq[0]); i++) {
+		c = nlc_client_parse(wq[i].spec);
+		assert_non_null(c);
+		assert_int_equal(c->type, NLC_CLIENT_WILDCARD);
+		if ((c->quirk != NULL) != wq[i].quirk)
+			fail_msg("%s: quirk %s", wq[i].spec,
+				 c->quirk ? c->quirk : "none");
 		nlc_client_free(c);
 	}
 
