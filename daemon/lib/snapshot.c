@@ -195,7 +195,7 @@ static int read_source(struct nlc_snapshot *s,
 	return err;
 }
 
-/* exports(5) modes: the paths as the kernel will name them. */
+/* The paths as the kernel will name them (unresolvable ones as written). */
 static int canonicalise(struct nlc_exports *t)
 {
 	for (size_t i = 0; i < t->nent; i++) {
@@ -209,6 +209,10 @@ static int canonicalise(struct nlc_exports *t)
 		free(t->ent[i].path);
 		t->ent[i].path = r;
 	}
+	/* the parser's (path, client) index is keyed by the old paths */
+	free(t->hash);
+	t->hash = NULL;
+	t->hashcap = 0;
 	return 0;
 }
 
@@ -338,12 +342,10 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 	err = read_source(s, cfg, &cap);
 	if (err)
 		return err;
-	if (s->source == NLC_SNAP_EXPORTS ||
-	    s->source == NLC_SNAP_EXPORTS_FILE) {
-		err = canonicalise(&s->table);
-		if (err)
-			return err;
-	}
+	/* every source, etab too: mountd realpath()s each entry it reads */
+	err = canonicalise(&s->table);
+	if (err)
+		return err;
 	s->exp = calloc(s->table.nent ? s->table.nent : 1, sizeof(*s->exp));
 	if (!s->exp)
 		return -ENOMEM;

@@ -457,6 +457,32 @@ static void test_use_ipaddr(void **state)
 	nlc_snapshot_put(s);
 }
 
+/* etab paths are realpath()ed as mountd does on every etab read. */
+static void test_etab_realpath(void **state)
+{
+	struct nlc_snap_config c;
+	struct nlc_snapshot *s;
+	char real[PATH_MAX], link[PATH_MAX], text[3 * PATH_MAX];
+
+	(void)state;
+	path_in(real, "real");
+	path_in(link, "link");
+	assert_int_equal(mkdir(real, 0755), 0);
+	assert_int_equal(symlink(real, link), 0);
+	snprintf(text, sizeof(text),
+		 "%s\t*(rw,sync,sec=sys)\n%s/../real\t10.0.0.1(ro,sync,sec=sys)\n"
+		 "%s/missing\t10.0.0.2(ro,sync,sec=sys)\n", link, link, dir);
+	write_file(etab, text);
+	config(&c);
+	s = load(&c, NULL);
+	assert_int_equal(s->source, NLC_SNAP_ETAB);
+	assert_non_null(find(s, real, "*", false));
+	assert_non_null(find(s, real, "10.0.0.1", false));
+	snprintf(text, sizeof(text), "%s/missing", dir);
+	assert_non_null(find(s, text, "10.0.0.2", false));
+	nlc_snapshot_put(s);
+}
+
 /* Copied mountd bugs are kept, with a warning naming the line (once). */
 static void test_quirk_warnings(void **state)
 {
@@ -509,6 +535,7 @@ int main(void)
 		T(test_fqdn_kept_from_prev),
 		T(test_use_ipaddr),
 		T(test_quirk_warnings),
+		T(test_etab_realpath),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
