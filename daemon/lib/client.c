@@ -377,7 +377,49 @@ void nlc_client_list_free(struct nlc_client_list *l)
 	for (i = 0; i < l->n; i++)
 		nlc_client_free(l->v[i]);
 	free(l->v);
+	free(l->hash);
 	nlc_client_list_init(l);
+}
+
+/* FNV-1a over the type and the ASCII-lowercased spec. */
+static size_t spec_hash(enum nlc_client_type type, const char *spec)
+{
+	uint64_t h = 1469598103934665603ull ^ (unsigned int)type;
+
+	for (; *spec; spec++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*spec)) *
+		    1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void list_hash_put(size_t *tab, size_t cap, const struct nlc_client *c,
+			  size_t idx)
+{
+	size_t i = spec_hash(c->type, c->spec) & (cap - 1);
+
+	while (tab[i])
+		i = (i + 1) & (cap - 1);
+	tab[i] = idx + 1;
+}
+
+static int list_hash_reserve(struct nlc_client_list *l)
+{
+	size_t cap, i, *tab;
+
+	if (2 * (l->n + 1) <= l->hashcap)
+		return 0;
+	cap = l->hashcap ? 2 * l->hashcap : 64;
+	while (2 * (l->n + 1) > cap)
+		cap *= 2;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++)
+		list_hash_put(tab, cap, l->v[i], i);
+	free(l->hash);
+	l->hash = tab;
+	l->hashcap = cap;
+	return 0;
 }
 
 static struct nlc_client *list_find(const struct nlc_client_list *l,
@@ -387,6 +429,16 @@ static struct nlc_client *list_find(const struct nlc_client_list *l,
 
 	if (!l)
 		return NULL;
+	if (l->hashcap) {
+		for (i = spec_hash(type, spec) & (l->hashcap - 1); l->hash[i];
+		     i = (i + 1) & (l->hashcap - 1)) {
+			struct nlc_client *c = l->v[l->hash[i] - 1];
+
+			if (c->type == type && strcasecmp(c->spec, spec) == 0)
+				return c;
+		}
+		return NULL;
+	}
 	for (i = 0; i < l->n; i++)
 		if (l->v[i]->type == type && strcasecmp(l->v[i]->spec, spec) == 0)
 			return l->v[i];
@@ -411,9 +463,12 @@ int nlc_client_list_add(struct nlc_client_list *l, const char *spec,
 			l->v = v;
 			l->cap = cap;
 		}
+		if (list_hash_reserve(l))
+			return -ENOMEM;
 		c = nlc_client_parse(spec);
 		if (!c)
 			return -errno;
+		list_hash_put(l->hash, l->hashcap, c, l->n);
 		l->v[l->n++] = c;
 	}
 	if (out)

@@ -135,6 +135,9 @@ void nlc_client_free(struct nlc_client *c);
 struct nlc_client_list {
 	struct nlc_client **v;
 	size_t n, cap;
+	/* (type, spec ignoring case) -> 1 + index into v */
+	size_t *hash;
+	size_t hashcap;		/* a power of two, or 0 */
 };
 
 void nlc_client_list_init(struct nlc_client_list *l);

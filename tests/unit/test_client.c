@@ -1070,6 +1070,35 @@ static void test_list_and_member(void **state)
 	assert_true(nlc_client_member("host1", "host1"));
 }
 
+/* Many clients: the hash index finds each once, ignoring case. */
+static void test_list_many(void **state)
+{
+	struct nlc_client_list l;
+	struct nlc_client *a, *b;
+	char spec[64];
+	int i;
+
+	(void)state;
+	nlc_client_list_init(&l);
+	for (i = 0; i < 5000; i++) {
+		snprintf(spec, sizeof(spec), "host%d.example.com", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &a), 0);
+		snprintf(spec, sizeof(spec), "10.%d.%d.0/24", i / 256, i % 256);
+		assert_int_equal(nlc_client_list_add(&l, spec, NULL), 0);
+	}
+	assert_int_equal(l.n, 10000);
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(spec, sizeof(spec), "HOST%d.Example.COM", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &a), 0);
+		snprintf(spec, sizeof(spec), "host%d.example.com", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &b), 0);
+		assert_ptr_equal(a, b);
+		assert_string_equal(a->spec, spec);
+	}
+	assert_int_equal(l.n, 10000);
+	nlc_client_list_free(&l);
+}
+
 static void test_compose_nospace(void **state)
 {
 	static const char *const specs[] = { "*", "10.0.0.0/8", NULL };
@@ -1182,6 +1211,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fqdn_resolution, reset),
 		cmocka_unit_test_setup(test_fqdn_addrmax, reset),
 		cmocka_unit_test_setup(test_list_and_member, reset),
+		cmocka_unit_test_setup(test_list_many, reset),
 		cmocka_unit_test_setup(test_compose_nospace, reset),
 		cmocka_unit_test_setup(test_export_choose, reset),
 	};

@@ -132,6 +132,43 @@ static void test_nul_byte(void **state)
 	nlc_exports_free(&t);
 }
 
+/* One file holds at most NLC_EXPORTS_MAX_PER_FILE entries. */
+static void test_per_file_cap(void **state)
+{
+	size_t n = NLC_EXPORTS_MAX_PER_FILE + 5, len = 0, i;
+	char *text = malloc(n * 24);
+	struct nlc_exports t;
+	bool seen = false;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "/p%zu h(rw)\n", i);
+	/* and a duplicate, found through the index */
+	len += (size_t)sprintf(text + len, "/p1 h(ro)\n");
+	nlc_exports_init(&t);
+	assert_true(nlc_exports_parse_buf(&t, "big", text, len,
+					  NLC_EXPORTS_FILE) >= 1);
+	assert_int_equal(t.nent, NLC_EXPORTS_MAX_PER_FILE);
+	assert_non_null(nlc_exports_find(&t, "/p0", "h"));
+	assert_non_null(nlc_exports_find(&t, "/p199999", "h"));
+	assert_null(nlc_exports_find(&t, "/p200000", "h"));
+	for (i = 0; i < t.nerr; i++)
+		seen |= !t.err[i].warning &&
+			strstr(t.err[i].msg, "more than 200000 entries") != NULL;
+	assert_true(seen);
+	nlc_exports_free(&t);
+	free(text);
+
+	/* the index reports duplicates like the scan did */
+	assert_int_equal(parse(&t, "/a h(rw)\n/b h(rw)\n/a h(ro)\n/a H(rw)\n"), 0);
+	assert_int_equal(t.nent, 3);
+	assert_int_equal(t.nerr, 1);
+	assert_true(t.err[0].warning);
+	assert_non_null(strstr(t.err[0].msg, "incompatible duplicated export entries /a h"));
+	nlc_exports_free(&t);
+}
+
 static void test_defaults(void **state)
 {
 	const struct nlc_export_opts *o;
@@ -810,6 +847,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_262_dialect),
+		cmocka_unit_test(test_per_file_cap),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test_setup_teardown(test_every_flag_option, upstream, back_to_262),
 		cmocka_unit_test_setup_teardown(test_later_option_wins, upstream, back_to_262),
