@@ -241,11 +241,23 @@ static void export_positive(const struct nlc_snap_export *x,
 		if (rc > 0) {
 			out->nfsloc = (size_t)rc;
 			out->migrated = op->fsloc == NLC_FSLOC_REFER;
+		} else {
+			/*
+			 * No usable location (an empty refer= or replicas=):
+			 * mountd writes "fsloc 0 <migrated>", and the
+			 * kernel's parser stops at a count of 0, takes the
+			 * next word as an unknown keyword and ignores the
+			 * rest: the export ends up without secinfo and
+			 * uuid. Send what the kernel keeps.
+			 */
+			out->nsec = 0;
+			out->has_uuid = false;
+			goto done;
 		}
 	}
 	for (i = 0; i < op->nxprtsec && i < NLC_EXPORT_MAX_XPRTSEC; i++)
 		out->xprtsec |= op->xprtsec[i];
-
+done:
 	out->kind = NLC_ANSWER_POSITIVE;
 	out->ttl = o->ttl;
 	if (!out->msg[0])

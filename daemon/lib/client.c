@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,18 +18,6 @@
 #include "client.h"
 
 /* ---- addresses ---------------------------------------------------------- */
-
-static void addr_unmap(struct nlc_addr *a)
-{
-	struct in_addr v4;
-
-	if (a->family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&a->u.v6))
-		return;
-	memcpy(&v4, &a->u.v6.s6_addr[12], sizeof(v4));
-	memset(&a->u, 0, sizeof(a->u));
-	a->family = AF_INET;
-	a->u.v4 = v4;
-}
 
 int nlc_addr_parse(const char *text, struct nlc_addr *a)
 {
@@ -41,7 +30,6 @@ int nlc_addr_parse(const char *text, struct nlc_addr *a)
 	}
 	if (inet_pton(AF_INET6, text, &a->u.v6) == 1) {
 		a->family = AF_INET6;
-		addr_unmap(a);
 		return 0;
 	}
 	memset(a, 0, sizeof(*a));
@@ -66,7 +54,6 @@ int nlc_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len,
 
 		a->family = AF_INET6;
 		a->u.v6 = sin6->sin6_addr;
-		addr_unmap(a);
 		return 0;
 	}
 	return -EAFNOSUPPORT;
@@ -120,117 +107,117 @@ static bool addr_masked_equal(const struct nlc_addr *x, const struct nlc_addr *y
 	return true;
 }
 
+/*
+ * The netmask of a prefix length, as rpc.mountd (nfs-utils 2.6.2)
+ * computes it: 32-bit words of ones, then the last word shifted left by
+ * 32 minus what remains. For a remainder of 0 that shift is by 32, which
+ * x86 and arm64 reduce to 0, so the word stays all ones: "a.b.c.d/0" is
+ * the single host a.b.c.d and "x::/0" compares the first 32 bits.
+ * Every other length gives the ordinary mask.
+ */
 static void mask_from_prefix(struct nlc_addr *mask, sa_family_t family,
 			     unsigned int len)
 {
-	uint8_t *p;
-	size_t n, i;
+	uint32_t w[4] = { 0, 0, 0, 0 };
+	unsigned int i = 0;
 
 	memset(mask, 0, sizeof(*mask));
 	mask->family = family;
-	p = family == AF_INET ? (uint8_t *)&mask->u.v4 : mask->u.v6.s6_addr;
-	n = family == AF_INET ? 4 : 16;
-	for (i = 0; i < n; i++) {
-		if (len >= 8) {
-			p[i] = 0xff;
-			len -= 8;
-		} else {
-			p[i] = (uint8_t)(0xff00u >> len);
-			len = 0;
-		}
+	while (len > 32) {
+		w[i++] = 0xffffffffu;
+		len -= 32;
+	}
+	w[i] = len == 0 ? 0xffffffffu : 0xffffffffu << (32 - len);
+	if (family == AF_INET) {
+		mask->u.v4.s_addr = htonl(w[0]);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		uint32_t be = htonl(w[i]);
+
+		memcpy(&mask->u.v6.s6_addr[4 * i], &be, sizeof(be));
 	}
 }
 
 /* ---- wildcard patterns -------------------------------------------------- */
 
-static int fold(unsigned char c)
-{
-	return tolower(c);
-}
-
 /*
- * A [...] class starting just after '['. Returns 1 or 0 (match or not)
- * with *end just past ']', or -1 when the class is not closed.
+ * rpc.mountd's wildmat: '*', '?', '\x' and [...] classes, where only '^'
+ * negates ('!' is an ordinary member), a leading ']' or '-' is a member,
+ * members compare without regard to ASCII case but ranges compare the
+ * bytes as they are (signed char, as on x86), and '\' inside a class is
+ * an ordinary member. A class that is never closed matches nothing (in
+ * mountd it reads past the pattern). Returns 1, 0, or -1 when s ran out
+ * (no shorter suffix can match either).
  */
-static int class_match(const char *p, unsigned char c, const char **end)
+static int up(char c)
 {
-	bool neg = false, hit = false, first = true;
-
-	if (*p == '!' || *p == '^') {
-		neg = true;
-		p++;
-	}
-	while (*p && (first || *p != ']')) {
-		unsigned char lo, hi;
-
-		first = false;
-		if (*p == '\\' && p[1])
-			p++;
-		lo = (unsigned char)*p++;
-		hi = lo;
-		if (*p == '-' && p[1] && p[1] != ']') {
-			p++;
-			if (*p == '\\' && p[1])
-				p++;
-			hi = (unsigned char)*p++;
-		}
-		if (fold(c) >= fold(lo) && fold(c) <= fold(hi))
-			hit = true;
-	}
-	if (*p != ']')
-		return -1;
-	*end = p + 1;
-	return hit != neg;
+	return toupper((unsigned char)c);
 }
 
-/* Shell-style match of the whole of s, ignoring ASCII case. */
+static int wild_do(const char *s, const char *p)
+{
+	for (; *p; s++, p++) {
+		if (!*s && *p != '*')
+			return -1;
+		if (*p == '\\') {
+			p++;
+			if (up(*s) != up(*p))
+				return 0;
+			continue;
+		}
+		if (*p == '?')
+			continue;
+		if (*p == '*') {
+			int r;
+
+			while (p[1] == '*')
+				p++;
+			if (!p[1])
+				return 1;
+			for (; *s; s++) {
+				r = wild_do(s, p + 1);
+				if (r != 0)
+					return r;
+			}
+			return -1;
+		}
+		if (*p == '[') {
+			bool neg = p[1] == '^', hit = false;
+			char prev;
+
+			if (neg)
+				p++;
+			if (p[1] == ']' || p[1] == '-') {
+				p++;
+				if (up(*p) == up(*s))
+					hit = true;
+			}
+			for (prev = *p, p++; *p && *p != ']'; prev = *p, p++) {
+				if (*p == '-' && p[1] != ']') {
+					p++;
+					if (!*p)
+						return 0;
+					if ((signed char)*s <= (signed char)*p &&
+					    (signed char)*s >= (signed char)prev)
+						hit = true;
+				} else if (up(*s) == up(*p)) {
+					hit = true;
+				}
+			}
+			if (!*p || hit == neg)
+				return 0;
+			continue;
+		}
+		if (up(*s) != up(*p))
+			return 0;
+	}
+	return !*s;
+}
+
 static bool wild_match(const char *p, const char *s)
 {
-	const char *star_p = NULL, *star_s = NULL;
-
-	while (*s) {
-		const char *next = p;
-		bool ok;
-
-		if (*p == '*') {
-			while (*p == '*')
-				p++;
-			if (!*p)
-				return true;
-			star_p = p;
-			star_s = s;
-			continue;
-		}
-		if (*p == '?') {
-			ok = true;
-			next = p + 1;
-		} else if (*p == '[') {
-			int r = class_match(p + 1, (unsigned char)*s, &next);
-
-			if (r < 0)
-				return false;
-			ok = r;
-		} else {
-			const char *q = p;
-
-			if (*q == '\\' && q[1])
-				q++;
-			ok = *q && fold((unsigned char)*q) == fold((unsigned char)*s);
-			next = q + 1;
-		}
-		if (ok) {
-			p = next;
-			s++;
-			continue;
-		}
-		if (!star_p)
-			return false;
-		p = star_p;
-		s = ++star_s;
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
+	return wild_do(s, p) == 1;
 }
 
 /* ---- specs -------------------------------------------------------------- */
@@ -256,27 +243,33 @@ enum nlc_client_type nlc_client_gettype(const char *spec)
 	return NLC_CLIENT_FQDN;
 }
 
-/* Decimal digits only, no sign, no leading junk, at most max. */
+/*
+ * A prefix length read as rpc.mountd reads it (strtoul: leading blanks
+ * and a sign are accepted, an empty string is 0), up to max; anything
+ * after the digits is an error.
+ */
 static int parse_prefix(const char *s, unsigned int max, unsigned int *out)
 {
-	unsigned long v = 0;
+	unsigned long v;
+	char *end;
 
-	if (!*s)
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || v > max)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
-			return -EINVAL;
-	}
 	*out = (unsigned int)v;
 	return 0;
 }
 
+/*
+ * addr/len, addr/dotted-mask (IPv4) or addr/colon-mask (IPv6), as mountd
+ * parses them. The address keeps its family: a v4-mapped IPv6 subnet
+ * never matches an IPv4 caller, as in mountd.
+ */
 static int parse_subnet(struct nlc_client *c)
 {
 	const char *slash = strchr(c->spec, '/');
+	const char *m = slash + 1;
 	char host[NLC_ADDR_STRLEN];
 	size_t hl = (size_t)(slash - c->spec);
 	unsigned int len;
@@ -287,18 +280,45 @@ static int parse_subnet(struct nlc_client *c)
 	host[hl] = '\0';
 	if (nlc_addr_parse(host, &c->net) < 0)
 		return -EINVAL;
-	if (c->net.family == AF_INET && strchr(slash + 1, '.')) {
-		memset(&c->mask, 0, sizeof(c->mask));
-		c->mask.family = AF_INET;
-		if (inet_pton(AF_INET, slash + 1, &c->mask.u.v4) != 1)
-			return -EINVAL;
-		return 0;
-	}
-	if (parse_prefix(slash + 1, c->net.family == AF_INET ? 32 : 128,
-			 &len) < 0)
+	memset(&c->mask, 0, sizeof(c->mask));
+	c->mask.family = c->net.family;
+	if (c->net.family == AF_INET && strchr(m, '.'))
+		return inet_pton(AF_INET, m, &c->mask.u.v4) == 1 ? 0 : -EINVAL;
+	if (c->net.family == AF_INET6 && strchr(m, ':'))
+		return inet_pton(AF_INET6, m, &c->mask.u.v6) == 1 ? 0 : -EINVAL;
+	if (parse_prefix(m, c->net.family == AF_INET ? 32 : 128, &len) < 0)
 		return -EINVAL;
 	mask_from_prefix(&c->mask, c->net.family, len);
+	if (len == 0)
+		c->quirk = c->net.family == AF_INET ?
+			"rpc.mountd 2.6.2 reads a /0 prefix as /32 (this "
+			"spec is the single host named); so does nlcached" :
+			"rpc.mountd 2.6.2 reads a /0 prefix as /32 (only "
+			"the first 32 bits are compared); so does nlcached";
 	return 0;
+}
+
+/* Whether a wildcard has a [ class that is never closed. */
+static bool wild_unclosed(const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		if (p[1] == '^')
+			p++;
+		if (p[1] == ']' || p[1] == '-')
+			p++;
+		for (p++; *p && *p != ']'; p++)
+			if (*p == '-' && p[1] != ']' && !*++p)
+				return true;
+		if (!*p)
+			return true;
+	}
+	return false;
 }
 
 struct nlc_client *nlc_client_parse(const char *spec)
@@ -322,6 +342,9 @@ struct nlc_client *nlc_client_parse(const char *spec)
 		err = EINVAL;
 		goto fail;
 	}
+	if (c->type == NLC_CLIENT_WILDCARD && wild_unclosed(spec))
+		c->quirk = "a '[' class is never closed: matches no host "
+			   "(rpc.mountd reads past the pattern)";
 	if (c->type == NLC_CLIENT_FQDN && nlc_addr_parse(spec, &c->addrs[0]) == 0) {
 		c->naddrs = 1;
 		c->literal = true;
@@ -354,7 +377,49 @@ void nlc_client_list_free(struct nlc_client_list *l)
 	for (i = 0; i < l->n; i++)
 		nlc_client_free(l->v[i]);
 	free(l->v);
+	free(l->hash);
 	nlc_client_list_init(l);
+}
+
+/* FNV-1a over the type and the ASCII-lowercased spec. */
+static size_t spec_hash(enum nlc_client_type type, const char *spec)
+{
+	uint64_t h = 1469598103934665603ull ^ (unsigned int)type;
+
+	for (; *spec; spec++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*spec)) *
+		    1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void list_hash_put(size_t *tab, size_t cap, const struct nlc_client *c,
+			  size_t idx)
+{
+	size_t i = spec_hash(c->type, c->spec) & (cap - 1);
+
+	while (tab[i])
+		i = (i + 1) & (cap - 1);
+	tab[i] = idx + 1;
+}
+
+static int list_hash_reserve(struct nlc_client_list *l)
+{
+	size_t cap, i, *tab;
+
+	if (2 * (l->n + 1) <= l->hashcap)
+		return 0;
+	cap = l->hashcap ? 2 * l->hashcap : 64;
+	while (2 * (l->n + 1) > cap)
+		cap *= 2;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++)
+		list_hash_put(tab, cap, l->v[i], i);
+	free(l->hash);
+	l->hash = tab;
+	l->hashcap = cap;
+	return 0;
 }
 
 static struct nlc_client *list_find(const struct nlc_client_list *l,
@@ -364,6 +429,16 @@ static struct nlc_client *list_find(const struct nlc_client_list *l,
 
 	if (!l)
 		return NULL;
+	if (l->hashcap) {
+		for (i = spec_hash(type, spec) & (l->hashcap - 1); l->hash[i];
+		     i = (i + 1) & (l->hashcap - 1)) {
+			struct nlc_client *c = l->v[l->hash[i] - 1];
+
+			if (c->type == type && strcasecmp(c->spec, spec) == 0)
+				return c;
+		}
+		return NULL;
+	}
 	for (i = 0; i < l->n; i++)
 		if (l->v[i]->type == type && strcasecmp(l->v[i]->spec, spec) == 0)
 			return l->v[i];
@@ -388,9 +463,12 @@ int nlc_client_list_add(struct nlc_client_list *l, const char *spec,
 			l->v = v;
 			l->cap = cap;
 		}
+		if (list_hash_reserve(l))
+			return -ENOMEM;
 		c = nlc_client_parse(spec);
 		if (!c)
 			return -errno;
+		list_hash_put(l->hash, l->hashcap, c, l->n);
 		l->v[l->n++] = c;
 	}
 	if (out)
@@ -444,7 +522,6 @@ static bool resolve_one(struct nlc_client *c, const struct nlc_resolver *r)
 	for (i = 0; i < h->naddrs && i < NLC_CLIENT_ADDRMAX; i++) {
 		struct nlc_addr a = h->addrs[i];
 
-		addr_unmap(&a);
 		for (j = 0; j < n; j++)
 			if (nlc_addr_equal(&c->addrs[j], &a))
 				break;
@@ -491,20 +568,6 @@ unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 
 /* ---- the caller --------------------------------------------------------- */
 
-static bool hostent_has(const struct nlc_hostent *h, const struct nlc_addr *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < h->naddrs && i < NLC_CLIENT_ADDRMAX; i++) {
-		struct nlc_addr x = h->addrs[i];
-
-		addr_unmap(&x);
-		if (nlc_addr_equal(&x, a))
-			return true;
-	}
-	return false;
-}
-
 static int do_reverse(const struct nlc_resolver *r, const struct nlc_addr *a,
 		      char *name, size_t size)
 {
@@ -520,41 +583,21 @@ static int do_reverse(const struct nlc_resolver *r, const struct nlc_addr *a,
 	return err;
 }
 
-static int do_forward(const struct nlc_resolver *r, const char *name,
-		      struct nlc_hostent *h)
-{
-	memset(h, 0, sizeof(*h));
-	if (!r || !r->forward)
-		return -ENOENT;
-	return r->forward(r->cookie, name, h);
-}
-
 void nlc_caller_resolve(struct nlc_caller *c, const struct nlc_addr *addr,
 			const struct nlc_client_list *l,
 			const struct nlc_resolver *r)
 {
-	char name[NLC_HOST_NAMEMAX];
-	struct nlc_hostent *h;
-
 	memset(c, 0, sizeof(*c));
 	c->addr = *addr;
-	addr_unmap(&c->addr);
 	nlc_addr_ntop(&c->addr, c->ip, sizeof(c->ip));
-	snprintf(c->name, sizeof(c->name), "%s", c->ip);
 
 	if (!nlc_client_list_has(l, NLC_CLIENT_WILDCARD) &&
 	    !nlc_client_list_has(l, NLC_CLIENT_NETGROUP))
 		return;
-	if (do_reverse(r, &c->addr, name, sizeof(name)) != 0)
-		return;
-	h = malloc(sizeof(*h));
-	if (!h)
-		return;
-	if (do_forward(r, name, h) == 0 && hostent_has(h, &c->addr)) {
-		snprintf(c->name, sizeof(c->name), "%s", name);
-		c->confirmed = true;
-	}
-	free(h);
+	if (do_reverse(r, &c->addr, c->name, sizeof(c->name)) == 0)
+		c->named = true;
+	else
+		c->name[0] = '\0';
 }
 
 /* ---- matching ----------------------------------------------------------- */
@@ -569,25 +612,21 @@ static bool check_fqdn(const struct nlc_client *c, const struct nlc_addr *a)
 	return false;
 }
 
-/*
- * The aliases of name (a forward lookup), tried with fn. The IP-text
- * name of an unconfirmed caller has no aliases, so no DNS is done for it.
- */
+/* The aliases of name (gethostbyname's h_aliases), tried with fn. */
 static bool any_alias(const struct nlc_resolver *r, const char *name,
 		      bool (*fn)(const void *arg, const char *host),
 		      const void *arg)
 {
 	struct nlc_hostent *h;
-	struct nlc_addr dummy;
 	unsigned int i;
 	bool hit = false;
 
-	if (nlc_addr_parse(name, &dummy) == 0)
+	if (!r || !r->aliases)
 		return false;
-	h = malloc(sizeof(*h));
+	h = calloc(1, sizeof(*h));
 	if (!h)
 		return false;
-	if (do_forward(r, name, h) == 0) {
+	if (r->aliases(r->cookie, name, h) == 0) {
 		for (i = 0; i < h->naliases && i < NLC_HOST_ALIASMAX && !hit; i++) {
 			h->aliases[i][NLC_HOST_NAMEMAX - 1] = '\0';
 			hit = fn(arg, h->aliases[i]);
@@ -600,6 +639,20 @@ static bool any_alias(const struct nlc_resolver *r, const char *name,
 static bool wild_fn(const void *arg, const char *host)
 {
 	return wild_match(arg, host);
+}
+
+/*
+ * Like mountd: the caller's reverse name (not forward-confirmed; none
+ * means no match, the address text is never tried), then its aliases.
+ */
+static bool check_wildcard(const struct nlc_client *c,
+			   const struct nlc_caller *who,
+			   const struct nlc_resolver *r)
+{
+	if (!who->named)
+		return false;
+	return wild_match(c->name, who->name) ||
+	       any_alias(r, who->name, wild_fn, c->name);
 }
 
 struct ng_arg {
@@ -616,33 +669,57 @@ static bool ng_fn(const void *arg, const char *host)
 	return ng->r->innetgr(ng->r->cookie, ng->group, host) == 1;
 }
 
+/*
+ * The address text mountd 2.6.2 asks innetgr about: it formats the
+ * bytes at sockaddr_in's address offset with the caller's family. For
+ * IPv4 that is the dotted quad; for IPv6 it is 4 bytes of (zero) flow
+ * label followed by the first 12 bytes of the address, so a netgroup
+ * listing the real IPv6 text never matches there, nor here.
+ */
+static void ng_ip_text(const struct nlc_addr *a, char *buf, size_t size)
+{
+	struct in6_addr x;
+
+	if (a->family == AF_INET) {
+		inet_ntop(AF_INET, &a->u.v4, buf, (socklen_t)size);
+		return;
+	}
+	memset(&x, 0, sizeof(x));
+	memcpy(&x.s6_addr[4], a->u.v6.s6_addr, 12);
+	inet_ntop(AF_INET6, &x, buf, (socklen_t)size);
+}
+
+/*
+ * mountd's order: the reverse name (none: no match), its aliases, the
+ * reverse name of that name when it is itself an address, the address
+ * text, the name up to its first dot. No forward confirmation.
+ */
 static bool check_netgroup(const struct nlc_client *c,
 			   const struct nlc_caller *who,
 			   const struct nlc_resolver *r)
 {
 	struct ng_arg ng = { r, c->name + 1 };
-	char host[NLC_HOST_NAMEMAX];
+	char host[NLC_HOST_NAMEMAX], ip[NLC_ADDR_STRLEN];
+	struct nlc_addr a;
 	char *dot;
 
-	snprintf(host, sizeof(host), "%s", who->name);
-	if (ng_fn(&ng, host))
-		return true;
-	if (any_alias(r, host, ng_fn, &ng))
-		return true;
-	/*
-	 * The name is the IP text when reverse DNS was not confirmed. Like
-	 * mountd, try the (unconfirmed) reverse name too.
-	 */
-	if (!who->confirmed &&
-	    do_reverse(r, &who->addr, host, sizeof(host)) == 0 &&
-	    ng_fn(&ng, host))
-		return true;
-	/* An unconfirmed caller's name was the IP text: asked already. */
-	if (who->confirmed && ng_fn(&ng, who->ip))
-		return true;
-	/* The short name, when there is a real name with a domain. */
-	if (strcmp(host, who->ip) == 0 || !host[0])
+	if (!who->named)
 		return false;
+	snprintf(host, sizeof(host), "%s", who->name);
+	if (ng_fn(&ng, host) || any_alias(r, host, ng_fn, &ng))
+		return true;
+	if (nlc_addr_parse(host, &a) == 0) {
+		char cname[NLC_HOST_NAMEMAX];
+
+		if (do_reverse(r, &a, cname, sizeof(cname)) == 0) {
+			snprintf(host, sizeof(host), "%s", cname);
+			if (ng_fn(&ng, host))
+				return true;
+		}
+	}
+	ng_ip_text(&who->addr, ip, sizeof(ip));
+	if (ng_fn(&ng, ip))
+		return true;
 	dot = strchr(host, '.');
 	if (!dot)
 		return false;
@@ -659,8 +736,7 @@ bool nlc_client_check(const struct nlc_client *c, const struct nlc_caller *who,
 	case NLC_CLIENT_SUBNET:
 		return addr_masked_equal(&c->net, &who->addr, &c->mask);
 	case NLC_CLIENT_WILDCARD:
-		return wild_match(c->name, who->name) ||
-		       any_alias(r, who->name, wild_fn, c->name);
+		return check_wildcard(c, who, r);
 	case NLC_CLIENT_NETGROUP:
 		return check_netgroup(c, who, r);
 	case NLC_CLIENT_ANONYMOUS:
@@ -892,15 +968,59 @@ static int libc_forward(void *cookie, const char *name, struct nlc_hostent *h)
 	return h->naddrs ? 0 : -ENOENT;
 }
 
+/* gethostbyname(3)'s aliases, reentrantly (IPv4 lookup, as mountd's). */
+static int libc_aliases(void *cookie, const char *name, struct nlc_hostent *h)
+{
+	struct hostent he, *res = NULL;
+	size_t blen = 8192;
+	char *buf = NULL;
+	int herr = 0, err;
+	char **ap;
+
+	(void)cookie;
+	memset(h, 0, sizeof(*h));
+	for (;;) {
+		char *nb = realloc(buf, blen);
+
+		if (!nb) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nb;
+		err = gethostbyname_r(name, &he, buf, blen, &res, &herr);
+		if (err != ERANGE || blen >= 1u << 20)
+			break;
+		blen *= 2;
+	}
+	if (err || !res) {
+		free(buf);
+		return herr == TRY_AGAIN ? -EAGAIN : -ENOENT;
+	}
+	for (ap = res->h_aliases; ap && *ap && h->naliases < NLC_HOST_ALIASMAX;
+	     ap++)
+		snprintf(h->aliases[h->naliases++], NLC_HOST_NAMEMAX, "%s", *ap);
+	free(buf);
+	return 0;
+}
+
+/* innetgr walks glibc's one static netgroup iterator: one caller at a time. */
+static pthread_mutex_t innetgr_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int libc_innetgr(void *cookie, const char *netgroup, const char *host)
 {
+	int r;
+
 	(void)cookie;
-	return innetgr(netgroup, host, NULL, NULL) == 1;
+	pthread_mutex_lock(&innetgr_lock);
+	r = innetgr(netgroup, host, NULL, NULL);
+	pthread_mutex_unlock(&innetgr_lock);
+	return r == 1;
 }
 
 const struct nlc_resolver nlc_resolver_libc = {
 	.reverse = libc_reverse,
 	.forward = libc_forward,
+	.aliases = libc_aliases,
 	.innetgr = libc_innetgr,
 	.cookie = NULL,
 };

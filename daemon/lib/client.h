@@ -22,7 +22,7 @@
 /* Type order is also the precedence order of exports(5). */
 enum nlc_client_type {
 	NLC_CLIENT_FQDN = 0,	/* host name, or a bare IPv4/IPv6 literal */
-	NLC_CLIENT_SUBNET,	/* addr/len, addr/dotted-mask (IPv4 only) */
+	NLC_CLIENT_SUBNET,	/* addr/len, addr/mask (dotted or colon form) */
 	NLC_CLIENT_WILDCARD,	/* contains * ? or [ (\ escapes) */
 	NLC_CLIENT_NETGROUP,	/* @group */
 	NLC_CLIENT_ANONYMOUS,	/* "*" or "" */
@@ -39,7 +39,11 @@ enum nlc_client_type {
 /* Longest text nlc_addr_ntop writes, with its NUL. */
 #define NLC_ADDR_STRLEN INET6_ADDRSTRLEN
 
-/* An IP address. IPv4-mapped IPv6 addresses are always stored as IPv4. */
+/*
+ * An IP address. Families are kept as written: like rpc.mountd, a
+ * v4-mapped IPv6 address is IPv6 and never equals an IPv4 address (the
+ * kernel sends v4-mapped callers as dotted quads).
+ */
 struct nlc_addr {
 	sa_family_t family;	/* AF_INET or AF_INET6 */
 	union {
@@ -70,20 +74,27 @@ struct nlc_hostent {
 };
 
 /*
- * Name services. reverse and forward return 0 on success, -ENOENT when
- * the name or address is unknown, another negative errno (-EAGAIN...)
- * on a transient failure; innetgr returns 1 when host is in netgroup.
- * Any member may be NULL, which behaves as "not found".
+ * Name services. reverse, forward and aliases return 0 on success,
+ * -ENOENT when the name or address is unknown, another negative errno
+ * (-EAGAIN...) on a transient failure; innetgr returns 1 when host is in
+ * netgroup. forward is getaddrinfo(AI_CANONNAME) (names and addresses);
+ * aliases is gethostbyname (only h->aliases is used). Any member may be
+ * NULL, which behaves as "not found".
  */
 struct nlc_resolver {
 	int (*reverse)(void *cookie, const struct nlc_addr *a,
 		       char *name, size_t size);
 	int (*forward)(void *cookie, const char *name, struct nlc_hostent *h);
+	int (*aliases)(void *cookie, const char *name, struct nlc_hostent *h);
 	int (*innetgr)(void *cookie, const char *netgroup, const char *host);
 	void *cookie;
 };
 
-/* getnameinfo(NI_NAMEREQD), getaddrinfo(AI_CANONNAME) and innetgr(3). */
+/*
+ * getnameinfo(NI_NAMEREQD), getaddrinfo(AI_CANONNAME), gethostbyname_r
+ * and innetgr(3) (serialised: glibc's netgroup iteration is not
+ * thread-safe).
+ */
 extern const struct nlc_resolver nlc_resolver_libc;
 
 struct nlc_client {
@@ -101,6 +112,12 @@ struct nlc_client {
 	struct nlc_addr addrs[NLC_CLIENT_ADDRMAX];
 	unsigned int naddrs;
 	bool literal;		/* an IP literal: no DNS, ever */
+	/*
+	 * Where rpc.mountd's rule is a bug nlcached copies (so it never
+	 * grants what mountd refuses), the text of a load-time warning.
+	 */
+	const char *quirk;
+	bool quirk_told;	/* the warning was logged for this load */
 	bool stale;		/* last lookup failed; addrs are the last good */
 };
 
@@ -118,6 +135,9 @@ void nlc_client_free(struct nlc_client *c);
 struct nlc_client_list {
 	struct nlc_client **v;
 	size_t n, cap;
+	/* (type, spec ignoring case) -> 1 + index into v */
+	size_t *hash;
+	size_t hashcap;		/* a power of two, or 0 */
 };
 
 void nlc_client_list_init(struct nlc_client_list *l);
@@ -149,15 +169,17 @@ unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 struct nlc_caller {
 	struct nlc_addr addr;
 	char ip[NLC_ADDR_STRLEN];	/* numeric text of addr */
-	/* Forward-confirmed reverse name, or else ip. */
+	/* Reverse (PTR) name, not forward-confirmed, as rpc.mountd uses it. */
 	char name[NLC_HOST_NAMEMAX];
-	bool confirmed;
+	bool named;			/* name is set */
 };
 
 /*
  * Resolve the caller. DNS is used only when l has a wildcard or
- * netgroup client: reverse lookup, then forward lookup of that name,
- * and the name is kept only if the forward result contains addr.
+ * netgroup client: one reverse lookup. Wildcards and netgroups match
+ * nothing for a caller without a reverse name (as in rpc.mountd: the
+ * address text is never matched against a wildcard, and a netgroup's
+ * address entries are only tried for callers with a name).
  */
 void nlc_caller_resolve(struct nlc_caller *c, const struct nlc_addr *addr,
 			const struct nlc_client_list *l,

@@ -259,17 +259,21 @@ static int parse_uuid(const char *s, uint8_t *uuid)
 static int parse_fsid(struct nlc_export_opts *o, const char *v)
 {
 	char *end;
-	unsigned long long n;
+	unsigned long n;
 
 	if (!strcmp(v, "root")) {
 		o->fsid = 0;
 		o->flags |= F_FSID;
 		return 0;
 	}
-	if (*v && *v != '-' && *v != '+' && !isspace((unsigned char)*v)) {
-		errno = 0;
-		n = strtoull(v, &end, 0);
-		if (!*end && !errno && n <= UINT32_MAX) {
+	/*
+	 * mountd: strtoul(v, &end, 0) consuming all of a non-empty value
+	 * is a number, whatever its sign or range ("-1" and out-of-range
+	 * values wrap to 32 bits), else a uuid of 32 hex digits.
+	 */
+	if (*v) {
+		n = strtoul(v, &end, 0);
+		if (!*end) {
 			o->fsid = (uint32_t)n;
 			o->flags |= F_FSID;
 			return 0;
@@ -338,8 +342,9 @@ static int add_flavor(struct nlc_export_opts *o, const char *name)
 
 	if (!canon)
 		return -1;
+	/* mountd merges by number: "sys:unix" is one entry, named "sys" */
 	for (unsigned int i = 0; i < o->nsec; i++)
-		if (!strcmp(o->sec[i].name, canon))
+		if (o->sec[i].flavor == (uint32_t)nlc_export_flavor(canon))
 			return (int)i;
 	if (o->nsec >= NLC_EXPORT_MAX_SEC)
 		return -2;
@@ -363,10 +368,30 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+static enum nlc_exports_dialect dialect = NLC_DIALECT_262;
+
+void nlc_exports_set_dialect(enum nlc_exports_dialect d)
+{
+	dialect = d;
+}
+
+/* Options newer than nfs-utils 2.6.2, whose exportfs rejects them. */
+static bool newer_than_262(const char *opt)
+{
+	return !strcmp(opt, "sign_fh") || !strncmp(opt, "xprtsec=", 8) ||
+	       !strncmp(opt, "reexport=", 9);
+}
+
 static int parse_one(struct nlc_export_opts *o, const char *opt,
 		     unsigned int *active, char *err, size_t errlen)
 {
 	const char *v;
+
+	if (dialect == NLC_DIALECT_262 && newer_than_262(opt)) {
+		seterr(err, errlen,
+		       "unknown keyword \"%s\" (not in nfs-utils 2.6.2)", opt);
+		return -1;
+	}
 
 	for (size_t i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++) {
 		if (strcmp(opt, flag_opts[i].name))
@@ -404,10 +429,6 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 		bool refer = opt[2] == 'f';
 
 		v = opt + (refer ? 6 : 9);
-		if (!*v) {
-			seterr(err, errlen, "empty location list \"%s\"", opt);
-			return -1;
-		}
 		o->fsloc = refer ? NLC_FSLOC_REFER : NLC_FSLOC_REPLICAS;
 		if (set_str(&o->fsloc_data, v, strlen(v)))
 			goto oom;
@@ -756,7 +777,53 @@ void nlc_exports_free(struct nlc_exports *t)
 		free(t->files[i]);
 	free(t->ent);
 	free(t->files);
+	free(t->hash);
 	nlc_exports_init(t);
+}
+
+/* FNV-1a over path, a NUL, and client. */
+static size_t ent_hash(const char *path, const char *client)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *p;
+
+	for (p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0xffu) * 1099511628211ull;
+	for (p = client; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void hash_put(size_t *tab, size_t cap, const struct nlc_export_entry *e,
+		     size_t idx)
+{
+	size_t i = ent_hash(e->path, e->client) & (cap - 1);
+
+	while (tab[i])
+		i = (i + 1) & (cap - 1);
+	tab[i] = idx + 1;
+}
+
+/* Make room for one more entry in the index (load factor <= 1/2). */
+static int hash_reserve(struct nlc_exports *t)
+{
+	size_t cap, i, *tab;
+
+	if (2 * (t->nent + 1) <= t->hashcap)
+		return 0;
+	cap = t->hashcap ? 2 * t->hashcap : 64;
+	while (2 * (t->nent + 1) > cap)
+		cap *= 2;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -1;
+	for (i = 0; i < t->nent; i++)
+		hash_put(tab, cap, &t->ent[i], i);
+	free(t->hash);
+	t->hash = tab;
+	t->hashcap = cap;
+	return 0;
 }
 
 static int add_error(struct nlc_exports *t, const char *file,
@@ -780,7 +847,20 @@ const struct nlc_export_entry *nlc_exports_find(const struct nlc_exports *t,
 						const char *path,
 						const char *client)
 {
-	for (size_t i = 0; i < t->nent; i++)
+	size_t i;
+
+	if (t->hashcap) {
+		/* the index covers every entry added by the parser */
+		for (i = ent_hash(path, client) & (t->hashcap - 1); t->hash[i];
+		     i = (i + 1) & (t->hashcap - 1)) {
+			const struct nlc_export_entry *e = &t->ent[t->hash[i] - 1];
+
+			if (!strcmp(e->path, path) && !strcmp(e->client, client))
+				return e;
+		}
+		return NULL;
+	}
+	for (i = 0; i < t->nent; i++)
 		if (!strcmp(t->ent[i].path, path) &&
 		    !strcmp(t->ent[i].client, client))
 			return &t->ent[i];
@@ -800,6 +880,7 @@ struct lexer {
 	size_t len;
 	size_t pos;
 	unsigned int line;
+	bool nul;		/* the last logical line had a NUL byte */
 };
 
 static bool is_octal(char c)
@@ -832,6 +913,7 @@ static int lex_line(struct lexer *lx, struct tok **out, size_t *nout)
 
 	if (lx->pos >= lx->len)
 		return 0;
+	lx->nul = false;
 	for (;;) {
 		char c = lx->pos < lx->len ? lx->buf[lx->pos] : '\n';
 		bool eof = lx->pos >= lx->len;
@@ -890,6 +972,10 @@ static int lex_line(struct lexer *lx, struct tok **out, size_t *nout)
 			} else {
 				c = (char)val;
 			}
+		} else if (c == '\0') {
+			/* exportfs would cut the line here: refuse it all */
+			lx->pos++;
+			lx->nul = true;
 		} else {
 			lx->pos++;
 			if (!quote) {
@@ -1036,7 +1122,8 @@ static int add_client(struct nlc_exports *t, const char *file,
 		free(client);
 		return rc ? -1 : 0;
 	}
-	if (nlc_grow((void **)&t->ent, &t->entcap, t->nent, sizeof(*t->ent)))
+	if (nlc_grow((void **)&t->ent, &t->entcap, t->nent, sizeof(*t->ent)) ||
+	    hash_reserve(t))
 		goto oom_opts;
 	e = &t->ent[t->nent];
 	e->path = strdup(path);
@@ -1046,6 +1133,7 @@ static int add_client(struct nlc_exports *t, const char *file,
 	e->client = client;
 	e->opts = o;
 	e->line = tk->line;
+	hash_put(t->hash, t->hashcap, e, t->nent);
 	t->nent++;
 	return 0;
 oom_opts:
@@ -1060,8 +1148,9 @@ int nlc_exports_parse_buf(struct nlc_exports *t, const char *name,
 			  const char *buf, size_t len,
 			  enum nlc_exports_syntax syntax)
 {
-	struct lexer lx = { buf, len, 0, 1 };
+	struct lexer lx = { buf, len, 0, 1, false };
 	const char *file = intern_file(t, name);
+	size_t first = t->nent;
 	int errors = 0, rc;
 
 	if (!file) {
@@ -1075,6 +1164,13 @@ int nlc_exports_parse_buf(struct nlc_exports *t, const char *name,
 		bool has_defaults = false;
 		char err[512];
 
+		if (t->nent - first >= NLC_EXPORTS_MAX_PER_FILE) {
+			rc = add_error(t, file, lx.line, false,
+				       "more than %d entries in one file; the rest is ignored",
+				       NLC_EXPORTS_MAX_PER_FILE);
+			errors++;
+			break;
+		}
 		rc = lex_line(&lx, &v, &n);
 		if (rc <= 0)
 			break;
@@ -1083,6 +1179,12 @@ int nlc_exports_parse_buf(struct nlc_exports *t, const char *name,
 			continue;
 		}
 		nlc_export_opts_init(&defaults, syntax);
+		if (lx.nul) {
+			rc = add_error(t, file, v[0].line, false,
+				       "NUL byte in the line; line ignored");
+			errors++;
+			goto next;
+		}
 		if (v[0].bad || v[0].s[0] != '/') {
 			rc = add_error(t, file, v[0].line, false,
 				       "%s \"%s\"; line ignored",

@@ -45,6 +45,19 @@ enum nlc_exports_syntax {
 	NLC_EXPORTS_ETAB,	/* etab: no defaults line, etab base flags */
 };
 
+/*
+ * Which nfs-utils' option set exports files are read with: Debian 12's
+ * 2.6.2 (the default; sign_fh, xprtsec= and reexport= are unknown
+ * keywords there, so the export is rejected as exportfs rejects it) or
+ * upstream's.
+ */
+enum nlc_exports_dialect {
+	NLC_DIALECT_262 = 0,
+	NLC_DIALECT_UPSTREAM,
+};
+
+void nlc_exports_set_dialect(enum nlc_exports_dialect d);
+
 enum nlc_export_fsloc {
 	NLC_FSLOC_NONE = 0,
 	NLC_FSLOC_REFER,	/* refer=: migrated = 1 */
@@ -111,7 +124,13 @@ struct nlc_exports {
 	/* Per-flavour flag mask (the kernel's export_features second
 	 * value); NLC_EXPORT_SECINFO_FLAGS after init. */
 	uint32_t secinfo_mask;
+	/* (path, client) -> 1 + index into ent: duplicates found in O(1) */
+	size_t *hash;
+	size_t hashcap;		/* a power of two, or 0 */
 };
+
+/* At most this many entries are read from one file; the rest is an error. */
+#define NLC_EXPORTS_MAX_PER_FILE 200000
 
 void nlc_exports_init(struct nlc_exports *t);
 void nlc_exports_free(struct nlc_exports *t);

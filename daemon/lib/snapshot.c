@@ -111,6 +111,23 @@ static int snap_diag(struct nlc_exports *t, const char *file,
 	return ret ? -ENOMEM : 0;
 }
 
+static int snap_warn(struct nlc_exports *t, const char *file,
+		     unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int snap_warn(struct nlc_exports *t, const char *file,
+		     unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = nlc_diag_add(&t->err, &t->nerr, &t->errcap, file, line, true,
+			   fmt, ap);
+	va_end(ap);
+	return ret ? -ENOMEM : 0;
+}
+
 /* Parse one file; a missing file is an empty table. */
 static int read_file(struct nlc_exports *t, const char *path,
 		     enum nlc_exports_syntax syntax)
@@ -178,7 +195,7 @@ static int read_source(struct nlc_snapshot *s,
 	return err;
 }
 
-/* exports(5) modes: the paths as the kernel will name them. */
+/* The paths as the kernel will name them (unresolvable ones as written). */
 static int canonicalise(struct nlc_exports *t)
 {
 	for (size_t i = 0; i < t->nent; i++) {
@@ -192,6 +209,10 @@ static int canonicalise(struct nlc_exports *t)
 		free(t->ent[i].path);
 		t->ent[i].path = r;
 	}
+	/* the parser's (path, client) index is keyed by the old paths */
+	free(t->hash);
+	t->hash = NULL;
+	t->hashcap = 0;
 	return 0;
 }
 
@@ -321,12 +342,10 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 	err = read_source(s, cfg, &cap);
 	if (err)
 		return err;
-	if (s->source == NLC_SNAP_EXPORTS ||
-	    s->source == NLC_SNAP_EXPORTS_FILE) {
-		err = canonicalise(&s->table);
-		if (err)
-			return err;
-	}
+	/* every source, etab too: mountd realpath()s each entry it reads */
+	err = canonicalise(&s->table);
+	if (err)
+		return err;
 	s->exp = calloc(s->table.nent ? s->table.nent : 1, sizeof(*s->exp));
 	if (!s->exp)
 		return -ENOMEM;
@@ -345,6 +364,14 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 		}
 		if (err)
 			return err;
+		if (x->client->quirk && !x->client->quirk_told) {
+			x->client->quirk_told = true;
+			err = snap_warn(&s->table, e->file, e->line,
+					"client '%s': %s", e->client,
+					x->client->quirk);
+			if (err)
+				return err;
+		}
 		x->path = e->path;
 		x->opts = &e->opts;
 		x->uuid = e->opts.has_uuid ? e->opts.uuid_text : NULL;

@@ -176,29 +176,87 @@ bool nlc_v4root_fix_root_export(const char *path, uint32_t *flags,
 	return true;
 }
 
-static bool have_real(const struct nlc_v4root_export *exps, size_t n,
-		      const char *client, const char *path)
+/*
+ * The (client, path) pairs seen so far, real exports and pseudo entries
+ * alike: an open-addressing set, so that the build is O(n) lookups.
+ */
+struct pairset {
+	const char **client, **path;	/* borrowed strings */
+	size_t n, cap;			/* cap: a power of two */
+};
+
+static size_t pair_hash(const char *client, const char *path)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *client; client++)
+		h = (h ^ (unsigned char)*client) * 1099511628211ull;
+	h = (h ^ 0xffu) * 1099511628211ull;
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static bool pair_has(const struct pairset *ps, const char *client,
+		     const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!(exps[i].flags & F_V4ROOT) &&
-		    strcmp(exps[i].client, client) == 0 &&
-		    strcmp(exps[i].path, path) == 0)
+	if (!ps->cap)
+		return false;
+	for (i = pair_hash(client, path) & (ps->cap - 1); ps->client[i];
+	     i = (i + 1) & (ps->cap - 1))
+		if (strcmp(ps->client[i], client) == 0 &&
+		    strcmp(ps->path[i], path) == 0)
 			return true;
 	return false;
 }
 
-static bool have_pseudo(const struct nlc_v4root *r, const char *client,
-			const char *path)
+static void pair_put(const char **cl, const char **pa, size_t cap,
+		     const char *client, const char *path)
 {
-	size_t i;
+	size_t i = pair_hash(client, path) & (cap - 1);
 
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->v[i].client, client) == 0 &&
-		    strcmp(r->v[i].path, path) == 0)
-			return true;
-	return false;
+	while (cl[i])
+		i = (i + 1) & (cap - 1);
+	cl[i] = client;
+	pa[i] = path;
+}
+
+/* Add (client, path) unless present (strings must outlive the set). */
+static int pair_add(struct pairset *ps, const char *client, const char *path)
+{
+	if (pair_has(ps, client, path))
+		return 0;
+	if (2 * (ps->n + 1) > ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 64, i;
+		const char **cl = calloc(cap, sizeof(*cl));
+		const char **pa = calloc(cap, sizeof(*pa));
+
+		if (!cl || !pa) {
+			free(cl);
+			free(pa);
+			return -ENOMEM;
+		}
+		for (i = 0; i < ps->cap; i++)
+			if (ps->client[i])
+				pair_put(cl, pa, cap, ps->client[i], ps->path[i]);
+		free(ps->client);
+		free(ps->path);
+		ps->client = cl;
+		ps->path = pa;
+		ps->cap = cap;
+	}
+	pair_put(ps->client, ps->path, ps->cap, client, path);
+	ps->n++;
+	return 0;
+}
+
+static void pair_free(struct pairset *ps)
+{
+	free(ps->client);
+	free(ps->path);
+	memset(ps, 0, sizeof(*ps));
 }
 
 static void set_security(struct nlc_v4root_entry *e, bool krb5)
@@ -221,11 +279,16 @@ static int add_pseudo(struct nlc_v4root *r, const char *client,
 {
 	struct nlc_v4root_entry *v, *e;
 
-	v = realloc(r->v, (r->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	r->v = v;
-	e = &v[r->n];
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+
+		v = realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	e = &r->v[r->n];
 	memset(e, 0, sizeof(*e));
 	e->client = strdup(client);
 	e->path = strndup(path, plen);
@@ -251,43 +314,50 @@ static int add_pseudo(struct nlc_v4root *r, const char *client,
 int nlc_v4root_build(const struct nlc_v4root_export *exps, size_t n,
 		     const struct nlc_v4root_opts *opts, struct nlc_v4root *out)
 {
+	struct pairset seen = { 0 };
 	size_t i, end;
 	const char *p, *slash;
 	char *anc;
-	int err;
+	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->needed = nlc_v4root_needed(exps, n);
 	if (!out->needed)
 		return 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++)
+		if (!(exps[i].flags & F_V4ROOT))
+			err = pair_add(&seen, exps[i].client, exps[i].path);
+	for (i = 0; i < n && !err; i++) {
 		if (exps[i].flags & F_V4ROOT)
 			continue;
 		p = exps[i].path;
 		/* proper ancestors: "/", then each prefix ending before a
 		 * later '/' */
-		for (slash = p; slash; slash = strchr(slash + 1, '/')) {
+		for (slash = p; slash && !err; slash = strchr(slash + 1, '/')) {
 			end = slash == p ? 1 : (size_t)(slash - p);
 			if (slash == p && p[1] == '\0')
 				break;	/* "/" has no proper ancestor */
 			anc = strndup(p, end);
 			if (!anc) {
-				nlc_v4root_free(out);
-				return -ENOMEM;
+				err = -ENOMEM;
+				break;
 			}
-			err = 0;
-			if (!have_real(exps, n, exps[i].client, anc) &&
-			    !have_pseudo(out, exps[i].client, anc))
+			if (!pair_has(&seen, exps[i].client, anc)) {
 				err = add_pseudo(out, exps[i].client, anc, end,
 						 opts);
-			free(anc);
-			if (err) {
-				nlc_v4root_free(out);
-				return err;
+				/* the set borrows the entry's own strings */
+				if (!err)
+					err = pair_add(&seen,
+						       out->v[out->n - 1].client,
+						       out->v[out->n - 1].path);
 			}
+			free(anc);
 		}
 	}
-	return 0;
+	pair_free(&seen);
+	if (err)
+		nlc_v4root_free(out);
+	return err;
 }
 
 void nlc_v4root_free(struct nlc_v4root *r)
@@ -301,4 +371,5 @@ void nlc_v4root_free(struct nlc_v4root *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+	r->cap = 0;
 }

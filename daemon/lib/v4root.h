@@ -74,7 +74,7 @@ struct nlc_v4root_opts {
 
 struct nlc_v4root {
 	bool needed;		/* false: some export is fsid=0, none made */
-	size_t n;
+	size_t n, cap;
 	struct nlc_v4root_entry *v;
 };
 

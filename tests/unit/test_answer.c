@@ -712,6 +712,51 @@ static void test_export_fsloc_xprtsec(void **state)
 	nlc_snapshot_put(s);
 }
 
+/*
+ * An empty refer= (or one without a usable location): mountd's "fsloc 0"
+ * ends the kernel's parse, so the export keeps no secinfo and no uuid.
+ */
+static void test_export_fsloc_empty(void **state)
+{
+	struct nlc_export_answer a;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap("/srv/sub\t*(rw,sec=sys:krb5,refer=)\n"
+		 "/srv/b\t*(ro,replicas=nothing-usable)\n"
+		 "/srv/a\t*(rw,sec=sys:krb5)\n");
+	export(s, "*", "/srv/sub", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_int_equal(a.flags & NLCACHE_EXPORT_FLAGS_READONLY, 0);
+	assert_int_equal(a.nfsloc, 0);
+	assert_false(a.migrated);
+	assert_int_equal(a.nsec, 0);
+	assert_false(a.has_uuid);
+	nlc_export_answer_free(&a);
+	export(s, "*", "/srv/b", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_int_equal(a.nsec, 0);
+	assert_false(a.has_uuid);
+	nlc_export_answer_free(&a);
+	/* the control: the same options without refer= keep them */
+	export(s, "*", "/srv/a", &a);
+	assert_int_equal(a.nsec, 2);
+	nlc_export_answer_free(&a);
+	nlc_snapshot_put(s);
+}
+
+static int setup_upstream(void **state)
+{
+	nlc_exports_set_dialect(NLC_DIALECT_UPSTREAM);
+	return setup(state);
+}
+
+static int teardown_262(void **state)
+{
+	nlc_exports_set_dialect(NLC_DIALECT_262);
+	return teardown(state);
+}
+
 static void test_fsloc_split(void **state)
 {
 	struct nlc_fsloc loc[64];
@@ -1020,7 +1065,9 @@ int main(void)
 		T(test_export_mountpoint),
 		T(test_export_secinfo),
 		T(test_export_xprtsec_each_mode),
-		T(test_export_fsloc_xprtsec),
+		cmocka_unit_test_setup_teardown(test_export_fsloc_xprtsec,
+						setup_upstream, teardown_262),
+		T(test_export_fsloc_empty),
 		cmocka_unit_test(test_fsloc_split),
 		T(test_fh_types),
 		T(test_fh_invalid),

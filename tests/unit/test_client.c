@@ -43,7 +43,7 @@ struct fake {
 	const struct fake_fwd *fwd;
 	const struct fake_ng *ng;
 	int forward_err;	/* nonzero: every forward lookup fails so */
-	int nreverse, nforward, ninnetgr;
+	int nreverse, nforward, naliases, ninnetgr;
 	char asked[512];	/* innetgr hosts, ' '-separated */
 };
 
@@ -89,6 +89,25 @@ static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
 	return -ENOENT;
 }
 
+static int fake_aliases(void *cookie, const char *name, struct nlc_hostent *h)
+{
+	struct fake *f = cookie;
+	const struct fake_fwd *w;
+	unsigned int i;
+
+	f->naliases++;
+	memset(h, 0, sizeof(*h));
+	for (w = f->fwd; w && w->name; w++) {
+		if (strcmp(w->name, name) != 0)
+			continue;
+		for (i = 0; i < 4 && w->aliases[i]; i++)
+			snprintf(h->aliases[h->naliases++], NLC_HOST_NAMEMAX,
+				 "%s", w->aliases[i]);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int fake_innetgr(void *cookie, const char *group, const char *host)
 {
 	struct fake *f = cookie;
@@ -108,6 +127,7 @@ static struct fake F;
 static const struct nlc_resolver R = {
 	.reverse = fake_reverse,
 	.forward = fake_forward,
+	.aliases = fake_aliases,
 	.innetgr = fake_innetgr,
 	.cookie = &F,
 };
@@ -195,10 +215,10 @@ static void test_gettype(void **state)
 static void test_parse_subnets(void **state)
 {
 	static const char *const bad[] = {
-		"192.0.2.0/33", "192.0.2.0/", "192.0.2.0/-1", "192.0.2.0/+8",
+		"192.0.2.0/33", "192.0.2.0/-1",
 		"192.0.2.0/8x", "192.0.2.0/255.255.255", "/24",
 		"192.0.2/24", "host.example.com/24", "2001:db8::/129",
-		"2001:db8::/ffff:ffff::", "2001:db8::/255.255.0.0",
+		"2001:db8::/ffff:ffff::g", "2001:db8::/255.255.0.0",
 		"10.0.0.0/8*", "fe80::1%eth0/64",
 		"192.0.2.0/99999999999999999999",
 	};
@@ -236,11 +256,82 @@ static void test_parse_subnets(void **state)
 			    "ffff:ffff:8000::");
 	nlc_client_free(c);
 
-	/* A v4-mapped subnet address is an IPv4 subnet. */
-	c = nlc_client_parse("::ffff:192.0.2.0/24");
+	/* A v4-mapped subnet address stays IPv6 (as in mountd). */
+	c = nlc_client_parse("::ffff:192.0.2.0/120");
 	assert_non_null(c);
-	assert_int_equal(c->net.family, AF_INET);
+	assert_int_equal(c->net.family, AF_INET6);
 	nlc_client_free(c);
+
+	/* strtoul's reading, as mountd's: "" is 0, a sign is accepted. */
+	c = nlc_client_parse("192.0.2.0/+8");
+	assert_non_null(c);
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "255.0.0.0");
+	nlc_client_free(c);
+	c = nlc_client_parse("192.0.2.0/");
+	assert_non_null(c);
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "255.255.255.255");
+	nlc_client_free(c);
+
+	/* An IPv6 mask may be spelled out. */
+	c = nlc_client_parse("2001:db8::/ffff:ffff:ff00::");
+	assert_non_null(c);
+	assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+			    "ffff:ffff:ff00::");
+	nlc_client_free(c);
+
+	/* mountd's masks: /0 is all ones (IPv4), the first word (IPv6). */
+	static const struct {
+		const char *spec, *mask;
+	} masks[] = {
+		{ "10.0.0.0/0", "255.255.255.255" },
+		{ "10.0.0.0/1", "128.0.0.0" },
+		{ "10.0.0.0/31", "255.255.255.254" },
+		{ "10.0.0.0/32", "255.255.255.255" },
+		{ "::/0", "ffff:ffff::" },
+		{ "::/1", "8000::" },
+		{ "::/32", "ffff:ffff::" },
+		{ "::/33", "ffff:ffff:8000::" },
+		{ "::/64", "ffff:ffff:ffff:ffff::" },
+		{ "::/96", "ffff:ffff:ffff:ffff:ffff:ffff::" },
+		{ "::/127", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe" },
+		{ "::/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+	};
+
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		c = nlc_client_parse(masks[i].spec);
+		assert_non_null(c);
+		assert_string_equal(nlc_addr_ntop(&c->mask, buf, sizeof(buf)),
+				    masks[i].mask);
+		/* a load-time warning for the /0 ones only */
+		if (strstr(masks[i].spec, "/0"))
+			assert_non_null(c->quirk);
+		else
+			assert_null(c->quirk);
+		nlc_client_free(c);
+	}
+
+	/* Unclosed wildcard classes get a warning too; closed ones not. */
+	static const struct {
+		const char *spec;
+		bool quirk;
+	} wq[] = {
+		{ "ws[1.example.com", true }, { "ws[1-", true },
+		{ "ws[]", true }, { "ws[^]", true },
+		{ "ws[]].x", false }, { "ws[^]].x", false },
+		{ "ws\\[1*", false }, { "ws[a-c]*", false }, { "ws[1-]*", false },
+	};
+
+	for (i = 0; i < sizeof(wq) / sizeof(wq[0]); i++) {
+		c = nlc_client_parse(wq[i].spec);
+		assert_non_null(c);
+		assert_int_equal(c->type, NLC_CLIENT_WILDCARD);
+		if ((c->quirk != NULL) != wq[i].quirk)
+			fail_msg("%s: quirk %s", wq[i].spec,
+				 c->quirk ? c->quirk : "none");
+		nlc_client_free(c);
+	}
 
 	/* An IP literal is an FQDN client that needs no DNS. */
 	c = nlc_client_parse("192.0.2.1");
@@ -282,23 +373,26 @@ static void test_addr_parse(void **state)
 	assert_true(nlc_addr_equal(&a, &b));
 	assert_string_equal(nlc_addr_ntop(&a, buf, sizeof(buf)), "2001:db8::1");
 
-	/* v4-mapped becomes IPv4, text and sockaddr alike. */
+	/*
+	 * v4-mapped stays IPv6, text and sockaddr alike, and is not the
+	 * IPv4 address (mountd compares families as they are).
+	 */
 	assert_int_equal(nlc_addr_parse("::ffff:192.0.2.9", &a), 0);
-	assert_int_equal(a.family, AF_INET);
+	assert_int_equal(a.family, AF_INET6);
 	assert_int_equal(nlc_addr_parse("192.0.2.9", &b), 0);
-	assert_true(nlc_addr_equal(&a, &b));
+	assert_false(nlc_addr_equal(&a, &b));
 	memset(&sin6, 0, sizeof(sin6));
 	sin6.sin6_family = AF_INET6;
 	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.9",
 				   &sin6.sin6_addr), 1);
 	assert_int_equal(nlc_addr_from_sockaddr((struct sockaddr *)&sin6,
 						sizeof(sin6), &a), 0);
-	assert_int_equal(a.family, AF_INET);
-	assert_true(nlc_addr_equal(&a, &b));
+	assert_int_equal(a.family, AF_INET6);
+	assert_false(nlc_addr_equal(&a, &b));
 	assert_int_equal(nlc_addr_from_sockaddr((struct sockaddr *)&sin6,
 						sizeof(struct sockaddr_in), &a),
 			 -EAFNOSUPPORT);
-	/* ::ffff:0:0/96 aside, other v4-compatible forms stay IPv6. */
+	/* So do the other v4-compatible forms. */
 	assert_int_equal(nlc_addr_parse("::192.0.2.9", &a), 0);
 	assert_int_equal(a.family, AF_INET6);
 	assert_false(nlc_addr_equal(&a, &b));
@@ -314,19 +408,47 @@ static void test_subnet_edges(void **state)
 	struct nlc_client_list l;
 
 	(void)state;
+	/*
+	 * rpc.mountd 2.6.2 (the issue's VM case): "0.0.0.0/0" is the host
+	 * 0.0.0.0 only, so "0.0.0.0/0(ro) 127.0.0.0/8(rw)" gives the /8 rw
+	 * and everyone else nothing.
+	 */
 	build(&l, specs);
-	assert_string_equal(answer(&l, "203.0.113.5", false), "0.0.0.0/0");
+	assert_string_equal(answer(&l, "203.0.113.5", false), "<neg>");
+	assert_string_equal(answer(&l, "127.0.0.1", false), "<neg>");
 	assert_string_equal(answer(&l, "0.0.0.0", false), "0.0.0.0/0");
 	/* An IPv4 /0 does not cover IPv6. */
 	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
 				   false), "<neg>");
 	nlc_client_list_free(&l);
 
+	static const char *const both[] = { "0.0.0.0/0", "127.0.0.0/8", NULL };
+
+	build(&l, both);
+	assert_string_equal(answer(&l, "127.0.0.1", false), "127.0.0.0/8");
+	assert_string_equal(answer(&l, "10.0.0.1", false), "<neg>");
+	nlc_client_list_free(&l);
+
+	/* "x.y.z.w/0" is the host x.y.z.w whatever the address. */
+	static const char *const host0[] = { "10.1.2.3/0", NULL };
+
+	build(&l, host0);
+	assert_string_equal(answer(&l, "10.1.2.3", false), "10.1.2.3/0");
+	assert_string_equal(answer(&l, "10.1.2.4", false), "<neg>");
+	nlc_client_list_free(&l);
+
+	/* "::/0": the addresses whose first 32 bits are zero. */
 	static const char *const v6all[] = { "::/0", NULL };
 
 	build(&l, v6all);
 	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
+				   false), "<neg>");
+	assert_string_equal(answer(&l, "0000:0000:ffff:0000:0000:0000:0000:0001",
 				   false), "::/0");
+	assert_string_equal(answer(&l, "0000:0000:0000:0000:0000:0000:0000:0001",
+				   false), "::/0");
+	assert_string_equal(answer(&l, "0000:0001:0000:0000:0000:0000:0000:0001",
+				   false), "<neg>");
 	assert_string_equal(answer(&l, "203.0.113.5", false), "<neg>");
 	nlc_client_list_free(&l);
 
@@ -350,20 +472,22 @@ static void test_subnet_edges(void **state)
 				   false), "2001:db8:1::/48");
 	assert_string_equal(answer(&l, "2001:0db8:0002:0000:0000:0000:0000:0001",
 				   false), "<neg>");
-	/* A v4-mapped request matches IPv4 specs. */
+	/*
+	 * A v4-mapped request is IPv6 (the kernel sends dotted quads for
+	 * those, so only a hand-made request looks like this).
+	 */
+	assert_string_equal(answer(&l, "::ffff:192.0.2.7", false), "<neg>");
+	nlc_client_list_free(&l);
+
+	/* A v4-mapped spec never matches an IPv4 caller, as in mountd. */
+	static const char *const mapped[] = {
+		"::ffff:192.0.2.0/120", "::ffff:192.0.2.7", NULL,
+	};
+
+	build(&l, mapped);
+	assert_string_equal(answer(&l, "192.0.2.7", false), "<neg>");
 	assert_string_equal(answer(&l, "::ffff:192.0.2.7", false),
-			    "192.0.2.7/32");
-
-	/* Also when the caller is handed a raw v4-mapped address. */
-	struct nlc_caller who;
-	struct nlc_addr a = { .family = AF_INET6 };
-
-	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.7", &a.u.v6), 1);
-	nlc_caller_resolve(&who, &a, &l, &R);
-	assert_int_equal(who.addr.family, AF_INET);
-	assert_string_equal(who.ip, "192.0.2.7");
-	assert_true(nlc_client_check(l.v[0], &who, &R));
-	assert_false(nlc_client_check(l.v[1], &who, &R));
+			    "::ffff:192.0.2.0/120,::ffff:192.0.2.7");
 	nlc_client_list_free(&l);
 }
 
@@ -382,7 +506,8 @@ static void test_literal_fqdn(void **state)
 	assert_string_equal(answer(&l, "192.0.2.1", false), "192.0.2.1");
 	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0001",
 				   false), "2001:db8::1");
-	assert_string_equal(answer(&l, "192.0.2.2", false), "::ffff:192.0.2.2");
+	/* A v4-mapped literal is IPv6: never an IPv4 caller (as mountd). */
+	assert_string_equal(answer(&l, "192.0.2.2", false), "<neg>");
 	assert_string_equal(answer(&l, "192.0.2.3", false), "<neg>");
 	assert_int_equal(F.nreverse + F.nforward + F.ninnetgr, 0);
 	nlc_client_list_free(&l);
@@ -407,11 +532,16 @@ static void test_compose_sorted(void **state)
 	static const struct fake_ng ng[] = {
 		{ "eng", "10.1.2.3" }, { NULL },
 	};
+	/* A netgroup's address entry counts only for a host with a PTR. */
+	static const struct fake_ptr ptr1[] = {
+		{ "10.1.2.3", "host1.example.com" }, { NULL },
+	};
 	struct nlc_client_list l;
 
 	(void)state;
 	F.fwd = fwd_hosts;
 	F.ng = ng;
+	F.ptr = ptr1;
 	build(&l, specs);
 	assert_int_equal(nlc_client_list_resolve(&l, &R, NULL), 0);
 	/* alias1 canonicalises to host1.example.com: listed once. */
@@ -529,9 +659,9 @@ static void test_use_ipaddr_threshold(void **state)
 /* ---- wildcards ---------------------------------------------------------- */
 
 static const struct fake_ptr wild_ptr[] = {
-	{ "10.0.0.1", "ws1.eng.example.com" },	/* confirmed */
+	{ "10.0.0.1", "ws1.eng.example.com" },
 	{ "10.0.0.2", "ws2.eng.example.com" },	/* forward lacks 10.0.0.2 */
-	{ "10.0.0.3", "WS3.Eng.Example.COM" },	/* confirmed, upper case */
+	{ "10.0.0.3", "WS3.Eng.Example.COM" },	/* upper case */
 	{ "10.0.0.4", "odd.example.net" },	/* alias matches */
 	{ "2001:db8::5", "v6.eng.example.com" },
 	{ NULL },
@@ -565,39 +695,54 @@ static void test_wildcard(void **state)
 
 	assert_int_equal(nlc_addr_parse("10.0.0.1", &a), 0);
 	nlc_caller_resolve(&who, &a, &l, &R);
-	assert_true(who.confirmed);
+	assert_true(who.named);
 	assert_string_equal(who.name, "ws1.eng.example.com");
 	assert_string_equal(who.ip, "10.0.0.1");
+	/* One reverse lookup, no forward confirmation (it decides nothing). */
+	assert_int_equal(F.nreverse, 1);
+	assert_int_equal(F.nforward, 0);
 
 	assert_string_equal(answer(&l, "10.0.0.1", false), "*.eng.example.com");
-	/* Not forward-confirmed: the name is the IP text, which fails. */
-	assert_int_equal(nlc_addr_parse("10.0.0.2", &a), 0);
-	nlc_caller_resolve(&who, &a, &l, &R);
-	assert_false(who.confirmed);
-	assert_string_equal(who.name, "10.0.0.2");
-	assert_string_equal(answer(&l, "10.0.0.2", false), "<neg>");
+	/*
+	 * Not forward-confirmed: mountd 2.6.2 matches the reverse name all
+	 * the same (client_resolve's confirmed lookup ends in the same
+	 * numeric addrinfo either way, and check_wildcard asks PTR again).
+	 */
+	assert_string_equal(answer(&l, "10.0.0.2", false), "*.eng.example.com");
 	/* Host names compare without regard to case. */
 	assert_string_equal(answer(&l, "10.0.0.3", false), "*.eng.example.com");
-	/* An alias of the confirmed name may match. */
+	/* An alias (gethostbyname) of the reverse name may match. */
+	F.naliases = 0;
 	assert_string_equal(answer(&l, "10.0.0.4", false), "*.eng.example.com");
-	/* IPv6 in kernel form, confirmed among several addresses. */
+	assert_int_equal(F.naliases, 1);
+	/* IPv6 in kernel form. */
 	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0005",
 				   false), "*.eng.example.com");
-	/* No PTR record at all. */
-	F.nforward = 0;
+	/* No PTR record at all: no match, no further lookups. */
+	F.nforward = F.naliases = 0;
 	assert_string_equal(answer(&l, "10.0.0.77", false), "<neg>");
-	/* ...and no forward lookup of the bare IP text either. */
-	assert_int_equal(F.nforward, 0);
+	assert_int_equal(F.nforward + F.naliases, 0);
 	nlc_client_list_free(&l);
 
-	/* A wildcard on IP text matches when reverse DNS fails (as mountd). */
+	/*
+	 * A wildcard on address text: mountd never matches it against the
+	 * address, only against the PTR name (the issue's VM case: spec
+	 * 127.0.5.*, client 127.0.5.5 without a name, mount refused).
+	 */
 	static const char *const ipwild[] = { "10.0.0.*", NULL };
 
 	build(&l, ipwild);
-	assert_string_equal(answer(&l, "10.0.0.77", false), "10.0.0.*");
-	assert_string_equal(answer(&l, "10.0.0.2", false), "10.0.0.*");
-	/* A confirmed name hides the address text. */
+	assert_string_equal(answer(&l, "10.0.0.77", false), "<neg>");
+	assert_string_equal(answer(&l, "10.0.0.2", false), "<neg>");
 	assert_string_equal(answer(&l, "10.0.0.1", false), "<neg>");
+	nlc_client_list_free(&l);
+
+	/* "**" is a wildcard too: it needs a name. */
+	static const char *const stars[] = { "**", NULL };
+
+	build(&l, stars);
+	assert_string_equal(answer(&l, "10.0.0.77", false), "<neg>");
+	assert_string_equal(answer(&l, "10.0.0.1", false), "**");
 	nlc_client_list_free(&l);
 }
 
@@ -612,10 +757,20 @@ static void test_wildcard_patterns(void **state)
 		{ "ws?.eng.example.com", "ws12.eng.example.com", false },
 		{ "ws[0-4].eng.example.com", "ws1.eng.example.com", true },
 		{ "ws[2-4].eng.example.com", "ws1.eng.example.com", false },
-		{ "ws[!2-4].eng.example.com", "ws1.eng.example.com", true },
+		/* wildmat negates with '^' only; '!' is a member */
+		{ "ws[!2-4].eng.example.com", "ws1.eng.example.com", false },
+		{ "ws[!2-4].eng.example.com", "ws3.eng.example.com", true },
+		{ "ws[!2-4].eng.example.com", "ws!.eng.example.com", true },
 		{ "ws[^1].eng.example.com", "ws1.eng.example.com", false },
+		{ "ws[^2].eng.example.com", "ws1.eng.example.com", true },
 		{ "ws[]1].eng.example.com", "ws1.eng.example.com", true },
+		{ "ws[]1].eng.example.com", "ws].eng.example.com", true },
+		{ "ws[^]].eng.example.com", "ws1.eng.example.com", true },
+		{ "ws[^]].eng.example.com", "ws].eng.example.com", false },
+		{ "ws[-1].eng.example.com", "ws-.eng.example.com", true },
+		{ "ws[1-].eng.example.com", "ws-.eng.example.com", true },
 		{ "ws[1.eng.example.com", "ws1.eng.example.com", false },
+		{ "ws[1-", "ws1", false },
 		{ "*", "ws1.eng.example.com", false },	/* "*" is anonymous */
 		{ "**.com", "ws1.eng.example.com", true },
 		{ "*.example.com", "example.com", false },
@@ -624,42 +779,33 @@ static void test_wildcard_patterns(void **state)
 		{ "*.eng.*.com", "ws1.eng.example.com", true },
 		{ "*.eng.*.org", "ws1.eng.example.com", false },
 		{ "ws\\1*", "ws1.eng.example.com", true },
+		{ "ws1\\", "ws1", false },
 		{ "*.EXAMPLE.com", "ws1.eng.example.com", true },
-		{ "ws[A-Z]*", "wsq.eng.example.com", true },
+		/* single members ignore case, ranges do not */
+		{ "ws[Q]*", "wsq.eng.example.com", true },
+		{ "ws[A-Z]*", "wsq.eng.example.com", false },
+		{ "ws[a-z]*", "wsq.eng.example.com", true },
+		{ "ws[a-z]*", "WSQ.eng.example.com", false },
+		{ "WS[a-z]*", "wsq.eng.example.com", true },
+		/* '\' is an ordinary member inside a class */
+		{ "ws[\\]1", "ws\\1", true },
 		{ "*com?", "ws1.eng.example.com", false },
-	};
-	static const struct fake_ptr ptr[] = {
-		{ "10.0.0.1", "ws1.eng.example.com" },
-		{ "10.0.0.2", "ws12.eng.example.com" },
-		{ "10.0.0.3", "example.com" },
-		{ "10.0.0.4", "wsq.eng.example.com" },
-		{ NULL },
-	};
-	static const struct fake_fwd fwd[] = {
-		{ "ws1.eng.example.com", NULL, { NULL }, { "10.0.0.1", NULL } },
-		{ "ws12.eng.example.com", NULL, { NULL }, { "10.0.0.2", NULL } },
-		{ "example.com", NULL, { NULL }, { "10.0.0.3", NULL } },
-		{ "wsq.eng.example.com", NULL, { NULL }, { "10.0.0.4", NULL } },
-		{ NULL },
+		{ "ws?", "ws", false },
 	};
 	size_t i;
 
 	(void)state;
-	F.ptr = ptr;
-	F.fwd = fwd;
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char *specs[] = { t[i].pat, "@none", NULL };
-		const struct fake_ptr *p;
+		const struct fake_ptr ptr[] = {
+			{ "10.0.0.1", t[i].name }, { NULL },
+		};
 		struct nlc_client_list l;
-		const char *ip = NULL;
 		const char *got;
 
-		for (p = ptr; p->addr; p++)
-			if (strcmp(p->name, t[i].name) == 0)
-				ip = p->addr;
-		assert_non_null(ip);
+		F.ptr = ptr;
 		build(&l, specs);
-		got = answer(&l, ip, false);
+		got = answer(&l, "10.0.0.1", false);
 		if (strcmp(t[i].pat, "*") == 0)
 			assert_string_equal(got, "*");	/* anonymous */
 		else if (t[i].match != (strcmp(got, t[i].pat) == 0))
@@ -684,10 +830,10 @@ static void test_no_dns_without_wildcards(void **state)
 	build(&l, specs);
 	assert_int_equal(nlc_addr_parse("10.0.0.1", &a), 0);
 	nlc_caller_resolve(&who, &a, &l, &R);
-	assert_false(who.confirmed);
-	assert_string_equal(who.name, "10.0.0.1");
+	assert_false(who.named);
+	assert_string_equal(who.name, "");
 	assert_string_equal(answer(&l, "10.0.0.1", false), "*,10.0.0.0/8");
-	assert_int_equal(F.nreverse + F.nforward + F.ninnetgr, 0);
+	assert_int_equal(F.nreverse + F.nforward + F.naliases + F.ninnetgr, 0);
 	nlc_client_list_free(&l);
 
 	/* A NULL resolver (or NULL members) means "not found". */
@@ -696,7 +842,7 @@ static void test_no_dns_without_wildcards(void **state)
 
 	build(&l, wild);
 	nlc_caller_resolve(&who, &a, &l, &none);
-	assert_false(who.confirmed);
+	assert_false(who.named);
 	assert_false(nlc_client_check(l.v[0], &who, NULL));
 	assert_false(nlc_client_check(l.v[1], &who, &none));
 	nlc_client_list_free(&l);
@@ -708,11 +854,15 @@ static void test_netgroup(void **state)
 {
 	static const char *const specs[] = { "@eng", NULL };
 	static const struct fake_ptr ptr[] = {
-		{ "10.0.0.1", "ws1.eng.example.com" },	/* confirmed */
+		{ "10.0.0.1", "ws1.eng.example.com" },
 		{ "10.0.0.2", "ws2.eng.example.com" },	/* not confirmed */
 		{ "10.0.0.4", "odd.example.net" },	/* alias */
 		{ "10.0.0.5", "short.example.com" },	/* short name */
 		{ "10.0.0.7", "seven.example.com" },	/* nothing */
+		{ "10.0.0.9", "nine.example.com" },	/* listed by address */
+		{ "10.0.0.10", "10.0.0.11" },		/* a PTR that is an address */
+		{ "10.0.0.11", "eleven.example.com" },
+		{ "2001:db8::6", "six.example.com" },
 		{ NULL },
 	};
 	static const struct fake_fwd fwd[] = {
@@ -729,7 +879,10 @@ static void test_netgroup(void **state)
 		{ "eng", "build7" },
 		{ "eng", "short" },
 		{ "eng", "10.0.0.6" },
+		{ "eng", "10.0.0.9" },
+		{ "eng", "eleven.example.com" },
 		{ "eng", "2001:db8::6" },
+		{ "eng", "0:0:2001:db8::" },	/* what mountd asks for 2001:db8::6 */
 		{ "other", "seven.example.com" },
 		{ NULL },
 	};
@@ -744,29 +897,42 @@ static void test_netgroup(void **state)
 	assert_string_equal(answer(&l, "10.0.0.1", false), "@eng");
 	assert_string_equal(F.asked, "ws1.eng.example.com");
 	F.asked[0] = '\0';
-	/* Unconfirmed: IP text, then the reverse name (as mountd does). */
+	/* Netgroups need no forward confirmation. */
 	assert_string_equal(answer(&l, "10.0.0.2", false), "@eng");
-	assert_string_equal(F.asked, "10.0.0.2 ws2.eng.example.com");
+	assert_string_equal(F.asked, "ws2.eng.example.com");
 	F.asked[0] = '\0';
 	assert_string_equal(answer(&l, "10.0.0.4", false), "@eng");
 	assert_string_equal(F.asked, "odd.example.net build7");
 	F.asked[0] = '\0';
 	assert_string_equal(answer(&l, "10.0.0.5", false), "@eng");
-	assert_string_equal(F.asked,
-			    "short.example.com 10.0.0.5 short");
+	assert_string_equal(F.asked, "short.example.com 10.0.0.5 short");
 	F.asked[0] = '\0';
-	/* The IP text of a host without any DNS. */
-	assert_string_equal(answer(&l, "10.0.0.6", false), "@eng");
+	/* A host with a name is also asked about by address. */
+	assert_string_equal(answer(&l, "10.0.0.9", false), "@eng");
+	assert_string_equal(F.asked, "nine.example.com 10.0.0.9");
+	F.asked[0] = '\0';
+	/* A PTR name that is an address: its own PTR name is asked. */
+	assert_string_equal(answer(&l, "10.0.0.10", false), "@eng");
+	assert_string_equal(F.asked, "10.0.0.11 eleven.example.com");
+	F.asked[0] = '\0';
+	/* No PTR: mountd matches nothing, not even a listed address. */
+	assert_string_equal(answer(&l, "10.0.0.6", false), "<neg>");
+	assert_string_equal(F.asked, "");
+	/*
+	 * IPv6: mountd formats the address from the wrong offset; the real
+	 * text is never asked, the shifted one is.
+	 */
 	assert_string_equal(answer(&l, "2001:0db8:0000:0000:0000:0000:0000:0006",
 				   false), "@eng");
+	assert_string_equal(F.asked, "six.example.com 0:0:2001:db8::");
 	F.asked[0] = '\0';
 	/* Member of another group only. */
 	assert_string_equal(answer(&l, "10.0.0.7", false), "<neg>");
 	assert_string_equal(F.asked, "seven.example.com 10.0.0.7 seven");
 	F.asked[0] = '\0';
-	/* No DNS at all: IP text only, no short name of it. */
+	/* No DNS at all: nothing is asked. */
 	assert_string_equal(answer(&l, "10.0.0.8", false), "<neg>");
-	assert_string_equal(F.asked, "10.0.0.8");
+	assert_string_equal(F.asked, "");
 	nlc_client_list_free(&l);
 }
 
@@ -855,7 +1021,9 @@ static void test_fqdn_addrmax(void **state)
 	assert_int_equal(nlc_client_list_resolve(&l, &R, NULL), 0);
 	/* The fake hands over the first 16; the duplicate is dropped. */
 	assert_int_equal(l.v[0]->naddrs, 15);
-	assert_string_equal(answer(&l, "10.0.0.2", false), "many.example.com");
+	assert_string_equal(answer(&l, "10.0.0.3", false), "many.example.com");
+	/* The v4-mapped address is IPv6: not 10.0.0.2. */
+	assert_string_equal(answer(&l, "10.0.0.2", false), "<neg>");
 	assert_string_equal(answer(&l, "10.0.0.16", false), "<neg>");
 	nlc_client_list_free(&l);
 }
@@ -900,6 +1068,35 @@ static void test_list_and_member(void **state)
 	assert_false(nlc_client_member("*,10.0.0.0/8,@eng", "@ENG"));
 	assert_false(nlc_client_member("host1", "host"));
 	assert_true(nlc_client_member("host1", "host1"));
+}
+
+/* Many clients: the hash index finds each once, ignoring case. */
+static void test_list_many(void **state)
+{
+	struct nlc_client_list l;
+	struct nlc_client *a, *b;
+	char spec[64];
+	int i;
+
+	(void)state;
+	nlc_client_list_init(&l);
+	for (i = 0; i < 5000; i++) {
+		snprintf(spec, sizeof(spec), "host%d.example.com", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &a), 0);
+		snprintf(spec, sizeof(spec), "10.%d.%d.0/24", i / 256, i % 256);
+		assert_int_equal(nlc_client_list_add(&l, spec, NULL), 0);
+	}
+	assert_int_equal(l.n, 10000);
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(spec, sizeof(spec), "HOST%d.Example.COM", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &a), 0);
+		snprintf(spec, sizeof(spec), "host%d.example.com", i);
+		assert_int_equal(nlc_client_list_add(&l, spec, &b), 0);
+		assert_ptr_equal(a, b);
+		assert_string_equal(a->spec, spec);
+	}
+	assert_int_equal(l.n, 10000);
+	nlc_client_list_free(&l);
 }
 
 static void test_compose_nospace(void **state)
@@ -1014,6 +1211,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fqdn_resolution, reset),
 		cmocka_unit_test_setup(test_fqdn_addrmax, reset),
 		cmocka_unit_test_setup(test_list_and_member, reset),
+		cmocka_unit_test_setup(test_list_many, reset),
 		cmocka_unit_test_setup(test_compose_nospace, reset),
 		cmocka_unit_test_setup(test_export_choose, reset),
 	};

@@ -83,6 +83,92 @@ static void rejects(const char *opts, const char *msgpart)
 	nlc_exports_free(&t);
 }
 
+/* For the tests of options newer than nfs-utils 2.6.2. */
+static int upstream(void **state)
+{
+	(void)state;
+	nlc_exports_set_dialect(NLC_DIALECT_UPSTREAM);
+	return 0;
+}
+
+static int back_to_262(void **state)
+{
+	(void)state;
+	nlc_exports_set_dialect(NLC_DIALECT_262);
+	return 0;
+}
+
+/* nfs-utils 2.6.2 (the default): its unknown keywords reject the export. */
+static void test_262_dialect(void **state)
+{
+	(void)state;
+	rejects("rw,sign_fh", "unknown keyword \"sign_fh\" (not in nfs-utils 2.6.2)");
+	rejects("xprtsec=tls", "unknown keyword \"xprtsec=tls\"");
+	rejects("reexport=auto-fsidnum", "unknown keyword \"reexport=auto-fsidnum\"");
+	/* and the rest is still read */
+	assert_int_equal(opts_of("rw,pnfs,security_label")->flags & 1, 0);
+	nlc_exports_free(&one);
+}
+
+/* A NUL byte rejects its line (exportfs would cut the path short). */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "/srv\0/x h(rw)\n/ok h(rw)\n/y h(rw\0)\n"
+				   "# a \0 in a comment\n/z h(ro)\n";
+	struct nlc_exports t;
+
+	(void)state;
+	nlc_exports_init(&t);
+	assert_int_equal(nlc_exports_parse_buf(&t, "exports", text,
+					       sizeof(text) - 1,
+					       NLC_EXPORTS_FILE), 2);
+	assert_int_equal(t.nent, 2);
+	assert_string_equal(t.ent[0].path, "/ok");
+	assert_string_equal(t.ent[1].path, "/z");
+	assert_non_null(err_at(&t, 1));
+	assert_non_null(strstr(err_at(&t, 1)->msg, "exports:1: NUL byte"));
+	assert_non_null(err_at(&t, 3));
+	assert_null(nlc_exports_find(&t, "/srv/x", "h"));
+	nlc_exports_free(&t);
+}
+
+/* One file holds at most NLC_EXPORTS_MAX_PER_FILE entries. */
+static void test_per_file_cap(void **state)
+{
+	size_t n = NLC_EXPORTS_MAX_PER_FILE + 5, len = 0, i;
+	char *text = malloc(n * 24);
+	struct nlc_exports t;
+	bool seen = false;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "/p%zu h(rw)\n", i);
+	/* and a duplicate, found through the index */
+	len += (size_t)sprintf(text + len, "/p1 h(ro)\n");
+	nlc_exports_init(&t);
+	assert_true(nlc_exports_parse_buf(&t, "big", text, len,
+					  NLC_EXPORTS_FILE) >= 1);
+	assert_int_equal(t.nent, NLC_EXPORTS_MAX_PER_FILE);
+	assert_non_null(nlc_exports_find(&t, "/p0", "h"));
+	assert_non_null(nlc_exports_find(&t, "/p199999", "h"));
+	assert_null(nlc_exports_find(&t, "/p200000", "h"));
+	for (i = 0; i < t.nerr; i++)
+		seen |= !t.err[i].warning &&
+			strstr(t.err[i].msg, "more than 200000 entries") != NULL;
+	assert_true(seen);
+	nlc_exports_free(&t);
+	free(text);
+
+	/* the index reports duplicates like the scan did */
+	assert_int_equal(parse(&t, "/a h(rw)\n/b h(rw)\n/a h(ro)\n/a H(rw)\n"), 0);
+	assert_int_equal(t.nent, 3);
+	assert_int_equal(t.nerr, 1);
+	assert_true(t.err[0].warning);
+	assert_non_null(strstr(t.err[0].msg, "incompatible duplicated export entries /a h"));
+	nlc_exports_free(&t);
+}
+
 static void test_defaults(void **state)
 {
 	const struct nlc_export_opts *o;
@@ -235,10 +321,6 @@ static void test_fsid(void **state)
 	assert_false(o->flags & NLCACHE_EXPORT_FLAGS_FSID);
 	assert_memory_equal(o->uuid, want, 16);
 	assert_string_equal(o->uuid_text, "01234567-89ab-CDEF-fedc-ba9876543210");
-	/* 32 decimal digits overflow a number, so they are a uuid. */
-	o = opts_of("fsid=12345678901234567890123456789012");
-	assert_true(o->has_uuid);
-	assert_false(o->flags & NLCACHE_EXPORT_FLAGS_FSID);
 	/* Both kinds can coexist. */
 	o = opts_of("fsid=5,fsid=0123456789abcdef0123456789abcdef");
 	assert_true(o->has_uuid);
@@ -246,9 +328,23 @@ static void test_fsid(void **state)
 	assert_true(o->flags & NLCACHE_EXPORT_FLAGS_FSID);
 	nlc_exports_free(&one);
 
+	/*
+	 * mountd's strtoul(..., 0): a sign, octal, hex, and wrap-around
+	 * to 32 bits (exportfs writes fsid=-1 back as "-1").
+	 */
+	assert_int_equal(opts_of("fsid=-1")->fsid, 0xffffffffu);
+	assert_true(one.ent[0].opts.flags & NLCACHE_EXPORT_FLAGS_FSID);
+	assert_int_equal(opts_of("fsid=010")->fsid, 8);
+	assert_int_equal(opts_of("fsid=0x10")->fsid, 16);
+	assert_int_equal(opts_of("fsid=+7")->fsid, 7);
+	assert_int_equal(opts_of("fsid=4294967297")->fsid, 1);
+	/* all digits: a number (ULONG_MAX), not a uuid */
+	o = opts_of("fsid=12345678901234567890123456789012");
+	assert_int_equal(o->fsid, 0xffffffffu);
+	assert_false(o->has_uuid);
+	nlc_exports_free(&one);
 	rejects("fsid=xyz", "bad fsid");
 	rejects("fsid=", "bad fsid");
-	rejects("fsid=-1", "bad fsid");
 	rejects("fsid=0123456789abcdef0123456789abcde", "bad fsid");
 	rejects("fsid=0123456789abcdef0123456789abcdef0", "bad fsid");
 	rejects("fsid=0123456789abcdef0123456789abcdeg", "bad fsid");
@@ -283,7 +379,11 @@ static void test_mountpoint_fsloc_reexport_squash(void **state)
 	assert_int_equal(o->anonuid, 3);
 	nlc_exports_free(&one);
 
-	rejects("refer=", "empty location list");
+	/* mountd accepts an empty list (see test_answer for the reply) */
+	o = opts_of("refer=");
+	assert_int_equal(o->fsloc, NLC_FSLOC_REFER);
+	assert_string_equal(o->fsloc_data, "");
+	nlc_exports_free(&one);
 	rejects("reexport=maybe", "bad reexport");
 	rejects("squash_uids=5-2", "bad id list");
 	rejects("squash_uids=x", "bad id list");
@@ -332,14 +432,28 @@ static void test_sec_groups(void **state)
 	o = opts_of("sec=krb5,sec=sys,insecure");
 	assert_int_equal(o->sec[0].flags & 2, 0);
 	assert_int_equal(o->sec[1].flags & 2, 2);
-	/* A repeated flavour keeps its first place. */
+	/*
+	 * A repeated flavour keeps its first place; flavours merge by
+	 * number as in mountd (none = null, unix = sys), under the first
+	 * name, and later options apply to the one entry.
+	 */
 	o = opts_of("sec=null:krb5i,sec=none:null");
-	assert_int_equal(o->nsec, 3);
+	assert_int_equal(o->nsec, 2);
 	assert_int_equal(o->sec[0].flavor, NLC_SEC_NULL);
+	assert_string_equal(o->sec[0].name, "null");
 	assert_int_equal(o->sec[1].flavor, NLC_SEC_KRB5I);
-	assert_string_equal(o->sec[2].name, "none");
-	assert_int_equal(o->sec[2].flavor, NLC_SEC_NULL);
 	assert_int_equal(opts_of("sec=unix")->sec[0].flavor, NLC_SEC_SYS);
+	o = opts_of("sec=sys:unix,rw");
+	assert_int_equal(o->nsec, 1);
+	assert_string_equal(o->sec[0].name, "sys");
+	assert_int_equal(o->sec[0].flags & 1, 0);
+	o = opts_of("sec=sys,ro,sec=unix,rw");
+	assert_int_equal(o->nsec, 1);
+	assert_int_equal(o->sec[0].flags & 1, 0);
+	o = opts_of("sec=unix,rw,sec=sys,ro");
+	assert_int_equal(o->nsec, 1);
+	assert_string_equal(o->sec[0].name, "unix");
+	assert_int_equal(o->sec[0].flags & 1, 1);
 	nlc_exports_free(&one);
 
 	rejects("sec=krb6", "unknown flavor \"krb6\"");
@@ -732,12 +846,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_every_flag_option),
-		cmocka_unit_test(test_later_option_wins),
+		cmocka_unit_test(test_262_dialect),
+		cmocka_unit_test(test_per_file_cap),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test_setup_teardown(test_every_flag_option, upstream, back_to_262),
+		cmocka_unit_test_setup_teardown(test_later_option_wins, upstream, back_to_262),
 		cmocka_unit_test(test_anon_ids),
 		cmocka_unit_test(test_fsid),
-		cmocka_unit_test(test_mountpoint_fsloc_reexport_squash),
-		cmocka_unit_test(test_xprtsec),
+		cmocka_unit_test_setup_teardown(test_mountpoint_fsloc_reexport_squash, upstream, back_to_262),
+		cmocka_unit_test_setup_teardown(test_xprtsec, upstream, back_to_262),
 		cmocka_unit_test(test_sec_groups),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_multiple_clients_and_defaults),
@@ -745,9 +862,9 @@ int main(void)
 		cmocka_unit_test(test_continuation_lines),
 		cmocka_unit_test(test_malformed_lines_survive),
 		cmocka_unit_test(test_format_defaults),
-		cmocka_unit_test(test_etab_round_trip),
+		cmocka_unit_test_setup_teardown(test_etab_round_trip, upstream, back_to_262),
 		cmocka_unit_test(test_etab_syntax),
-		cmocka_unit_test(test_wire_flags),
+		cmocka_unit_test_setup_teardown(test_wire_flags, upstream, back_to_262),
 		cmocka_unit_test(test_files_and_exports_d),
 		cmocka_unit_test(test_opts_parse_api),
 	};

@@ -457,6 +457,69 @@ static void test_use_ipaddr(void **state)
 	nlc_snapshot_put(s);
 }
 
+/* etab paths are realpath()ed as mountd does on every etab read. */
+static void test_etab_realpath(void **state)
+{
+	struct nlc_snap_config c;
+	struct nlc_snapshot *s;
+	char real[PATH_MAX], link[PATH_MAX], text[3 * PATH_MAX];
+
+	(void)state;
+	path_in(real, "real");
+	path_in(link, "link");
+	assert_int_equal(mkdir(real, 0755), 0);
+	assert_int_equal(symlink(real, link), 0);
+	snprintf(text, sizeof(text),
+		 "%s\t*(rw,sync,sec=sys)\n%s/../real\t10.0.0.1(ro,sync,sec=sys)\n"
+		 "%s/missing\t10.0.0.2(ro,sync,sec=sys)\n", link, link, dir);
+	write_file(etab, text);
+	config(&c);
+	s = load(&c, NULL);
+	assert_int_equal(s->source, NLC_SNAP_ETAB);
+	assert_non_null(find(s, real, "*", false));
+	assert_non_null(find(s, real, "10.0.0.1", false));
+	snprintf(text, sizeof(text), "%s/missing", dir);
+	assert_non_null(find(s, text, "10.0.0.2", false));
+	nlc_snapshot_put(s);
+}
+
+/* Copied mountd bugs are kept, with a warning naming the line (once). */
+static void test_quirk_warnings(void **state)
+{
+	struct nlc_snap_config c;
+	struct nlc_snapshot *s;
+	char w2[PATH_MAX + 64], w3[PATH_MAX + 64], w4[PATH_MAX + 64];
+	size_t i, n2 = 0, n3 = 0, n4 = 0;
+
+	(void)state;
+	write_file(etab, "/srv\t127.0.0.0/8(rw,sync,sec=sys)\n"
+			 "/srv\t0.0.0.0/0(ro,sync,sec=sys)\n"
+			 "/srv\tws[1-3.example.com(ro,sync,sec=sys)\n"
+			 "/srv2\t::/0(ro,sync,sec=sys)\n"
+			 "/srv3\t0.0.0.0/0(ro,sync,sec=sys)\n");
+	config(&c);
+	s = load(&c, NULL);
+	assert_int_equal(count_real(s), 5);
+	assert_non_null(find(s, "/srv", "0.0.0.0/0", false));
+	snprintf(w2, sizeof(w2), "%s:2: client '0.0.0.0/0'", etab);
+	snprintf(w3, sizeof(w3), "%s:3: client 'ws[1-3.example.com'", etab);
+	snprintf(w4, sizeof(w4), "%s:4: client '::/0'", etab);
+	for (i = 0; i < s->table.nerr; i++) {
+		const char *m = s->table.err[i].msg;
+
+		assert_true(s->table.err[i].warning);
+		n2 += strncmp(m, w2, strlen(w2)) == 0 && strstr(m, "/0");
+		n3 += strncmp(m, w3, strlen(w3)) == 0 && strstr(m, "never closed");
+		n4 += strncmp(m, w4, strlen(w4)) == 0;
+	}
+	assert_int_equal(n2, 1);
+	assert_int_equal(n3, 1);
+	assert_int_equal(n4, 1);
+	/* line 5 is the same client as line 2: told once */
+	assert_int_equal(s->table.nerr, 3);
+	nlc_snapshot_put(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -471,6 +534,8 @@ int main(void)
 		T(test_bad_line),
 		T(test_fqdn_kept_from_prev),
 		T(test_use_ipaddr),
+		T(test_quirk_warnings),
+		T(test_etab_realpath),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

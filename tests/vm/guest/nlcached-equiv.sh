@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 1200
 # Equivalence: the same /etc/exports and the same client workload, once
 # answered by rpc.mountd over the legacy /proc channels and once by nlcached
 # over netlink (rpc.mountd stopped). The kernel's auth.unix.ip, nfsd.export
@@ -8,6 +8,10 @@
 # subnet, a wildcard resolved through /etc/hosts, ro and rw, root_squash,
 # no_root_squash, all_squash with anonuid, fsid=N, crossmnt into an
 # unexported tmpfs, a refused client, and a pseudo root with two exports.
+# Issue 9's cases (/e3): a "/0" subnet (rpc.mountd 2.6.2 reads it as /32),
+# wildcards and netgroups for callers with and without a PTR name in
+# /etc/hosts (no name: no match), a netgroup listing an address, and a
+# wildmat class with '!' (a member, not a negation).
 . "$(dirname "$0")/lib.sh"
 
 # nlcached-equiv-ipaddr sets this: both daemons with -i (--cache-use-ipaddr),
@@ -25,6 +29,8 @@ chanwatch_start
 
 make_export_dir /e1
 make_export_dir /e2
+make_export_dir /e3
+chmod 777 /e3
 mkdir -p /e2/sub
 check "a second tmpfs below /e2 (unexported: crossmnt)" mount -t tmpfs -o mode=755 subfs /e2/sub
 echo "from e1" >/e1/readme
@@ -51,6 +57,27 @@ check_match "nlc-h3.test resolves to 127.0.0.3" '^127\.0\.0\.3[[:space:]]' "$(ge
 for n in 2 3 5 9; do
 	check "add 127.0.0.$n to lo" ip addr add 127.0.0.$n/32 dev lo
 done
+# /e3's clients. Named in /etc/hosts: 127.0.6.7 (nlc-wb.test), 127.0.6.9
+# (nlc-n9.test), 127.0.6.10 (nlc-n10.test); 127.0.5.1, 127.0.6.5 and
+# 127.0.6.8 have no name. The netgroup nlcng (files) lists nlc-n9.test and
+# the addresses 127.0.6.8 and 127.0.6.10.
+cat >>/etc/hosts <<'HOSTS'
+127.0.6.7 nlc-wb.test
+127.0.6.9 nlc-n9.test
+127.0.6.10 nlc-n10.test
+HOSTS
+echo 'nlcng (nlc-n9.test,,) (127.0.6.8,,) (127.0.6.10,,)' >/etc/netgroup
+if grep -q '^netgroup:' /etc/nsswitch.conf; then
+	sed -i 's/^netgroup:.*/netgroup: files/' /etc/nsswitch.conf
+else
+	echo 'netgroup: files' >>/etc/nsswitch.conf
+fi
+check_eq "127.0.6.5 has no name" "" "$(getent hosts 127.0.6.5)"
+check_match "127.0.6.9 is nlc-n9.test" '[[:space:]]nlc-n9\.test$' "$(getent hosts 127.0.6.9)"
+check_match "the netgroup resolves from /etc/netgroup" 'nlc-n9\.test' "$(getent netgroup nlcng)"
+for a in 127.0.5.1 127.0.6.5 127.0.6.7 127.0.6.8 127.0.6.9 127.0.6.10; do
+	check "add $a to lo" ip addr add $a/32 dev lo
+done
 
 # 127.0.0.1   rw, no_root_squash, on /e1 and /e2 (crossmnt)
 # 127.0.0.2   ro (root_squash by default)
@@ -60,6 +87,7 @@ done
 cat >/etc/exports <<'EXPORTS'
 /e1 127.0.0.1(rw,no_root_squash,no_subtree_check,fsid=1) 127.0.0.2(ro,no_subtree_check,fsid=1) nlc-h*.test(rw,no_subtree_check,fsid=1) 127.0.0.4/30(rw,all_squash,anonuid=1234,anongid=1234,no_subtree_check,fsid=1)
 /e2 127.0.0.1(rw,crossmnt,no_root_squash,no_subtree_check,fsid=2)
+/e3 0.0.0.0/0(ro,no_subtree_check,fsid=3) 127.0.5.0/24(rw,no_subtree_check,fsid=3) 127.0.6.*(rw,no_subtree_check,fsid=3) nlc-w[!a].test(rw,no_subtree_check,fsid=3) @nlcng(rw,no_subtree_check,fsid=3)
 EXPORTS
 check "exportfs -ra" exportfs -ra
 mkdir -p /mnt/c /mnt/refused
@@ -75,6 +103,24 @@ mount_as() { # N PATH
 umount_all() {
 	check "$run: unmount" umount -a -t nfs4
 	check_eq "$run: no NFS mount left" "" "$(awk '$3 == "nfs4"' /proc/mounts)"
+}
+# The same for any loopback address A.
+mount_at() { # A PATH
+	check "$run: $1 mounts $1:$2 (NFSv4.2)" \
+		timeout 120 mount -t nfs4 -o vers=4.2 "$1:$2" /mnt/c
+	check_eq "$run: the client's source address is $1" "$1" "$(nfs_clientaddr "$1")"
+}
+refused_at() { # A PATH
+	check_fails_with "$run: $1 is refused $2" 'access denied by server' \
+		timeout 120 mount -t nfs4 -o vers=4.2,retry=0 "$1:$2" /mnt/refused
+	check_match "$run: $1 got a negative auth.unix.ip entry" "^# nfsd ${1//./\\.}( |\$)" \
+		"$(cat /proc/net/rpc/auth.unix.ip/content)"
+}
+ip_entry_at() { # A DOMAIN
+	[ -z "$ipaddr" ] || set -- "$1" "\$$1"
+	check_match "$run: the server saw $1 as $2" \
+		"^nfsd[[:space:]]+${1//./\\.}[[:space:]]+$(sed 's/[].*$[]/\\&/g' <<<"$2")\$" \
+		"$(cache_entries auth.unix.ip)"
 }
 ip_entry() { # N DOMAIN: the server saw 127.0.0.N and mapped it to DOMAIN
 	[ -z "$ipaddr" ] || set -- "$1" "\$127.0.0.$1"
@@ -132,6 +178,29 @@ workload() {
 		"$(stat -c %u:%g "/e1/by5-$run")"
 	ip_entry 5 127.0.0.4/30
 	umount_all
+
+	# /e3: "0.0.0.0/0" is the host 0.0.0.0 to rpc.mountd 2.6.2, so
+	# 127.0.5.1 is only in 127.0.5.0/24: rw
+	mount_at 127.0.5.1 /e3
+	check "$run: 127.0.5.1 (127.0.5.0/24, not 0.0.0.0/0) writes /e3" \
+		sh -c "echo $run >/mnt/c/by51-$run"
+	ip_entry_at 127.0.5.1 127.0.5.0/24
+	umount_all
+	# a netgroup member by name, and one by address that has a name
+	mount_at 127.0.6.9 /e3
+	check_eq "$run: 127.0.6.9 (@nlcng by name) reads /e3" "$run" "$(cat "/mnt/c/by51-$run")"
+	ip_entry_at 127.0.6.9 @nlcng
+	umount_all
+	mount_at 127.0.6.10 /e3
+	check "$run: 127.0.6.10 (@nlcng by address, named) writes /e3" \
+		sh -c "echo $run >/mnt/c/by610-$run"
+	ip_entry_at 127.0.6.10 @nlcng
+	umount_all
+	# no PTR name: neither the wildcard 127.0.6.* nor the netgroup's
+	# address entry matches; [!a] is '!' or 'a', so nlc-wb.test is out
+	refused_at 127.0.6.5 "(no name; wildcard 127.0.6.*)"
+	refused_at 127.0.6.8 "(no name; listed by address in @nlcng)"
+	refused_at 127.0.6.7 "(nlc-wb.test; nlc-w[!a].test)"
 
 	check_fails_with "$run: 127.0.0.9 is refused" 'access denied by server' \
 		timeout 120 mount -t nfs4 -o vers=4.2,retry=0 127.0.0.9:/e1 /mnt/refused
