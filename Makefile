@@ -83,6 +83,9 @@ help:
 	@echo "                       vmtest-selftest, vmtest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
+	@echo "make systest           Debian 12 booted with systemd: install the .debs, reboot, second kernel, purge"
+	@echo "make systest-trixie    the same on Debian 13"
+	@echo "make check-full        in turn: $(CHECK_FULL_STEPS)"
 	@echo "make deb               Debian packages nfsd-nlcache-dkms and nlcached in $(B)/deb (lintian-clean)"
 
 # --- module ------------------------------------------------------------------
@@ -198,17 +201,21 @@ vmtest-matrix: $(VM_PROGS)
 
 # The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
 # so that pkg-config runs after deps installed it.
+# tests/steps.sh runs each step as a sub-make and prints the time table.
+CHECK_STEPS := deps style man-lint test-unit-file unit test-uapi test-probes \
+	test-dkms vmtest-selftest vmtest
 check:
-	$(MAKE) deps
-	$(MAKE) style
-	$(MAKE) man-lint
-	$(MAKE) test-unit-file
-	$(MAKE) unit
-	$(MAKE) test-uapi
-	$(MAKE) test-probes
-	$(MAKE) test-dkms
-	$(MAKE) vmtest-selftest
-	$(MAKE) vmtest
+	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
+
+# The long runs, not in make check: the kernel matrix, Debian 13's
+# real-system test and the targets in CHECK_FULL_LONG.
+# CHECK_FULL_LONG: long-running targets for check-full, filled in by the
+# lead as they land (e.g. fuzz).
+CHECK_FULL_LONG ?= bench
+CHECK_FULL_STEPS = check vmtest-matrix systest-trixie $(CHECK_FULL_LONG)
+.PHONY: check-full
+check-full:
+	@MAKE="$(MAKE)" tests/steps.sh check-full $(CHECK_FULL_STEPS)
 
 style:
 	tests/style.sh
@@ -281,6 +288,28 @@ deb: deb-deps
 	lintian --fail-on error \
 		$(DEB_DIR)/$(PACKAGE)_$(VERSION)_$(DEB_ARCH).changes
 	@ls -l $(DEBS)
+
+# --- the real-system test (make systest) ----------------------------------------
+# A debootstrap'd Debian booted from its own disk with systemd under QEMU:
+# the .debs installed, rebooted, a second kernel, purged
+# (tests/systest/run.sh). The image is cached under ~/.cache/nfsd-nlcache/systest.
+SYSTEST_DEPS := debootstrap fdisk e2fsprogs qemu-system-x86 debian-archive-keyring
+
+.PHONY: systest systest-trixie systest-deps
+systest-deps:
+	@missing=; for p in $(SYSTEST_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || \
+			missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] || { \
+		if [ "$$(id -u)" != 0 ]; then echo "systest: run as root: apt-get install$$missing" >&2; exit 1; fi; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; }
+
+systest: systest-deps deb
+	tests/systest/run.sh bookworm
+
+systest-trixie: systest-deps deb
+	tests/systest/run.sh trixie
 
 # --- install -------------------------------------------------------------------
 install: daemon
