@@ -7,11 +7,11 @@
 #
 # The image (disk.raw, one ext4 partition labelled "systest") is a
 # debootstrap'd root with systemd, grub-pc, the suite's kernel and the
-# systest boot runner (tests/systest/image/). Everything the test installs
-# later is downloaded now into the image's apt cache, with the package lists
-# that match, so the guest installs offline: nfs-kernel-server, dkms, the
-# running kernel's headers, nlcached's libraries and a second kernel (image
-# and headers, see second_kernel below). Then one boot (the kernel and
+# systest boot runner (tests/systest/image/), dkms and the kernel's
+# headers. Everything the test installs later is downloaded now into the
+# image's apt cache, with the package lists that match, so the guest
+# installs offline: nfs-kernel-server, nlcached's libraries and a second
+# kernel (image and headers, see second_series below). Then one boot (the kernel and
 # initrd from the image, given to QEMU directly) runs grub-install and
 # update-grub on the guest's own disk; from then on the image boots through
 # grub like an installed machine.
@@ -31,11 +31,13 @@ SIZE_MB=6144
 die() { echo "mkimage: $*" >&2; exit 1; }
 log() { echo "mkimage: $*" >&2; }
 
-# The second kernel each suite's test installs: another series from the
-# suite's backports (dkms must build for it on its own).
+# The second kernel each suite's test installs: the newest of another
+# series (an ERE) from the suite's backports, which dkms must build for on
+# its own: bookworm-backports' 6.12, trixie-backports' 7.x (a kernel with
+# native netlink upcalls, where nlcached needs no module).
 case $suite in
-bookworm) backports=bookworm-backports second_series=6.12 ;;
-trixie) backports=trixie-backports second_series= ;;
+bookworm) backports=bookworm-backports second_series='6\.12' ;;
+trixie) backports=trixie-backports second_series='[7-9]\.[0-9]+' ;;
 *) die "unknown suite $suite" ;;
 esac
 
@@ -129,21 +131,22 @@ abi=$(in_root dpkg-query -W -f='${Depends}\n' linux-image-amd64 | sed -n 's/.*li
 [ -n "$abi" ] && [ -f "$root/boot/vmlinuz-$abi" ] || die "no kernel installed (linux-image-amd64 -> '$abi')"
 log "kernel $abi"
 
-# The second kernel: the newest of second_series in the backports suite
-# (none for trixie yet: see README, "The real-system test").
-abi2=
-if [ -n "$second_series" ]; then
-	abi2=$(in_root apt-cache pkgnames linux-headers- |
-		sed -n "s/^linux-headers-\(${second_series//./\\.}[.-][^ ]*-amd64\)\$/\1/p" |
-		grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1)
-	[ -n "$abi2" ] || die "no $second_series kernel in $backports"
-	log "second kernel $abi2 ($backports)"
-fi
+abi2=$(in_root apt-cache pkgnames linux-headers- |
+	sed -En "s/^linux-headers-(${second_series}[.-][^ ]*-amd64)\$/\1/p" |
+	grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1)
+[ -n "$abi2" ] || die "no $second_series kernel in $backports"
+log "second kernel $abi2 ($backports)"
+
+# An administrator's machine has dkms and the running kernel's headers;
+# installing them in the TCG guest would take most of the test's time.
+log "installing dkms and linux-headers-$abi"
+in_root apt-get -q -y install dkms "linux-headers-$abi" >>"$work/apt.log" 2>&1 ||
+	{ tail -n 30 "$work/apt.log" >&2; die "installing dkms and the headers failed"; }
 
 # Download-only: the packages the test installs, resolved together against
 # this image (so the guest's own apt resolves to the same files).
-pkgs=(nfs-kernel-server dkms "linux-headers-$abi" libnl-3-200 libnl-genl-3-200 libblkid1)
-[ -z "$abi2" ] || pkgs+=("linux-image-$abi2" "linux-headers-$abi2")
+pkgs=(nfs-kernel-server libnl-3-200 libnl-genl-3-200 libblkid1)
+pkgs+=("linux-image-$abi2" "linux-headers-$abi2")
 in_root apt-get -q -y --download-only install "${pkgs[@]}" >>"$work/apt.log" 2>&1 ||
 	{ tail -n 30 "$work/apt.log" >&2; die "downloading the test's packages failed"; }
 log "$(find "$root/var/cache/apt/archives" -name '*.deb' | wc -l) packages in the image's apt cache"
@@ -156,7 +159,7 @@ GRUB_TIMEOUT=0
 GRUB_TERMINAL=serial
 GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"
 GRUB_CMDLINE_LINUX_DEFAULT=""
-GRUB_CMDLINE_LINUX="console=ttyS0,115200 panic=-1 oops=panic"
+GRUB_CMDLINE_LINUX="console=ttyS0,115200 panic=-1 oops=panic quiet"
 GRUB_DISABLE_OS_PROBER=true
 EOF
 install -m 0755 "$here/image/systest-boot" "$root/usr/local/sbin/systest-boot"
@@ -165,8 +168,12 @@ ln -sf /etc/systemd/system/systest.service "$root/etc/systemd/system/multi-user.
 mkdir -p "$root/var/lib/systest"
 echo grub >"$root/var/lib/systest/image-stage"
 { echo "suite=$suite"; echo "abi=$abi"; echo "abi2=$abi2"; echo "recipe=$recipe"; } >"$root/etc/systest.conf"
-# No root password is needed: nobody logs in. Quiet, quick boots.
-in_root systemctl mask getty@tty1.service serial-getty@ttyS0.service >/dev/null 2>&1 || true
+# No root password is needed: nobody logs in. Quiet, quick boots: no
+# gettys, no KVM modules (the guest's CPU model offers SVM under TCG), and
+# no apt timers (they would take the dpkg lock in the offline guest).
+in_root systemctl mask getty@tty1.service serial-getty@ttyS0.service \
+	apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service >/dev/null 2>&1 || true
+printf 'blacklist kvm\nblacklist kvm_amd\nblacklist kvm_intel\n' >"$root/etc/modprobe.d/systest.conf"
 
 cleanup
 cp "$root/boot/vmlinuz-$abi" "$work/vmlinuz"
