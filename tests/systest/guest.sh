@@ -37,7 +37,7 @@ STATE=/var/lib/systest
 RESULT=/dev/ttyS1
 PROJECT=/mnt/project
 # shellcheck disable=SC1091
-. /etc/systest.conf # suite, abi, abi2
+. /etc/systest.conf # suite, abi, abi2, backports
 EXPORT=/srv/nfs
 EXPORT2=/srv/two
 checks=0
@@ -294,7 +294,8 @@ phase_reboot() {
 	fi
 	step 5a-second-kernel
 	say "apt-get install linux-image-$abi2 linux-headers-$abi2 (offline)"
-	check_v "install the second kernel" apt-get install -y "linux-image-$abi2" "linux-headers-$abi2"
+	check_v "install the second kernel" apt-get install -y ${backports:+-t "$backports"} \
+		"linux-image-$abi2" "linux-headers-$abi2"
 	local st
 	st=$(dkms status)
 	echo "$st"

@@ -145,10 +145,12 @@ in_root apt-get -q -y install dkms "linux-headers-$abi" >>"$work/apt.log" 2>&1 |
 
 # Download-only: the packages the test installs, resolved together against
 # this image (so the guest's own apt resolves to the same files).
-pkgs=(nfs-kernel-server libnl-3-200 libnl-genl-3-200 libblkid1)
-pkgs+=("linux-image-$abi2" "linux-headers-$abi2")
-in_root apt-get -q -y --download-only install "${pkgs[@]}" >>"$work/apt.log" 2>&1 ||
-	{ tail -n 30 "$work/apt.log" >&2; die "downloading the test's packages failed"; }
+# The second kernel comes with its suite's dependencies (trixie-backports'
+# 7.x needs its linux-base), as the guest installs it: apt-get -t BACKPORTS.
+in_root apt-get -q -y --download-only install nfs-kernel-server libnl-3-200 libnl-genl-3-200 libblkid1 \
+	>>"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; die "downloading the test's packages failed"; }
+in_root apt-get -q -y --download-only -t "$backports" install "linux-image-$abi2" "linux-headers-$abi2" \
+	>>"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; die "downloading the second kernel failed"; }
 log "$(find "$root/var/cache/apt/archives" -name '*.deb' | wc -l) packages in the image's apt cache"
 
 # Fast, host-specific initramfs from here on (the chroot could not detect
@@ -167,7 +169,7 @@ install -m 0644 "$here/image/systest.service" "$root/etc/systemd/system/systest.
 ln -sf /etc/systemd/system/systest.service "$root/etc/systemd/system/multi-user.target.wants/systest.service"
 mkdir -p "$root/var/lib/systest"
 echo grub >"$root/var/lib/systest/image-stage"
-{ echo "suite=$suite"; echo "abi=$abi"; echo "abi2=$abi2"; echo "recipe=$recipe"; } >"$root/etc/systest.conf"
+{ echo "suite=$suite"; echo "abi=$abi"; echo "abi2=$abi2"; echo "backports=$backports"; echo "recipe=$recipe"; } >"$root/etc/systest.conf"
 # No root password is needed: nobody logs in. Quiet, quick boots: no
 # gettys, no KVM modules (the guest's CPU model offers SVM under TCG), and
 # no apt timers (they would take the dpkg lock in the offline guest).
