@@ -11,6 +11,9 @@
 # The verdict is the "success" line the guest writes to its second serial
 # port after its last check, never QEMU's exit code; a hang is killed after
 # SYSTEST_TIMEOUT seconds (default 2700). Logs: build/systest/SUITE/.
+# SYSTEST_IMAGE=DIR boots an image directory mkimage.sh made earlier
+# instead of the current recipe's (to debug the guest steps without a
+# rebuild).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +26,13 @@ ls "$project"/build/deb/nfsd-nlcache-dkms_*_all.deb "$project"/build/deb/nlcache
 	{ echo "systest: no packages in build/deb (make deb)" >&2; exit 1; }
 
 t0=$(date +%s)
-img=$("$here/mkimage.sh" "$suite")
+if [ -n "${SYSTEST_IMAGE:-}" ]; then
+	img=$SYSTEST_IMAGE
+	[ -f "$img/.complete" ] && [ -f "$img/disk.raw" ] || { echo "systest: $img is no complete image" >&2; exit 1; }
+	echo "systest $suite: SYSTEST_IMAGE=$img (not the current recipe's image)"
+else
+	img=$("$here/mkimage.sh" "$suite")
+fi
 t_img=$(($(date +%s) - t0))
 rm -rf "$out"
 mkdir -p "$out"
