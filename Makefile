@@ -86,6 +86,10 @@ help:
 	@echo "                       vmtest-selftest, vmtest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
+	@echo "make systest           Debian 12 booted with systemd: install the .debs, reboot, second kernel, purge"
+	@echo "make systest-trixie    the same on Debian 13"
+	@echo "make check-full        in turn: $(CHECK_FULL_STEPS)"
+	@echo "make deb               Debian packages nfsd-nlcache-dkms and nlcached in $(B)/deb (lintian-clean)"
 
 # --- module ------------------------------------------------------------------
 module:
@@ -234,17 +238,21 @@ vmtest-matrix: $(VM_PROGS)
 
 # The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
 # so that pkg-config runs after deps installed it.
+# tests/steps.sh runs each step as a sub-make and prints the time table.
+CHECK_STEPS := deps style man-lint test-unit-file unit test-uapi test-probes \
+	test-dkms vmtest-selftest vmtest
 check:
-	$(MAKE) deps
-	$(MAKE) style
-	$(MAKE) man-lint
-	$(MAKE) test-unit-file
-	$(MAKE) unit
-	$(MAKE) test-uapi
-	$(MAKE) test-probes
-	$(MAKE) test-dkms
-	$(MAKE) vmtest-selftest
-	$(MAKE) vmtest
+	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
+
+# The long runs, not in make check: the kernel matrix, Debian 13's
+# real-system test and the targets in CHECK_FULL_LONG.
+# CHECK_FULL_LONG: long-running targets for check-full, filled in by the
+# lead as they land (e.g. fuzz).
+CHECK_FULL_LONG ?= bench
+CHECK_FULL_STEPS = check vmtest-matrix systest-trixie $(CHECK_FULL_LONG)
+.PHONY: check-full
+check-full:
+	@MAKE="$(MAKE)" tests/steps.sh check-full $(CHECK_FULL_STEPS)
 
 style:
 	tests/style.sh
@@ -274,6 +282,71 @@ deps:
 	if [ "$$(id -u)" != 0 ]; then echo "deps: run as root: apt-get install$$missing" >&2; exit 1; fi; \
 	apt-get update && \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
+# --- Debian packages (make deb) -------------------------------------------------
+# packaging/debian/ becomes debian/ in a copy of the sources under
+# $(B)/deb; dpkg-buildpackage writes nfsd-nlcache-dkms_$(VERSION)_all.deb and
+# nlcached_$(VERSION)_<arch>.deb next to that copy. Build dependencies come
+# from packaging/debian/control (apt-get build-dep on the laid-out tree).
+DEB_DIR := $(B)/deb
+DEB_SRC := $(DEB_DIR)/$(PACKAGE)-$(VERSION)
+DEB_SOURCES := Makefile README.md $(MODULE_SOURCES) daemon packaging
+DEB_TOOLS := dpkg-dev debhelper dh-dkms lintian fakeroot
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEBS = $(DEB_DIR)/$(PACKAGE)-dkms_$(VERSION)_all.deb $(DEB_DIR)/nlcached_$(VERSION)_$(DEB_ARCH).deb
+
+.PHONY: deb deb-tree deb-deps
+deb-tree:
+	@v=$$(dpkg-parsechangelog -l packaging/debian/changelog -S Version 2>/dev/null || \
+		sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' packaging/debian/changelog); \
+	[ "$$v" = "$(VERSION)" ] || { echo "deb: packaging/debian/changelog is at $$v, dkms.conf at $(VERSION): add a changelog entry" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	cp -r $(DEB_SOURCES) $(DEB_SRC)/
+	rm -rf $(DEB_SRC)/packaging/debian
+	cp -r packaging/debian $(DEB_SRC)/debian
+
+deb-deps: deb-tree
+	@missing=; for p in $(DEB_TOOLS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] || ! (cd $(DEB_SRC) && dpkg-checkbuilddeps >/dev/null 2>&1); then \
+		if [ "$$(id -u)" != 0 ]; then echo "deb: run as root to install the build dependencies" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update && \
+		apt-get install -y --no-install-recommends $(DEB_TOOLS) && \
+		apt-get build-dep -y --no-install-recommends ./$(DEB_SRC); \
+	fi
+
+deb: deb-deps
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@for f in $(DEBS); do test -f $$f || { echo "deb: $$f missing" >&2; exit 1; }; done
+	lintian --fail-on error \
+		$(DEB_DIR)/$(PACKAGE)_$(VERSION)_$(DEB_ARCH).changes
+	@ls -l $(DEBS)
+
+# --- the real-system test (make systest) ----------------------------------------
+# A debootstrap'd Debian booted from its own disk with systemd under QEMU:
+# the .debs installed, rebooted, a second kernel, purged
+# (tests/systest/run.sh). The image is cached under ~/.cache/nfsd-nlcache/systest.
+SYSTEST_DEPS := debootstrap fdisk e2fsprogs qemu-system-x86 debian-archive-keyring
+
+.PHONY: systest systest-trixie systest-deps
+systest-deps:
+	@missing=; for p in $(SYSTEST_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || \
+			missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] || { \
+		if [ "$$(id -u)" != 0 ]; then echo "systest: run as root: apt-get install$$missing" >&2; exit 1; fi; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; }
+
+systest: systest-deps deb
+	tests/systest/run.sh bookworm
+
+systest-trixie: systest-deps deb
+	tests/systest/run.sh trixie
 
 # --- install -------------------------------------------------------------------
 install: daemon
