@@ -1035,6 +1035,19 @@ static bool transact(int fd, struct msg *m, struct outcome *o, uint32_t *seq,
 		snprintf(o->local, sizeof(o->local), "send of %zu bytes: %s", len, strerror(errno));
 		return false;
 	}
+	/*
+	 * nfsd_nlcache applies an accepted SET when the sending syscall
+	 * returns: its reply (applied, errors) follows the ACK.
+	 */
+	const struct nlmsghdr *txh = (const struct nlmsghdr *)txbuf;
+	const struct genlmsghdr *txg = NLMSG_DATA(txh);
+	bool set_cmd = txh->nlmsg_type == g_family && len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+		       (txg->cmd == NLCACHE_CMD_IP_MAP_SET_REQS ||
+			txg->cmd == NLCACHE_CMD_UNIX_GID_SET_REQS ||
+			txg->cmd == NLCACHE_CMD_SVC_EXPORT_SET_REQS ||
+			txg->cmd == NLCACHE_CMD_EXPKEY_SET_REQS);
+	bool acked = false;
+
 	for (;;) {
 		struct iovec iov = { rxbuf, sizeof(rxbuf) };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -1073,6 +1086,10 @@ static bool transact(int fd, struct msg *m, struct outcome *o, uint32_t *seq,
 					off = sizeof(e->error) + NLMSG_ALIGN(e->msg.nlmsg_len);
 				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
 					parse_ext(o, (char *)e + off, plen - (int)off);
+				if (!o->err && set_cmd && !o->has_applied) {
+					acked = true;	/* the reply comes next */
+					continue;
+				}
 				return true;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -1090,8 +1107,11 @@ static bool transact(int fd, struct msg *m, struct outcome *o, uint32_t *seq,
 			}
 			if (nlh->nlmsg_type == g_family) {
 				parse_reply(m, o, nlh, pools, r);
-				/* A do without NLM_F_ACK ends with its reply. */
-				if (!(m->flags & NLM_F_ACK) && !(nlh->nlmsg_flags & NLM_F_MULTI)) {
+				/* A do without NLM_F_ACK ends with its reply, and
+				 * so does a SET whose ACK came first.
+				 */
+				if (acked || (!(m->flags & NLM_F_ACK) &&
+					      !(nlh->nlmsg_flags & NLM_F_MULTI))) {
 					o->answered = true;
 					return true;
 				}
