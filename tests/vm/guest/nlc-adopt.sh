@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 420
 # Adoption sees every pending entry, however many share a hash bucket, and
 # notifications are coalesced. 80 auth.unix.gid lookups whose uids all hash
 # to one bucket of the cache wait on the /proc channel (a writer holds it
@@ -34,7 +34,7 @@ python3 "$NLC_PROJECT/tests/vm/guest/rpccall.py" --src 127.0.0.1 --uid "$same" -
 	>"$NLC_LOGDIR/rpc.same" 2>&1 &
 rpc1=$!
 waiting() { [ "$(grep -cE '^# [0-9]+ 0:' /proc/net/rpc/auth.unix.gid/content)" -ge "$1" ]; }
-check "80 gid lookups of one hash bucket wait on the legacy channel" wait_for 60 waiting 80
+check "80 gid lookups of one hash bucket wait on the legacy channel" wait_for 120 waiting 80
 
 nlcachectl monitor >"$NLC_LOGDIR/monitor" 2>&1 &
 mon=$!
@@ -49,7 +49,7 @@ python3 "$NLC_PROJECT/tests/vm/guest/rpccall.py" --src 127.0.0.1 --uid "$(uids 9
 	--timeout 200 >"$NLC_LOGDIR/rpc.more" 2>&1 &
 rpc2=$!
 more() { [ "$(nlc_status_field auth.unix.gid upcalls)" -ge $((u0 + 40)) ]; }
-check "40 more upcalls with the daemon registered" wait_for 60 more
+check "40 more upcalls with the daemon registered" wait_for 120 more
 n1=$(nlc_status_field auth.unix.gid notifications)
 took=$((SECONDS - t0))
 say "notifications: $n0 before, $n1 after 40 upcalls in $took s"
@@ -63,7 +63,7 @@ python3 "$NLC_PROJECT/tests/vm/guest/rpccall.py" --src 127.0.0.1 --uid "$(uids 1
 	--timeout 100 >"$NLC_LOGDIR/rpc.one" 2>&1 &
 rpc3=$!
 announced() { [ "$(nlc_status_field auth.unix.gid notifications)" -gt "$n2" ]; }
-check "the next upcall is announced" wait_for 30 announced
+check "the next upcall is announced" wait_for 60 announced
 check_match "the monitor saw auth.unix.gid notifications" 'auth\.unix\.gid' "$(cat "$NLC_LOGDIR/monitor")"
 
 kill "$mon" "$rpc1" "$rpc2" "$rpc3" 2>/dev/null

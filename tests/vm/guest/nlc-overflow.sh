@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 420
 # The pending table's limit (max_pending) and who owns CACHE_PENDING. With
 # room for one request: a second lookup of the key already pending must
 # leave it pending (it is not ours to drop: the first upcall owns it) and
@@ -30,19 +30,19 @@ check "kprobe on nlc_upcall" sh -c "echo 'p:nlc_up nfsd_nlcache:nlc_upcall' >>$t
 upcalls() { awk '$1 == "nlc_up" { print $2 }' $t/kprobe_profile; }
 
 rpc() { # rpc NAME SRC: a COMPOUND from SRC in the background
-	python3 "$NLC_PROJECT/tests/vm/guest/rpccall.py" --src "$2" --timeout 90 \
+	python3 "$NLC_PROJECT/tests/vm/guest/rpccall.py" --src "$2" --timeout 300 \
 		>"$NLC_LOGDIR/rpc.$1" 2>&1 &
 	echo $! >"$NLC_LOGDIR/rpc.$1.pid"
 }
 pending_ip() { nlcachectl pending auth.unix.ip | grep -qE "[[:space:]]$1\$"; }
 
 rpc a1 127.0.0.5
-check "127.0.0.5's lookup is pending" wait_for 30 pending_ip 127.0.0.5
+check "127.0.0.5's lookup is pending" wait_for 120 pending_ip 127.0.0.5
 check_eq "no overflow yet" 0 "$(nlc_status_field auth.unix.ip overflows)"
 
 n=$(upcalls)
 rpc a2 127.0.0.5
-check "a second call from 127.0.0.5 reaches the upcall" wait_for 30 sh -c "[ \$(awk '\$1 == \"nlc_up\" { print \$2 }' $t/kprobe_profile) -gt $n ]"
+check "a second call from 127.0.0.5 reaches the upcall" wait_for 120 sh -c "[ \$(awk '\$1 == \"nlc_up\" { print \$2 }' $t/kprobe_profile) -gt $n ]"
 sleep 1
 check "127.0.0.5 is still pending after the second lookup" pending_ip 127.0.0.5
 check_eq "and that lookup was no overflow (the request was already queued)" \
@@ -50,13 +50,13 @@ check_eq "and that lookup was no overflow (the request was already queued)" \
 
 rpc b 127.0.0.6
 check "127.0.0.6's lookup overflows the full table" \
-	wait_for 30 sh -c '[ "$(nlcachectl status --json | python3 -c "import json,sys; print([c for c in json.load(sys.stdin)[\"caches\"] if c[\"name\"] == \"auth.unix.ip\"][0][\"overflows\"])")" -gt 0 ]'
+	wait_for 120 sh -c '[ "$(nlcachectl status --json | python3 -c "import json,sys; print([c for c in json.load(sys.stdin)[\"caches\"] if c[\"name\"] == \"auth.unix.ip\"][0][\"overflows\"])")" -gt 0 ]'
 check_fails "and is not pending" pending_ip 127.0.0.6
 check "127.0.0.5 is still pending" pending_ip 127.0.0.5
 
 check "answer 127.0.0.5" nlcachectl answer auth.unix.ip nfsd 127.0.0.5 dom5.example
 for c in a1 a2; do
-	check "call $c completes once answered" wait_for 60 pid_exited "$(cat "$NLC_LOGDIR/rpc.$c.pid")"
+	check "call $c completes once answered" wait_for 120 pid_exited "$(cat "$NLC_LOGDIR/rpc.$c.pid")"
 	check_match "and got a reply" '^uid 0: status ' "$(cat "$NLC_LOGDIR/rpc.$c")"
 done
 check_match "the entry is in the cache" '^nfsd[[:space:]]+127\.0\.0\.5[[:space:]]+dom5\.example$' \
