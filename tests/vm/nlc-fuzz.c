@@ -1867,7 +1867,7 @@ static bool fuzz_one(struct wstate *w)
 	struct rng *r = &w->r;
 	unsigned int pick = rn(r, 100);
 	int cache = (int)rn(r, NCACHES);
-	bool sane_only = false, unreg = false;
+	bool sane_only = false, unreg = false, was_registered;
 
 	if (w->registered && !--w->hold_left) {
 		/* leave the way a daemon might */
@@ -1962,6 +1962,18 @@ static bool fuzz_one(struct wstate *w)
 	}
 	if (m->is_set)
 		ev_add(EV_SET_BATCH, 1), ev_add(EV_SET_ENTRIES, m->nents);
+	/*
+	 * An UNREGISTER may take effect before its answer is read, and another
+	 * socket may register at once: drop the mark first, take it back if
+	 * the UNREGISTER failed.
+	 */
+	was_registered = w->registered && m->cmd == NLCACHE_CMD_UNREGISTER;
+	if (was_registered) {
+		unsigned int me = w->portid;
+
+		atomic_compare_exchange_strong(&sh->holder, &me, 0);
+		rlog("unregistering (fuzzed)", w->portid);
+	}
 
 	if (!transact(w->fd, m, o, &w->seq, w->pools, r)) {
 		ev_add(EV_TIMEOUT_LOCAL, 1);
@@ -1982,9 +1994,21 @@ static bool fuzz_one(struct wstate *w)
 	if (m->cmd == NLCACHE_CMD_UNREGISTER && !o->err) {
 		if (!w->registered)
 			fail("UNREGISTER succeeded for a socket that is not registered");
-		w_leave_registration(w);
+		w->registered = false;
+		rlog("left", w->portid);
 		ev_add(EV_UNREG_OK, 1);
 		return true;
+	}
+	if (was_registered) {
+		unsigned int expected = 0;
+
+		/* still registered: nobody else may have got in */
+		if (!atomic_compare_exchange_strong(&sh->holder, &expected, w->portid) &&
+		    !take_over_killed(&expected, w->portid))
+			fail("portid %u registered while this socket (%u) stayed registered (its "
+			     "UNREGISTER failed: %s); the kernel names %u", expected, w->portid,
+			     errname(o->err), kernel_portid());
+		rlog("stays registered", w->portid);
 	}
 	if (sane_only)
 		return true;
@@ -2649,7 +2673,7 @@ int main(int argc, char **argv)
 	};
 	const char *replay_hex = NULL, *env = getenv("NLC_FUZZ_SEED");
 	bool have_seed = false;
-	uint64_t v, t0, deadline;
+	uint64_t v, t0, deadline, next_progress;
 	pid_t *pids, dpid = 0;
 	unsigned int *gens, i, running;
 	int opt, st;
@@ -2760,13 +2784,25 @@ int main(int argc, char **argv)
 		ev_add(EV_RESPAWN, 1);
 	}
 	running = opt_workers;
+	next_progress = t0 + 30000;
 	while (running) {
-		pid_t p = waitpid(-1, &st, 0);
+		pid_t p = waitpid(-1, &st, WNOHANG);
 
 		if (p < 0) {
 			if (errno == EINTR)
 				continue;
 			die("waitpid: %s", strerror(errno));
+		}
+		if (p == 0) {
+			if (now_ms() >= next_progress) {
+				next_progress += 30000;
+				out("# progress: %" PRIu64 " of %" PRIu64 " fuzz messages, %" PRIu64
+				    " in all, %.0f s, %u failures", (uint64_t)atomic_load(&sh->claimed),
+				    opt_messages, (uint64_t)atomic_load(&sh->sent),
+				    (now_ms() - t0) / 1000.0, atomic_load(&sh->failures));
+			}
+			msleep(100);
+			continue;
 		}
 		if (p == dpid) {
 			dpid = -1;

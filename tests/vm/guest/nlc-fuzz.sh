@@ -69,7 +69,7 @@ client_loop() { # ID ADDR...
 		for a in "$@"; do
 			[ ! -e /tmp/nlc-fuzz-stop ] || break
 			m=/mnt/c$id-$a
-			mkdir -p "$m"
+			mkdir -p "$m" 2>/dev/null
 			if ! grep -q " $m nfs4 " /proc/mounts &&
 				! timeout 15 mount -t nfs4 -o vers=4.2,soft,noac,timeo=10,retrans=1,retry=0 \
 					"$a:/" "$m" 2>/dev/null; then
@@ -107,8 +107,9 @@ fuzz_log=$NLC_LOGDIR/fuzz
 say "t=${SECONDS}s: fuzzing"
 t0=$SECONDS
 nice -n 5 "$NLC_BUILD/tests/nlc-fuzz" --seed "$FUZZ_SEED" --messages "$FUZZ_MESSAGES" \
-	--workers "$FUZZ_WORKERS" --pace "$FUZZ_PACE" --export-path /export >"$fuzz_log" 2>&1
-fuzz_rc=$?
+	--workers "$FUZZ_WORKERS" --pace "$FUZZ_PACE" --export-path /export 2>&1 |
+	tee "$fuzz_log" | grep --line-buffered -E '^(# progress|FAIL )'
+fuzz_rc=${PIPESTATUS[0]}
 say "nlc-fuzz exited $fuzz_rc after $((SECONDS - t0)) s"
 grep -E '^(#|FAIL)' "$fuzz_log" | head -n 200
 if grep -q '^FAIL' "$fuzz_log"; then
