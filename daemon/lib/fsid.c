@@ -272,13 +272,14 @@ bool nlc_fsid_match(const struct nlc_fsid_parsed *req,
 	case NLC_FSID_DEV:
 	case NLC_FSID_MAJOR_MINOR:
 	case NLC_FSID_ENCODE_DEV:
-		return (uint32_t)fs->inode == req->inode &&
+		/* mountd compares all 64 bits of st_ino with the 32-bit slot */
+		return fs->inode == req->inode &&
 		       fs->major == req->major && fs->minor == req->minor;
 	case NLC_FSID_NUM:
 		return (exp->flags & NLCACHE_EXPORT_FLAGS_FSID) &&
 		       exp->fsid == req->fsidnum;
 	case NLC_FSID_UUID4_INUM:
-		if ((uint32_t)fs->inode != req->inode)
+		if (fs->inode != req->inode)
 			return false;
 		return uuid_matches(req, exp, fs);
 	case NLC_FSID_UUID16_INUM:

@@ -148,8 +148,10 @@ struct nlc_export_fsid {
  * UUID16_INUM need the inode, UUID8 and UUID16 need a mountpoint; the
  * uuid is the export's fsid=<uuid> folded, else any uuid source.
  *
- * For the types with a 32-bit inode slot only the low 32 bits of the
- * inode are compared (the kernel truncates when it builds them).
+ * The whole 64-bit st_ino is compared with the filehandle's inode, also
+ * for the types with a 32-bit slot, as rpc.mountd does: a file whose
+ * inode number needs more than 32 bits never matches those (the kernel
+ * truncated it when it built the filehandle; mountd refuses it).
  */
 bool nlc_fsid_match(const struct nlc_fsid_parsed *req,
 		    const struct nlc_export_fsid *exp,

@@ -399,10 +399,13 @@ static void test_match_dev_types(void **state)
 		fs = ident();
 		fs.found = false;
 		assert_false(nlc_fsid_match(&r, &exp, &fs));
-		/* the kernel keeps the low 32 bits of a big inode */
+		/*
+		 * the kernel keeps the low 32 bits of a big inode, and
+		 * mountd compares all 64: no match
+		 */
 		fs = ident();
 		fs.inode = 0x100000002ull;
-		assert_true(nlc_fsid_match(&r, &exp, &fs));
+		assert_false(nlc_fsid_match(&r, &exp, &fs));
 	}
 }
 
@@ -501,6 +504,10 @@ static void test_match_configured_uuid(void **state)
 	assert_true(nlc_fsid_match(&r, &exp, &fs));
 	r = req_of(NLC_FSID_UUID4_INUM, &src);
 	assert_true(nlc_fsid_match(&r, &exp, &fs));
+	/* a 32-bit inode slot never names a file with a bigger inode */
+	fs.inode += 0x100000000ull;
+	assert_false(nlc_fsid_match(&r, &exp, &fs));
+	fs.inode -= 0x100000000ull;
 	r = req_of(NLC_FSID_UUID8, &src);
 	assert_true(nlc_fsid_match(&r, &exp, &fs));
 }
