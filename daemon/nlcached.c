@@ -232,27 +232,59 @@ static void snapshot_report(const struct nlc_snapshot *s)
 /*
  * The current snapshot, re-read first if a source changed (mountd checks
  * etab before every answer; so do we, with stat() on a worker thread).
+ * The new table is built without snap_lock held (DNS for FQDN clients,
+ * realpath and pseudo-root stats may take long) and swapped in. While
+ * one worker builds it, the others get NULL for a stale table: their
+ * requests are deferred (never answered from the old table, which may
+ * grant what was just revoked) and retried as soon as the new one is in.
  */
+static bool snap_loading;		/* under snap_lock */
+static atomic_bool snap_installed;	/* retry deferred requests now */
+
 static struct nlc_snapshot *snapshot_acquire(void)
 {
-	struct nlc_snapshot *s, *old;
+	struct nlc_snapshot *s, *cur, *old;
 	bool force, ipaddr_was;
+	uint64_t gen;
 	int err;
 
+again:
 	pthread_mutex_lock(&snap_lock);
+	cur = snap_cur ? nlc_snapshot_get(snap_cur) : NULL;
+	pthread_mutex_unlock(&snap_lock);
 	force = atomic_exchange(&snap_force, false);
-	if (snap_cur && !force && !nlc_snapshot_stale(snap_cur, &snap_cfg)) {
-		s = nlc_snapshot_get(snap_cur);
+	if (cur && !force && !nlc_snapshot_stale(cur, &snap_cfg))
+		return cur;
+	pthread_mutex_lock(&snap_lock);
+	if (snap_cur != cur) {
+		/* another worker installed a newer one meanwhile */
 		pthread_mutex_unlock(&snap_lock);
-		return s;
+		if (force)
+			atomic_store(&snap_force, true);
+		nlc_snapshot_put(cur);
+		goto again;
 	}
-	err = nlc_snapshot_load(&snap_cfg, snap_cur, ++snap_gen, &s);
+	if (snap_loading) {
+		pthread_mutex_unlock(&snap_lock);
+		if (force)
+			atomic_store(&snap_force, true);
+		nlc_snapshot_put(cur);
+		return NULL;
+	}
+	snap_loading = true;
+	gen = ++snap_gen;
+	pthread_mutex_unlock(&snap_lock);
+
+	err = nlc_snapshot_load(&snap_cfg, cur, gen, &s);
+
+	pthread_mutex_lock(&snap_lock);
+	snap_loading = false;
 	if (err) {
 		xlog(LOG_ERR, "exports: cannot load: %s (keeping the previous table)",
 		     strerror(-err));
-		s = snap_cur ? nlc_snapshot_get(snap_cur) : NULL;
 		pthread_mutex_unlock(&snap_lock);
-		return s;
+		atomic_store(&snap_installed, true);
+		return cur;
 	}
 	snapshot_report(s);
 	atomic_store(&mounts_dirty, true);
@@ -265,6 +297,9 @@ static struct nlc_snapshot *snapshot_acquire(void)
 		atomic_store(&flush_wanted, true);
 	s = nlc_snapshot_get(s);
 	pthread_mutex_unlock(&snap_lock);
+	atomic_store(&snap_installed, true);
+	if (cur)
+		nlc_snapshot_put(cur);
 	if (old) {
 		nlc_snapshot_put(old);
 		wake_loop();
@@ -417,10 +452,21 @@ static void job_unhash(struct job *j)
 	}
 }
 
+/* A job's state, read from the loop while a worker may be changing it. */
+static enum job_state job_state(struct job *j)
+{
+	enum job_state st;
+
+	pthread_mutex_lock(&q_lock);
+	st = j->state;
+	pthread_mutex_unlock(&q_lock);
+	return st;
+}
+
 static void job_queue(struct job *j)
 {
-	j->state = J_QUEUED;
 	pthread_mutex_lock(&q_lock);
+	j->state = J_QUEUED;
 	j->qnext = NULL;
 	*work_tail = j;
 	work_tail = &j->qnext;
@@ -580,9 +626,12 @@ static void job_run(struct job *j)
 		return;
 	}
 	s = snapshot_acquire();
-	t = mounts_acquire();
+	t = s ? mounts_acquire() : NULL;
 	if (!s || !t) {
 		j->kind = NLC_ANSWER_DEFER;
+		if (!s)
+			log_answer(j, D_CALL, LOG_DEBUG,
+				   "exports are being re-read; answering after");
 		goto out;
 	}
 	nlc_mounts_sysinfo(t, &nlc_resolver_libc, &si);
@@ -1085,7 +1134,7 @@ static void backend_lost(int err, const char *what)
 	/* Deferred requests belong to the old registration. */
 	for (i = 0; i < KEY_BUCKETS; i++)
 		for (j = keytab[i]; j; j = j->hnext)
-			if (j->state == J_DEFERRED)
+			if (job_state(j) == J_DEFERRED)
 				j->last_seen = 0;
 }
 
@@ -1330,12 +1379,13 @@ static void retry_deferred(void)
 {
 	time_t now = now_mono();
 	struct job **pp, *j;
+	bool all = atomic_exchange(&snap_installed, false);
 	int i;
 
 	for (i = 0; i < KEY_BUCKETS; i++) {
 		pp = &keytab[i];
 		while ((j = *pp)) {
-			if (j->state != J_DEFERRED) {
+			if (job_state(j) != J_DEFERRED) {
 				pp = &j->hnext;
 				continue;
 			}
@@ -1346,7 +1396,7 @@ static void retry_deferred(void)
 				job_free(j);
 				continue;
 			}
-			if (now >= j->retry_at && be.connected)
+			if ((all || now >= j->retry_at) && be.connected)
 				job_queue(j);
 			pp = &j->hnext;
 		}

@@ -9,6 +9,9 @@
 #             reverse-resolved, and the name server never answers (2 s
 #             timeout): mountd resolves one client after the other.
 #   fast:     no wildcard, no DNS: the cost of the upcall path itself.
+#   etab-load: nlcached reading a 50 000-line exports file (50 000
+#             distinct clients, 5 000 paths): from its start to its
+#             "exports: 50000 entries" log line.
 # Correctness is checked (every call gets an accepted reply); the times
 # are reported, not asserted.
 . "$(dirname "$0")/lib.sh"
@@ -99,6 +102,23 @@ for d in mountd nlcached; do
 done
 kill "$blackhole" 2>/dev/null
 
+# A 50 000-line exports file read directly (no DNS: address clients).
+LOAD_N=${NLC_BENCH_LOAD:-50000}
+awk -v n="$LOAD_N" 'BEGIN { for (i = 0; i < n; i++)
+	printf "/export/e%d 10.%d.%d.%d(rw,no_subtree_check)\n", i % 5000,
+		int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' >/tmp/big.exports
+check_eq "the big exports file has $LOAD_N lines" "$LOAD_N" "$(wc -l </tmp/big.exports)"
+t0=$(date +%s.%N)
+nlcached -F --exports /tmp/big.exports >"$NLC_LOGDIR/nlcached" 2>&1 &
+echo $! >"$NLC_LOGDIR/nlcached.pid"
+check "nlcached loads $LOAD_N entries" \
+	wait_for 600 grep -q "exports: $LOAD_N entries" "$NLC_LOGDIR/nlcached"
+t1=$(date +%s.%N)
+T[load]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+RSS[load]=$(rss_kib "$(nlcached_pid)")
+nlcached_stop
+check_eq "nlcached exits 0" 0 "$nlcached_rc"
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
 say "results (seconds of wall time until every client had its reply; lower is better)"
 echo "BENCH slow-dns: $SLOW_N new clients at once, reverse DNS times out after 2 s:" \
@@ -107,5 +127,7 @@ echo "BENCH slow-dns: $SLOW_N new clients at once, reverse DNS times out after 2
 echo "BENCH fast: $FAST_N new clients at once, no DNS:" \
 	"rpc.mountd ${T[mountd.fast]} s, nlcached ${T[nlcached.fast]} s," \
 	"ratio $(ratio "${T[mountd.fast]}" "${T[nlcached.fast]}")x"
+echo "BENCH etab-load: nlcached read $LOAD_N exports entries in ${T[load]} s" \
+	"(start to log line), RSS ${RSS[load]} KiB"
 echo "BENCH rss: rpc.mountd ${RSS[mountd]} KiB, nlcached ${RSS[nlcached]} KiB," \
 	"ratio $(ratio "${RSS[mountd]}" "${RSS[nlcached]}")x"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 1200
 # nlcached-equiv with use_ipaddr forced on both sides (rpc.mountd -i,
 # nlcached -i): every client is its own "$<address>" domain, and the
 # nfsd.export / nfsd.fh answers match exports by address, not by name.
