@@ -38,6 +38,7 @@ RESULT=/dev/ttyS1
 PROJECT=/mnt/project
 # shellcheck disable=SC1091
 . /etc/systest.conf # suite, abi, abi2, backports
+: "${suite:?}" "${abi:?}" "${abi2=}"
 EXPORT=/srv/nfs
 EXPORT2=/srv/two
 checks=0
@@ -368,7 +369,7 @@ phase_purge() {
 	check "rpc.mountd served it through the channels ($a -> $(chan_reads))" test "$(chan_reads)" -gt "$a"
 	dmesg_clean
 	step_end
-	echo done >$STATE/phase
+	echo "done" >"$STATE/phase"
 	say "all $checks checks passed"
 	echo success >$RESULT
 	sync
