@@ -38,6 +38,7 @@ RESULT=/dev/ttyS1
 PROJECT=/mnt/project
 # shellcheck disable=SC1091
 . /etc/systest.conf # suite, abi, abi2, backports
+: "${suite:?}" "${abi:?}" "${abi2=}"
 EXPORT=/srv/nfs
 EXPORT2=/srv/two
 checks=0
@@ -100,6 +101,8 @@ check_match() {
 	grep -qE -- "$2" <<<"$3" || fail "$1" "no line matches /$2/ in:" "$3"
 	ok "$1"
 }
+# re_quote STRING: STRING as an ERE matching itself (ABIs contain "+").
+re_quote() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 # wait_for SECONDS CMD...: until CMD succeeds.
 wait_for() {
 	local n=$(($1 * 2))
@@ -208,7 +211,7 @@ phase_install() {
 	st=$(dkms status)
 	echo "$st"
 	check_match "dkms status: installed for the running kernel" \
-		"^nfsd-nlcache/[^,]*, $abi, x86_64: installed" "$st"
+		"^nfsd-nlcache/[^,]*, $(re_quote "$abi"), x86_64: installed" "$st"
 	check "the module is in updates/dkms" sh -c "ls /lib/modules/$abi/updates/dkms/nfsd_nlcache.ko*"
 	check "modinfo finds it" modinfo nfsd_nlcache
 	check_eq "the unit is installed, not enabled" disabled "$(systemctl is-enabled nlcached || true)"
@@ -307,7 +310,7 @@ phase_reboot() {
 	st=$(dkms status)
 	echo "$st"
 	check_match "dkms built and installed for $abi2 on its own" \
-		"^nfsd-nlcache/[^,]*, $abi2, x86_64: installed" "$st"
+		"^nfsd-nlcache/[^,]*, $(re_quote "$abi2"), x86_64: installed" "$st"
 	check "the module is in $abi2's updates/dkms" sh -c "ls /lib/modules/$abi2/updates/dkms/nfsd_nlcache.ko*"
 	check "grub boots $abi2 by default" grep -q "vmlinuz-$abi2" <(sed -n '/^menuentry/,/^}/p' /boot/grub/grub.cfg | head -n 30)
 	step_end
@@ -324,7 +327,8 @@ phase_kernel2() {
 	check "nlcached is active" systemctl is-active nlcached
 	check "nlcached registered" wait_for 20 registered
 	check_match "the dkms module is loaded" '^nfsd_nlcache ' "$(cat /proc/modules)"
-	check_match "from updates/dkms" "^/lib/modules/$abi2/updates/dkms/nfsd_nlcache\.ko" "$(modinfo -n nfsd_nlcache)"
+	check_match "from updates/dkms" "^/lib/modules/$(re_quote "$abi2")/updates/dkms/nfsd_nlcache\.ko" \
+		"$(modinfo -n nfsd_nlcache)"
 	end_grace
 	if nlcachectl status | grep -qx 'native: yes'; then
 		# 7.2+: nlcached uses the kernel's own sunrpc/nfsd families; the
@@ -365,7 +369,7 @@ phase_purge() {
 	check "rpc.mountd served it through the channels ($a -> $(chan_reads))" test "$(chan_reads)" -gt "$a"
 	dmesg_clean
 	step_end
-	echo done >$STATE/phase
+	echo "done" >"$STATE/phase"
 	say "all $checks checks passed"
 	echo success >$RESULT
 	sync
