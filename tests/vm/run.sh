@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [-k KERNEL] [-t SECONDS] [-s] TEST...
+# run.sh [-k KERNEL] [-t SECONDS] [-j JOBS] [-s] TEST...
 #
 # Runs guest tests (tests/vm/guest/TEST.sh) on a stock Debian kernel under
-# QEMU (TCG), one boot per test:
+# QEMU (TCG), one boot per test, JOBS guests at a time (-j, default VM_JOBS
+# or 1; each test's report is printed whole when it ends):
 #   - fetches KERNEL (a series like 6.1, or an ABI) with kernel.sh,
 #   - builds nfsd_nlcache.ko against exactly its headers (warnings fail),
 #   - builds the initramfs, boots, and reads the verdict from the success
@@ -33,18 +34,30 @@ here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/../.." && pwd)
 kernel=${KVER:-6.1}
 timeout_s=${VM_TIMEOUT:-600}
+jobs=${VM_JOBS:-1}
 stream=
 
-while getopts k:t:s opt; do
+while getopts k:t:j:s opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
+	j) jobs=$OPTARG ;;
 	s) stream=y ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { echo "usage: run.sh [-k KERNEL] [-t SECONDS] [-s] TEST..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: run.sh [-k KERNEL] [-t SECONDS] [-j JOBS] [-s] TEST..." >&2; exit 2; }
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: -j wants a positive number, not '$jobs'" >&2; exit 2; }
+# Streaming interleaves nothing: one guest at a time.
+[ -z "$stream" ] || jobs=1
+for t in "$@"; do
+	[ -f "$here/guest/$t.sh" ] || { echo "no such guest test: $here/guest/$t.sh" >&2; exit 2; }
+	if grep -q '^# expect: fail *$' "$here/guest/$t.sh"; then
+		echo "$here/guest/$t.sh: '# expect: fail' needs the expected reason (a regex)" >&2
+		exit 2
+	fi
+done
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -115,21 +128,18 @@ boot() {
 		</dev/null >"$2/qemu.log" 2>&1
 }
 
-failed=0
-npass=0
-nfail=0
-retries=0
 max_boot_retries=${VM_BOOT_RETRIES:-2}
-for t in "$@"; do
+
+# run_test TEST: boot TEST (again after a boot flake), print its report
+# (PASS/FAIL/RETRY lines, the console tail on failure) and leave the
+# verdict in DIR/verdict ("pass" or "fail") and the harness retries in
+# DIR/retries.
+run_test() {
+	local t=$1 script expect expect_why tout t_own boot_panics d t0 attempt rc extra qpid got secs why
 	script=$here/guest/$t.sh
-	[ -f "$script" ] || { echo "no such guest test: $script" >&2; exit 2; }
 	expect=pass
 	expect_why=$(sed -n 's/^# expect: fail \(.*\)$/\1/p' "$script")
 	[ -z "$expect_why" ] || expect=fail
-	if grep -q '^# expect: fail *$' "$script"; then
-		echo "$script: '# expect: fail' needs the expected reason (a regex)" >&2
-		exit 2
-	fi
 	tout=$timeout_s
 	t_own=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$script")
 	[ -z "$t_own" ] || tout=$t_own
@@ -137,9 +147,6 @@ for t in "$@"; do
 	# first N boots panic (init.sh, nlc.bootpanic) before the script runs.
 	boot_panics=$(sed -n 's/^# boot-panic: \([0-9]*\)$/\1/p' "$script")
 	d=$out/$t
-	rm -rf "$d"
-	mkdir -p "$d"
-	: >"$d/result"
 	t0=$(now)
 	attempt=0
 	while :; do
@@ -160,12 +167,12 @@ for t in "$@"; do
 		[ "$got" = fail ] && [ "$attempt" -lt "$max_boot_retries" ] &&
 			panicked_before_script "$d/console.log" || break
 		attempt=$((attempt + 1))
-		retries=$((retries + 1))
 		mv "$d/console.log" "$d/console.log.boot$attempt"
 		echo "RETRY $t ($abi): $(diagnose "$d/console.log.boot$attempt" "$rc" "$tout")" \
 			"before the test script started; harness retry $attempt of $max_boot_retries" \
 			"(console log kept as $d/console.log.boot$attempt)"
 	done
+	echo "$attempt" >"$d/retries"
 	secs=$(elapsed "$t0")
 	if [ "$got" = pass ]; then
 		why="success marker"
@@ -173,28 +180,70 @@ for t in "$@"; do
 		why=$(diagnose "$d/console.log" "$rc" "$tout")
 	fi
 	if [ "$got" = fail ] && [ "$expect" = fail ] && ! grep -qE -- "$expect_why" <<<"$why"; then
-		failed=1
-		nfail=$((nfail + 1))
+		echo fail >"$d/verdict"
 		echo "FAIL $t ($abi, ${secs}s): failed as expected, but for the wrong reason: $why (expected /$expect_why/)"
 		echo "---- last 60 lines of $d/console.log ----"
 		tail -n 60 "$d/console.log" | tr -d '\r'
 		echo "----"
 	elif [ "$got" = "$expect" ]; then
-		npass=$((npass + 1))
+		echo pass >"$d/verdict"
 		if [ "$expect" = fail ]; then
 			echo "PASS $t ($abi, ${secs}s): harness failed it as expected: $why"
 		else
 			echo "PASS $t ($abi, ${secs}s)"
 		fi
 	else
-		failed=1
-		nfail=$((nfail + 1))
+		echo fail >"$d/verdict"
 		echo "FAIL $t ($abi, ${secs}s): expected $expect, got $got: $why"
 		echo "---- last 60 lines of $d/console.log ----"
 		tail -n 60 "$d/console.log" | tr -d '\r'
 		[ -s "$d/qemu.log" ] && { echo "---- qemu.log ----"; cat "$d/qemu.log"; }
 		echo "----"
 	fi
+}
+
+for t in "$@"; do
+	rm -rf "${out:?}/$t"
+	mkdir -p "$out/$t"
+	: >"$out/$t/result"
 done
-echo "SUMMARY ($abi): $npass passed, $nfail failed, $retries harness retries (guest panicked before the test script started)"
+
+t_all=$(now)
+if [ "$jobs" -eq 1 ]; then
+	for t in "$@"; do
+		run_test "$t"
+	done
+else
+	# JOBS guests at once; a test's report is printed whole when it ends.
+	declare -A running=()
+	finish_one() {
+		local pid t
+		wait -n || true
+		for pid in "${!running[@]}"; do
+			kill -0 "$pid" 2>/dev/null && continue
+			wait "$pid" || true
+			t=${running[$pid]}
+			unset "running[$pid]"
+			cat "$out/$t/report"
+		done
+	}
+	echo "running ${#} tests, $jobs at a time"
+	for t in "$@"; do
+		while [ "${#running[@]}" -ge "$jobs" ]; do finish_one; done
+		run_test "$t" >"$out/$t/report" 2>&1 &
+		running[$!]=$t
+	done
+	while [ "${#running[@]}" -gt 0 ]; do finish_one; done
+fi
+
+failed=0
+npass=0
+nfail=0
+retries=0
+for t in "$@"; do
+	v=$(cat "$out/$t/verdict" 2>/dev/null || echo fail)
+	if [ "$v" = pass ]; then npass=$((npass + 1)); else nfail=$((nfail + 1)); failed=1; fi
+	retries=$((retries + $(cat "$out/$t/retries" 2>/dev/null || echo 0)))
+done
+echo "SUMMARY ($abi): $npass passed, $nfail failed, $retries harness retries (guest panicked before the test script started), $(elapsed "$t_all")s for ${#} tests, $jobs at a time"
 exit $failed
