@@ -173,23 +173,46 @@ static void wake_loop(void)
 		xlog(LOG_ERR, "eventfd write: %m");
 }
 
+/*
+ * The export flags this kernel's nfsd knows, from export_features. If that
+ * file cannot be read (nfsd's filesystem not mounted in this mount
+ * namespace, say), assume what every kernel nlcached runs on (5.10 and
+ * later) supports: everything but sign_fh (7.2, which has the file). Never
+ * mountd's fallback of pre-2.6.33 flags: it lacks v4root, and a pseudo root
+ * without v4root is a plain read-only export of "/".
+ */
+#define EXPORT_FEATURES_DEFAULT \
+	(NLCACHE_EXPORT_FLAGS_ALL & ~(uint32_t)NLCACHE_EXPORT_FLAGS_SIGN_FH)
+
 static uint32_t export_features(void)
 {
+	static atomic_bool warned;
 	unsigned int f = atomic_load(&features);
-	unsigned int sup, sec;
+	unsigned int sup = 0, sec;
+	const char *why = "unexpected contents";
+	char eb[64];
 	FILE *fp;
 
 	if (f)
 		return f;
 	fp = fopen("/proc/fs/nfsd/export_features", "re");
 	if (!fp)
-		return 0x7e3f;	/* mountd's NFSEXP_OLDFLAGS */
-	if (fscanf(fp, "%x %x", &sup, &sec) == 2 && sup)
+		why = strerror_r(errno, eb, sizeof(eb));
+	if (fp) {
+		if (fscanf(fp, "%x %x", &sup, &sec) != 2)
+			sup = 0;
+		fclose(fp);
+	}
+	if (sup) {
 		atomic_store(&features, sup);
-	else
-		sup = 0x7e3f;
-	fclose(fp);
-	return sup;
+		xlog(LOG_INFO, "nfsd's export features: %#x", sup);
+		return sup;
+	}
+	if (!atomic_exchange(&warned, true))
+		xlog(LOG_WARNING,
+		     "cannot read /proc/fs/nfsd/export_features (%s); assuming export flags %#x",
+		     why, EXPORT_FEATURES_DEFAULT);
+	return EXPORT_FEATURES_DEFAULT;
 }
 
 /* Can nfsd export @path without fsid= or a uuid? Filesystems backed by a

@@ -211,6 +211,13 @@ static void export_positive(const struct nlc_snap_export *x,
 	int rc;
 
 	out->flags = nlc_export_wire_flags(op, supported) & mask;
+	if (x->v4root && !(out->flags & F_V4ROOT)) {
+		/* without the flag it would be a plain export of the path */
+		msgf(out->msg, &out->prio, LOG_ERR,
+		     "refusing the pseudo-root export of '%s' to %s: nfsd's export features (%#x) lack v4root",
+		     path, domain, supported);
+		return;
+	}
 	out->anon_uid = op->anonuid;
 	out->anon_gid = op->anongid;
 	out->fsid = (int32_t)op->fsid;

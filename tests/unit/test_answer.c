@@ -382,6 +382,40 @@ static void test_export_v4root_loses(void **state)
 	nlc_snapshot_put(s);
 }
 
+/*
+ * A kernel whose export features lack v4root (or features nlcached could
+ * not read and guessed wrong) must not get the pseudo root as a plain
+ * read-only export of "/": that would open the whole root file system.
+ */
+static void test_export_v4root_needs_feature(void **state)
+{
+	const uint32_t old_flags = 0x7e3f;	/* pre-2.6.33 NFSEXP_ALLFLAGS */
+	struct nlc_export_answer a;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap("/srv/nfs\t127.0.0.1(rw,no_subtree_check)\n");
+	nlc_answer_export(s, &SI, &O, old_flags, "127.0.0.1", "/", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
+	assert_non_null(strstr(a.msg, "lack v4root"));
+	nlc_export_answer_free(&a);
+	nlc_answer_export(s, &SI, &O, old_flags, "127.0.0.1", "/srv", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&a);
+	/* the real export is served with what the kernel supports */
+	nlc_answer_export(s, &SI, &O, old_flags, "127.0.0.1", "/srv/nfs", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_false(a.flags & F_RO);
+	nlc_export_answer_free(&a);
+	/* with v4root supported, the pseudo root carries it */
+	nlc_answer_export(s, &SI, &O, NLCACHE_EXPORT_FLAGS_ALL, "127.0.0.1", "/", &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_int_equal(a.flags, NLC_V4ROOT_FLAGS_ROOT);
+	assert_true(a.flags & NLCACHE_EXPORT_FLAGS_V4ROOT);
+	nlc_export_answer_free(&a);
+	nlc_snapshot_put(s);
+}
+
 static void test_export_crossmnt_longer_wins(void **state)
 {
 	struct nlc_export_answer a;
@@ -1057,6 +1091,7 @@ int main(void)
 		T(test_ip_refused_default_ipaddr),
 		T(test_export_choice),
 		T(test_export_v4root_loses),
+		T(test_export_v4root_needs_feature),
 		T(test_export_crossmnt_longer_wins),
 		T(test_export_ipaddr_domain),
 		T(test_export_gss),
