@@ -182,6 +182,18 @@ mount_rw() {
 	check "umount $mnt" umount "$mnt"
 }
 
+# The NFSv4 pseudo root shows the way to the exports and nothing else of
+# the root file system (/srv/nfs lives on it): without the v4root flag the
+# pseudo root would be a plain read-only export of "/".
+pseudo_root_only() {
+	mkdir -p /mnt/root
+	check "NFSv4 mount of the pseudo root 127.0.0.1:/" timeout 120 mount -t nfs4 127.0.0.1:/ /mnt/root
+	check_eq "the pseudo root lists only srv" srv "$(ls /mnt/root)"
+	check_eq "and /srv only the export" nfs "$(ls /mnt/root/srv)"
+	check_fails "no /etc/passwd through the pseudo root" test -e /mnt/root/etc/passwd
+	check "umount /mnt/root" umount /mnt/root
+}
+
 # A fresh nfsd refuses new OPENs for its grace period: 10 s here
 # (/etc/nfs.conf.d/systest.conf); ended at once where client tracking
 # allows it, else the first write waits for it.
@@ -228,6 +240,9 @@ phase_install() {
 	nlcachectl status
 	end_grace
 	mount_rw 127.0.0.1 "$EXPORT" /mnt/a
+	pseudo_root_only
+	check_match "nlcached read nfsd's export features" "nfsd's export features: 0x" \
+		"$(journalctl --no-pager -b -u nlcached)"
 	nlcachectl status
 	check "nlcached answered auth.unix.ip, nfsd.export, nfsd.fh" test \
 		"$(nlc_field auth.unix.ip replies)" -gt 0 -a "$(nlc_field nfsd.export replies)" -gt 0 -a \

@@ -43,6 +43,15 @@ esac
 
 recipe=$(cat "$0" "$here"/image/* | sha256sum | cut -c1-12)
 out=$NLC_CACHE/systest/$suite-$recipe
+# One builder per suite at a time: a second caller (make check starts the
+# build early in the background, make systest asks for it later) waits
+# for the first and then finds the image complete.
+mkdir -p "$NLC_CACHE/systest"
+exec 9>"$NLC_CACHE/systest/.lock-$suite"
+if ! flock -n 9; then
+	log "waiting for another build of the $suite image"
+	flock 9
+fi
 if [ -f "$out/.complete" ]; then
 	echo "$out"
 	exit 0
@@ -131,9 +140,21 @@ abi=$(in_root dpkg-query -W -f='${Depends}\n' linux-image-amd64 | sed -n 's/.*li
 [ -n "$abi" ] && [ -f "$root/boot/vmlinuz-$abi" ] || die "no kernel installed (linux-image-amd64 -> '$abi')"
 log "kernel $abi"
 
-abi2=$(in_root apt-cache pkgnames linux-headers- |
+# The newest ABI of the series whose image and headers are both real
+# packages (a name can be only referred to: the suite's security archive
+# may carry a newer -unsigned build whose signed image is not published).
+installable() {
+	in_root apt-cache policy "$1" | grep -q '^ *Candidate: [^(]'
+}
+abi2=
+for a in $(in_root apt-cache pkgnames linux-headers- |
 	sed -En "s/^linux-headers-(${second_series}[.-][^ ]*-amd64)\$/\1/p" |
-	grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1)
+	grep -v -e '-rt-' -e '-cloud-' | sort -rV); do
+	if installable "linux-image-$a" && installable "linux-headers-$a"; then
+		abi2=$a
+		break
+	fi
+done
 [ -n "$abi2" ] || die "no $second_series kernel in $backports"
 log "second kernel $abi2 ($backports)"
 
