@@ -1,19 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# steps.sh NAME TARGET...: run `make TARGET` for each TARGET in order (as
-# make check and make check-full do), stop at the first failure, and print
-# a timing table (seconds per target, then the total) either way.
+# steps.sh NAME STEP...: run `make STEP` for each STEP in order (as make
+# check and make check-full do), stop at the first failure, and print a
+# timing table (seconds per step, then the total) either way.
+#
+# A STEP written "&TARGET" starts `make TARGET` in the background and goes
+# on at once: it overlaps the steps after it (the real-system test's guest
+# waits mostly on its own boots while the VM tests run). Its output goes to
+# build/steps/TARGET.log and is printed whole when the foreground steps are
+# done (or one failed) and it has ended; its time is its own wall time.
 set -uo pipefail
 
 name=$1
 shift
 make=${MAKE:-make}
+logdir=build/steps
 declare -a done_steps=() done_secs=()
+declare -A bg_pid=() bg_t0=()
 start=$(date +%s)
 failed=
 
 for t in "$@"; do
+	case $t in
+	'&'*)
+		t=${t#&}
+		mkdir -p "$logdir"
+		echo "== make $name: $t starts in the background (log: $logdir/$t.log)"
+		setsid $make --no-print-directory "$t" >"$logdir/$t.log" 2>&1 </dev/null &
+		bg_pid[$t]=$!
+		bg_t0[$t]=$(date +%s)
+		continue
+		;;
+	esac
 	t0=$(date +%s)
 	if ! $make --no-print-directory "$t"; then
 		failed=$t
@@ -23,13 +42,29 @@ for t in "$@"; do
 	[ -z "$failed" ] || break
 done
 
+for t in "${!bg_pid[@]}"; do
+	if [ -n "$failed" ]; then
+		# The run failed already: do not wait for the background step.
+		kill -- "-${bg_pid[$t]}" 2>/dev/null
+	fi
+	echo
+	echo "== make $name: waiting for the background step $t"
+	rc=0
+	wait "${bg_pid[$t]}" || rc=$?
+	echo "== make $name: $t (background) ended with status $rc; its output:"
+	cat "$logdir/$t.log"
+	done_steps+=("$t (background)")
+	done_secs+=($(($(date +%s) - bg_t0[$t])))
+	[ "$rc" = 0 ] || [ -n "$failed" ] || failed=$t
+done
+
 echo
 echo "== make $name: time per step"
-printf '%-22s %8s\n' step seconds
+printf '%-26s %8s\n' step seconds
 for i in "${!done_steps[@]}"; do
-	printf '%-22s %8s\n' "${done_steps[$i]}" "${done_secs[$i]}"
+	printf '%-26s %8s\n' "${done_steps[$i]}" "${done_secs[$i]}"
 done
-printf '%-22s %8s\n' total $(($(date +%s) - start))
+printf '%-26s %8s\n' total $(($(date +%s) - start))
 if [ -n "$failed" ]; then
 	echo "make $name: FAILED at $failed"
 	exit 1

@@ -3,8 +3,9 @@
 #
 # run.sh SUITE: the real-system test on Debian SUITE (bookworm, trixie).
 # Boots the cached image (mkimage.sh) from its disk under QEMU/TCG with
-# systemd as PID 1; writes go to a throw-away overlay (snapshot=on) that
-# lives as long as the QEMU process, so the guest's own reboots keep its
+# systemd as PID 1; writes go to a throw-away overlay (snapshot=on, and
+# cache=unsafe: no flush reaches the host's disk) that lives as long as the
+# QEMU process, so the guest's own reboots keep its
 # state. The project is shared read-only (virtio-9p, tag "project"): the
 # guest installs build/deb/*.deb (make deb) and runs tests/systest/guest.sh.
 #
@@ -44,7 +45,7 @@ rc=0
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp 2 -m 1536 \
 	-nodefaults -nographic -monitor none \
-	-drive file="$img/disk.raw",format=raw,if=virtio,snapshot=on \
+	-drive file="$img/disk.raw",format=raw,if=virtio,snapshot=on,cache=unsafe \
 	-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
 	-serial "file:$out/console.log" -serial "file:$out/result" \
 	</dev/null >"$out/qemu.log" 2>&1 || rc=$?
