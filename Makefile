@@ -88,7 +88,7 @@ help:
 	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
 	@echo "make check             deps, style, unit, test-probes, test-dkms,"
-	@echo "                       vmtest-selftest, vmtest: the test command"
+	@echo "                       vmtest-selftest, vmtest and (alongside) systest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
 	@echo "make systest           Debian 12 booted with systemd: install the .debs, reboot, second kernel, purge"
@@ -247,8 +247,12 @@ vmtest-matrix: $(VM_PROGS)
 # The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
 # so that pkg-config runs after deps installed it.
 # tests/steps.sh runs each step as a sub-make and prints the time table.
-CHECK_STEPS := deps style man-lint test-unit-file unit test-uapi test-probes \
-	test-dkms vmtest-selftest vmtest
+# The Debian 12 real-system test runs in the background from the start
+# (its image build is downloads and dpkg, its guest mostly waits on its own
+# boots), after the packages that make deb and the image build install;
+# steps.sh prints its output and time when the rest is done.
+CHECK_STEPS := deps deb-deps systest-deps bg:systest style man-lint test-unit-file \
+	unit test-uapi test-probes test-dkms vmtest-selftest vmtest
 check:
 	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
 
@@ -352,16 +356,6 @@ systest-deps:
 
 systest: systest-deps deb
 	tests/systest/run.sh bookworm
-
-# make check starts building the Debian 12 image early, in the background
-# (it is mostly downloads and dpkg in a chroot), so that it overlaps the
-# steps before the systest; run.sh's mkimage.sh waits for it. Its log:
-# $(B)/systest/image-bookworm.log.
-.PHONY: systest-image-bg
-systest-image-bg: systest-deps
-	@mkdir -p $(B)/systest
-	@setsid nohup tests/systest/mkimage.sh bookworm >$(B)/systest/image-bookworm.log 2>&1 </dev/null &
-	@echo "systest: building the bookworm image in the background (log: $(B)/systest/image-bookworm.log)"
 
 systest-trixie: systest-deps deb
 	tests/systest/run.sh trixie

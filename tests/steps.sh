@@ -5,7 +5,7 @@
 # check and make check-full do), stop at the first failure, and print a
 # timing table (seconds per step, then the total) either way.
 #
-# A STEP written "&TARGET" starts `make TARGET` in the background and goes
+# A STEP written "bg:TARGET" starts `make TARGET` in the background and goes
 # on at once: it overlaps the steps after it (the real-system test's guest
 # waits mostly on its own boots while the VM tests run). Its output goes to
 # build/steps/TARGET.log and is printed whole when the foreground steps are
@@ -23,8 +23,8 @@ failed=
 
 for t in "$@"; do
 	case $t in
-	'&'*)
-		t=${t#&}
+	bg:*)
+		t=${t#bg:}
 		mkdir -p "$logdir"
 		echo "== make $name: $t starts in the background (log: $logdir/$t.log)"
 		setsid $make --no-print-directory "$t" >"$logdir/$t.log" 2>&1 </dev/null &
