@@ -85,6 +85,7 @@ enum { XA_MSG = 1, XA_OFFS = 2, XA_MISS_TYPE = 5, XA_MISS_NEST = 6, XA_MAX = 6 }
 			 NLCACHE_EXPORT_FLAGS_FSID)
 #define EXPORT_FSID	0x4e4c
 #define ANON_ID		65534u
+#define UNIXGID_CONTENT	"/proc/net/rpc/auth.unix.gid/content"
 
 static const char *prog = "nlc-badmsg";
 
@@ -101,6 +102,7 @@ static int g_family;		/* our family's id */
 static bool g_core_resv;	/* the genl core checks the reserved byte ... */
 static bool g_core_flags;	/* ... and nlmsg_flags of ops >= resv_start_op */
 static uint32_t g_daemon_portid;	/* from STATUS_GET, 0: none */
+static unsigned int g_overflowuid = 65534;	/* how content shows uid -1 */
 static uint32_t g_seq = 1;
 
 static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -831,6 +833,7 @@ struct req {
 	uint32_t nents;
 	const char *skip;
 	bool (*local)(struct req *r, char *why, size_t n);
+	const char *content;	/* a line UNIXGID_CONTENT must show afterwards */
 	uint32_t sent;
 };
 
@@ -895,6 +898,7 @@ struct tcase {
 	bool always;		/* run even when --match does not select it */
 	bool ok;		/* b_entry: the entry under test must be applied, */
 	const int *errs;	/* else be rejected with one of these */
+	const char *uidm1;	/* b_entry: then UNIXGID_CONTENT shows uid -1 with these gids */
 	struct expect x, lx;	/* b_top: expected; also fine on lax kernels */
 	uint32_t u;
 	struct mut m[NMUT];
@@ -1000,6 +1004,19 @@ static void layout3(struct req *r, int cache, struct entry *mid, const struct ee
 	r->ents[2].ok = true;
 }
 
+/*
+ * The content line of the unix-gid entry for uid 4294967295: the channel's
+ * parser takes that uid as -1, which maps to no uid, and the entry is
+ * shown with the overflow uid (from_kuid_munged()).
+ */
+static const char *uidm1_line(const char *gids)
+{
+	char *b = aalloc(128);
+
+	snprintf(b, 128, "%u %s", g_overflowuid, gids);
+	return b;
+}
+
 static void b_entry(struct req *r, const struct tcase *c)
 {
 	struct entry e = { 0 };
@@ -1009,6 +1026,8 @@ static void b_entry(struct req *r, const struct tcase *c)
 	apply_muts(&e, c->m, NMUT);
 	layout3(r, c->cache, &e, &x);
 	entry_free(&e);
+	if (c->uidm1)
+		r->content = uidm1_line(c->uidm1);
 }
 
 /* The base message of a command, for the header mutations. */
@@ -1165,6 +1184,7 @@ struct bkind {
 	uint8_t variant;
 	const int *errs;
 	struct mut m[2];
+	const char *uidm1;	/* not malformed: applied, and content shows it */
 };
 
 static const struct bkind batch_ipmap[] = {
@@ -1181,7 +1201,8 @@ static const struct bkind batch_ipmap[] = {
 
 static const struct bkind batch_unixgid[] = {
 	{ VB_NEG, E_INVAL, { DROP(NLCACHE_A_UNIX_GID_UID) } },
-	{ VB_NEG, E_INVAL, { SET(NLCACHE_A_UNIX_GID_UID, U32(0xffffffff)) } },
+	/* the channel takes it (as -1): applied */
+	{ VB_POS, NULL, { SET(NLCACHE_A_UNIX_GID_UID, U32(0xffffffff)) }, "2: 4242400 4242401" },
 	{ VB_NEG, E_POLICY, { SET(NLCACHE_A_UNIX_GID_UID, U8(1)) } },
 	{ VB_NEG, E_INVAL, { DROP(NLCACHE_A_UNIX_GID_EXPIRY) } },
 	{ VB_POS, E_INVAL, { ADD(NLCACHE_A_UNIX_GID_GIDS, U32(0xffffffff)) } },
@@ -1216,7 +1237,7 @@ static const struct {
 static void b_batch(struct req *r, const struct tcase *c)
 {
 	const struct cacheinfo *ci = &caches[c->cache];
-	uint32_t i, n = c->u, nbad = 0, nunknown = 0;
+	uint32_t i, n = c->u, nbad = 0, nunknown = 0, nuidm1 = 0;
 
 	req_start(r, g_family, ci->set_cmd, NLM_F_ACK);
 	expect_entries(r, n);
@@ -1229,7 +1250,13 @@ static void b_batch(struct req *r, const struct tcase *c)
 
 			base_entry(&e, c->cache, b->variant, i);
 			apply_muts(&e, b->m, ARRAY_SIZE(b->m));
-			r->ents[i].errs = b->errs;
+			if (b->uidm1) {
+				r->ents[i].ok = true;
+				r->content = uidm1_line(b->uidm1);
+				nuidm1++;
+			} else {
+				r->ents[i].errs = b->errs;
+			}
 		} else if (indirect(c->cache) && i % 5 == 0) {
 			base_entry(&e, c->cache, VB_UNKNOWN, i);
 			r->ents[i].errs = E_ENOENT;
@@ -1241,10 +1268,15 @@ static void b_batch(struct req *r, const struct tcase *c)
 		emit_entry(r->msg, NLA_F_NESTED | ci->requests, &e, false);
 		entry_free(&e);
 	}
+	nbad -= nuidm1;
 	if (nunknown)
 		snprintf(r->title, sizeof(r->title),
 			 "%s: %u malformed, %u for an unknown client, %u good", c->name, nbad,
 			 nunknown, n - nbad - nunknown);
+	else if (nuidm1)
+		snprintf(r->title, sizeof(r->title),
+			 "%s: %u malformed, %u good (%u of them for uid 4294967295)", c->name, nbad,
+			 n - nbad, nuidm1);
 	else
 		snprintf(r->title, sizeof(r->title), "%s: %u malformed, %u good", c->name, nbad,
 			 n - nbad);
@@ -1486,7 +1518,9 @@ static const struct tcase unixgid_cases[] = {
 	UGE("uid of 2 bytes", VB_NEG, E_POLICY, SET(UG(UID), U16(1000))),
 	UGE("uid as u64", VB_NEG, E_POLICY, SET(UG(UID), U64(TEST_UID))),
 	UGE("uid as a string", VB_NEG, E_POLICY, SET(UG(UID), STR("4242400"))),
-	UGE("uid 0xffffffff (no valid id)", VB_NEG, E_INVAL, SET(UG(UID), U32(0xffffffff))),
+	{ .name = "unix-gid entry: uid 0xffffffff is applied, as the channel takes it (uid -1)",
+	  .build = b_entry, .cache = CI_UNIXGID, .variant = VB_FULL, .ok = true,
+	  .uidm1 = "3: 4242400 4242401 4242402", .m = { SET(UG(UID), U32(0xffffffff)) } },
 	UGE("gid 0xffffffff (no valid id)", VB_POS, E_INVAL, ADD(UG(GIDS), U32(0xffffffff))),
 	UGE("gid of 2 bytes", VB_POS, E_POLICY, ADD(UG(GIDS), U16(100))),
 	UGE("gid as u64", VB_POS, E_POLICY, ADD(UG(GIDS), U64(100))),
@@ -2437,6 +2471,29 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 /* cases that printed "# SKIP" (they count as behaved; the summary says how many) */
 static unsigned int nskipped;
 
+/* Whether UNIXGID_CONTENT has the line @want; appends the verdict to @line. */
+static bool content_shows(const char *want, char *line, size_t n)
+{
+	FILE *f = fopen(UNIXGID_CONTENT, "r");
+	size_t len = strlen(line);
+	char buf[512];
+	bool found = false;
+
+	if (!f) {
+		snprintf(line + len, n - len, "; cannot read %s: %s", UNIXGID_CONTENT,
+			 strerror(errno));
+		return false;
+	}
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		found = !strcmp(buf, want);
+	}
+	fclose(f);
+	snprintf(line + len, n - len, "; %s %s \"%s\"", UNIXGID_CONTENT,
+		 found ? "shows" : "does not show", want);
+	return found;
+}
+
 static bool run_case(const struct tcase *c, unsigned int num)
 {
 	struct req r = { .trunc = -1 };
@@ -2458,6 +2515,8 @@ static bool run_case(const struct tcase *c, unsigned int num)
 	} else {
 		transact(&r, &o);
 		ok = judge(&r, &o, line, sizeof(line));
+		if (ok && r.content)
+			ok = content_shows(r.content, line, sizeof(line));
 		printf("%sok %u - %s: %s\n", ok ? "" : "not ", num, title, line);
 		if (opt_verbose)
 			verbose_details(&r, &o);
@@ -2516,6 +2575,14 @@ static void preflight(void)
 	e2 = probe_ctrl(0, NLM_F_CREATE);
 	g_core_resv = e1 == EINVAL;
 	g_core_flags = e2 == EINVAL;
+
+	{
+		FILE *f = fopen("/proc/sys/kernel/overflowuid", "r");
+
+		if (!f || fscanf(f, "%u", &g_overflowuid) != 1)
+			die("cannot read /proc/sys/kernel/overflowuid");
+		fclose(f);
+	}
 
 	req_start(&r, g_family, NLCACHE_CMD_STATUS_GET, NLM_F_ACK);
 	transact(&r, &o);

@@ -15,6 +15,8 @@ nfsd_start
 badmsg() { "$NLC_BUILD/tests/nlc-badmsg" "$@" >"$NLC_LOGDIR/badmsg" 2>&1; }
 check "nlc-badmsg: every malformed message is rejected properly" badmsg --seed 1
 tail -n 1 "$NLC_LOGDIR/badmsg"
+# uid 4294967295 answers: applied and in auth.unix.gid's content.
+grep -E 'uid (0xffffffff|4294967295)' "$NLC_LOGDIR/badmsg" || true
 # Every case ran and behaved: as many as --list names, and no fewer than
 # the 551 the README promises (a vacuous 0/0 would pass the exit status).
 ncases=$("$NLC_BUILD/tests/nlc-badmsg" --seed 1 --list | wc -l)
