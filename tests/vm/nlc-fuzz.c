@@ -158,8 +158,10 @@ struct shared {
 	atomic_uint_fast64_t sent;	/* all messages sent */
 	atomic_int stop;
 	atomic_uint holder;		/* portid that registered, per our books */
+	atomic_uint closing;		/* the holder's socket is being closed */
 	atomic_uint d_portid;		/* the daemon incarnation's portid */
 	atomic_int d_killed;		/* ... and SIGKILL is on its way to it */
+	atomic_uint w_portid[64];	/* a worker that exits registered */
 	atomic_uint failures;
 	atomic_uint_fast64_t cmd[NCMDB][NERR];
 	atomic_uint_fast64_t ent[NCACHES][NERR];
@@ -984,17 +986,67 @@ static void fail(const char *fmt, ...)
 }
 
 /*
- * A killed daemon incarnation's registration ends while it exits, before
- * its parent can clear the mark: a registrant that finds such a mark takes
- * it over instead of calling it a conflict.
+ * The mark (sh->holder) names the registered socket from its REGISTER
+ * until its release: an UNREGISTER drops it first (it may take effect
+ * before its answer is read), a socket closed while registered keeps it
+ * until close() returns, or until the parent has reaped the process that
+ * exited or was killed with it open.
+ *
+ * The module's rule for such a socket (nlc_register()): once it is
+ * SOCK_DEAD, which close() or the exit sets before the NETLINK_URELEASE
+ * notification detaches it, a REGISTER of another socket takes the
+ * registration over instead of failing with EBUSY; after the notification
+ * there is nothing left to take over. Either way another socket may
+ * register only once the holder has begun to close: the holder says so in
+ * sh->closing just before close() or _exit(), and the daemon's parent sets
+ * sh->d_killed before SIGKILL (the incarnation may not have published its
+ * portid yet). A REGISTER that succeeds while the holder is not closing
+ * is two registrations at once.
  */
-static bool take_over_killed(unsigned int *expected, unsigned int me)
+static bool holder_closing(unsigned int h)
 {
-	unsigned int dead = *expected;
-
-	if (!dead || dead != atomic_load(&sh->d_portid) || !atomic_load(&sh->d_killed))
+	if (!h)
 		return false;
-	return atomic_compare_exchange_strong(&sh->holder, &dead, me);
+	if (atomic_load(&sh->closing) == h)
+		return true;
+	return h == atomic_load(&sh->d_portid) && atomic_load(&sh->d_killed);
+}
+
+/*
+ * Mark @me registered after a successful REGISTER: false, with the holder
+ * in @other, if another socket holds the mark and is not closing.
+ */
+static bool mark_registered(unsigned int me, unsigned int *other)
+{
+	unsigned int h = 0;
+
+	for (;;) {
+		if (atomic_compare_exchange_strong(&sh->holder, &h, me) || h == me)
+			return true;
+		if (!holder_closing(h)) {
+			*other = h;
+			return false;
+		}
+		/* taken over: h's socket is closing (SOCK_DEAD) or released */
+		if (atomic_compare_exchange_strong(&sh->holder, &h, me))
+			return true;
+	}
+}
+
+/* The registered socket @me is about to be closed, by close() or exit. */
+static void mark_closing(unsigned int me)
+{
+	atomic_store(&sh->closing, me);
+}
+
+/* @me's socket is released: drop its mark unless it was taken over. */
+static void mark_released(unsigned int me)
+{
+	unsigned int x = me;
+
+	atomic_compare_exchange_strong(&sh->holder, &x, 0);
+	x = me;
+	atomic_compare_exchange_strong(&sh->closing, &x, 0);
 }
 
 /* Registration transitions, for explaining a conflict ("R" lines). */
@@ -1335,9 +1387,8 @@ static void invent_key(int cache, struct key *k, struct rng *r)
 		}
 		break;
 	case CI_UNIXGID:
-		k->uid = chance(r, 50) ? rn(r, 2000) : (uint32_t)rnd(r);
-		if (k->uid == UINT32_MAX)
-			k->uid = 1;
+		/* uid 4294967295 too: the channel takes it (as -1), so must we */
+		k->uid = chance(r, 50) ? rn(r, 2000) : chance(r, 5) ? UINT32_MAX : (uint32_t)rnd(r);
 		break;
 	case CI_SVCEXP:
 		snprintf(k->a, sizeof(k->a), "%s", clients[rn(r, ARRAY_SIZE(clients))]);
@@ -1493,10 +1544,19 @@ static enum fate mutate_entry(int cache, struct node *e, struct rng *r)
 			}
 			return FT_BAD;
 		case CI_UNIXGID:
-			k = kid_find(e, NLCACHE_A_UNIX_GID_UID);
-			if (!k || k->len != 4)
-				return FT_MAYBE;
-			memset(k->data, 0xff, 4);	/* (uid_t)-1 maps nowhere */
+			/*
+			 * A gid that maps nowhere is refused, by the channel
+			 * too. The uid is not checked: uid 4294967295 (-1 to
+			 * the channel's parser) is applied.
+			 */
+			if (chance(r, 50)) {
+				k = kid_find(e, NLCACHE_A_UNIX_GID_UID);
+				if (!k || k->len != 4)
+					return FT_MAYBE;
+				memset(k->data, 0xff, 4);
+				return FT_OK;
+			}
+			kid_u32(e, NLCACHE_A_UNIX_GID_GIDS, UINT32_MAX);
 			return FT_BAD;
 		default:
 			k = kid_find(e, NLCACHE_A_IP_MAP_ADDR);
@@ -1584,6 +1644,7 @@ static enum fate mutate_entry(int cache, struct node *e, struct rng *r)
 /* ---- the fuzz worker -------------------------------------------------------------- */
 
 struct wstate {
+	unsigned int id;
 	int fd;
 	uint32_t seq, portid;
 	bool registered;
@@ -1606,6 +1667,7 @@ static void w_open(struct wstate *w)
 	w->registered = false;
 }
 
+/* Before an UNREGISTER that ends the registration. */
 static void w_leave_registration(struct wstate *w)
 {
 	unsigned int me = w->portid;
@@ -1617,11 +1679,31 @@ static void w_leave_registration(struct wstate *w)
 	w->registered = false;
 }
 
+/* Close the socket; a registration it holds ends with it. */
 static void w_close(struct wstate *w)
 {
-	w_leave_registration(w);
+	bool reg = w->registered;
+
+	if (reg) {
+		mark_closing(w->portid);
+		rlog("closes", w->portid);
+	}
 	close(w->fd);
+	if (reg)
+		mark_released(w->portid);
+	w->registered = false;
 	w->fd = -1;
+}
+
+/* Exit; the kernel closes the socket, the main process drops the mark. */
+static void w_exit(struct wstate *w, int status)
+{
+	if (w->registered) {
+		atomic_store(&sh->w_portid[w->id], w->portid);
+		mark_closing(w->portid);
+		rlog("exits", w->portid);
+	}
+	_exit(status);
 }
 
 /* Header and flag mutations: the outcome can only be checked for sanity. */
@@ -1820,17 +1902,15 @@ static void judge_register(struct wstate *w, const struct msg *m, const struct o
 			   bool sane_only)
 {
 	if (!o->err) {
-		unsigned int expected = 0;
+		unsigned int other = 0;
 
 		ev_add(EV_REG_OK, 1);
 		if (!o->served)
 			return;
 		w->portid = sock_portid(w->fd);
-		if (!w->registered && !atomic_compare_exchange_strong(&sh->holder, &expected,
-								      w->portid) &&
-		    expected != w->portid && !take_over_killed(&expected, w->portid))
-			fail("REGISTER succeeded for portid %u while portid %u is registered "
-			     "(the kernel names %u)", w->portid, expected, kernel_portid());
+		if (!w->registered && !mark_registered(w->portid, &other))
+			fail("REGISTER succeeded for portid %u while portid %u is registered and "
+			     "not closing (the kernel names %u)", w->portid, other, kernel_portid());
 		if (!w->registered)
 			rlog("registered", w->portid);
 		w->registered = true;
@@ -2000,13 +2080,12 @@ static bool fuzz_one(struct wstate *w)
 		return true;
 	}
 	if (was_registered) {
-		unsigned int expected = 0;
+		unsigned int other = 0;
 
 		/* still registered: nobody else may have got in */
-		if (!atomic_compare_exchange_strong(&sh->holder, &expected, w->portid) &&
-		    !take_over_killed(&expected, w->portid))
+		if (!mark_registered(w->portid, &other))
 			fail("portid %u registered while this socket (%u) stayed registered (its "
-			     "UNREGISTER failed: %s); the kernel names %u", expected, w->portid,
+			     "UNREGISTER failed: %s); the kernel names %u", other, w->portid,
 			     errname(o->err), kernel_portid());
 		rlog("stays registered", w->portid);
 	}
@@ -2060,6 +2139,7 @@ static void worker_main(unsigned int id, unsigned int gen)
 	int c;
 
 	snprintf(g_who, sizeof(g_who), "worker %u.%u", id, gen);
+	w->id = id;
 	w->r = rng_for(id, gen);
 	for (c = 0; c < NCACHES; c++)
 		w->pools[c] = (struct pool){ wkeys[c], 0, POOL, false };
@@ -2073,10 +2153,8 @@ static void worker_main(unsigned int id, unsigned int gen)
 			atomic_store(&sh->stop, 1);
 			break;
 		}
-		if (!fuzz_one(w)) {
-			w_leave_registration(w);
-			_exit(3);	/* a death: the main process starts a new generation */
-		}
+		if (!fuzz_one(w))
+			w_exit(w, 3);	/* a death: the main process starts a new generation */
 		if (opt_pace)
 			msleep(opt_pace);
 	}
@@ -2199,7 +2277,7 @@ static bool d_register(struct dstate *d, unsigned int patience_ms)
 	struct msg *m = &d->m;
 	struct outcome *o = &d->o;
 	uint64_t until = now_ms() + patience_ms;
-	unsigned int expected = 0;
+	unsigned int other = 0;
 
 	for (;;) {
 		msg_init(m, NLCACHE_CMD_REGISTER);
@@ -2230,10 +2308,9 @@ static bool d_register(struct dstate *d, unsigned int patience_ms)
 	}
 	d->portid = sock_portid(d->fd);
 	atomic_store(&sh->d_portid, d->portid);
-	if (!atomic_compare_exchange_strong(&sh->holder, &expected, d->portid) &&
-	    !take_over_killed(&expected, d->portid)) {
+	if (!mark_registered(d->portid, &other)) {
 		fail("daemon: REGISTER succeeded for portid %u while portid %u is registered "
-		     "(the kernel names %u)", d->portid, expected, kernel_portid());
+		     "and not closing (the kernel names %u)", d->portid, other, kernel_portid());
 		return false;
 	}
 	rlog("registered", d->portid);
@@ -2295,7 +2372,7 @@ enum { DM_UNREG, DM_CLOSE, DM_EXIT, DM_KILL };
 static void d_incarnation(unsigned int gen, int mode)
 {
 	struct dstate *d = &D;
-	unsigned int rounds, i, me;
+	unsigned int rounds, i;
 
 	snprintf(g_who, sizeof(g_who), "daemon %u", gen);
 	d->r = rng_for(1000, gen);
@@ -2319,14 +2396,13 @@ static void d_incarnation(unsigned int gen, int mode)
 		close(d->fd);
 		break;
 	case DM_CLOSE:
-		me = d->portid;
-		atomic_compare_exchange_strong(&sh->holder, &me, 0);
+		mark_closing(d->portid);
 		rlog("closes", d->portid);
 		close(d->fd);
+		mark_released(d->portid);
 		break;
-	default:	/* DM_EXIT: the kernel closes the socket */
-		me = d->portid;
-		atomic_compare_exchange_strong(&sh->holder, &me, 0);
+	default:	/* DM_EXIT: the kernel closes the socket, the parent drops the mark */
+		mark_closing(d->portid);
 		rlog("exits", d->portid);
 		break;
 	}
@@ -2424,10 +2500,12 @@ static void daemon_main(void)
 		}
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		/* A killed incarnation cannot clear its own mark. */
+		/* An exited or killed incarnation cannot drop its own mark. */
 		p = atomic_load(&sh->d_portid);
-		if (atomic_compare_exchange_strong(&sh->holder, &p, 0) && p)
+		if (p && atomic_load(&sh->holder) == p)
 			rlog(mode == DM_KILL ? "killed incarnation was" : "dead incarnation was", p);
+		if (p)
+			mark_released(p);
 		if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
 			out("# daemon incarnation %u ended with status %d", gen, WEXITSTATUS(st));
 		gen++;
@@ -2815,6 +2893,13 @@ int main(int argc, char **argv)
 				break;
 		if (i == opt_workers)
 			continue;
+		{
+			/* It exited with a registered socket: released now. */
+			unsigned int wp = atomic_exchange(&sh->w_portid[i], 0);
+
+			if (wp)
+				mark_released(wp);
+		}
 		if (deadline && now_ms() > deadline)
 			atomic_store(&sh->stop, 1);
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 3 && !atomic_load(&sh->stop)) {
