@@ -541,48 +541,43 @@ static int nlc_check_task_net(struct net *net, struct netlink_ext_ack *extack)
  * The one rule for GET, SET, FLUSH and REGISTER of cache @t in @net: @sk is
  * the registered daemon socket, or the caller may write the cache's /proc
  * channel. Whether a daemon is attached does not change the answer.
+ *
+ * With @ref, the cache_detail is also pinned for the caller's use (release
+ * it with nlc_cdref_put()): by the attachment for the daemon, else by the
+ * open flush file. The daemon of a cache it does not serve needs the
+ * channel's permission for that, as anyone else. Without @ref it is the
+ * permission check alone.
  */
-int nlc_may_use(struct net *net, const struct sock *sk, enum nlc_cache t,
-		struct netlink_ext_ack *extack)
-{
-	struct cache_detail *cd;
-	struct file *file;
-	int err;
-
-	err = nlc_check_task_net(net, extack);
-	if (err)
-		return err;
-	if (nlc_is_daemon(nlc_net(net), sk))
-		return 0;
-	cd = nlc_cd_open(net, t, &file, extack);
-	if (IS_ERR(cd))
-		return PTR_ERR(cd);
-	fput(file);
-	return 0;
-}
-
-/* nlc_may_use(), and the cache_detail pinned for the caller's use. */
 int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
 		  struct nlc_cdref *ref, struct netlink_ext_ack *extack)
 {
 	struct nlc_net *nn = nlc_net(net);
 	struct cache_detail *cd;
+	struct file *file;
 	int err;
 
-	memset(ref, 0, sizeof(*ref));
+	if (ref)
+		memset(ref, 0, sizeof(*ref));
 	err = nlc_check_task_net(net, extack);
 	if (err)
 		return err;
 	if (nlc_is_daemon(nn, sk)) {
+		if (!ref)
+			return 0;
 		ref->att = nlc_att_get(nn, t);
 		if (ref->att) {
 			ref->cd = ref->att->cd;
 			return 0;
 		}
 	}
-	cd = nlc_cd_open(net, t, &ref->file, extack);
+	cd = nlc_cd_open(net, t, &file, extack);
 	if (IS_ERR(cd))
 		return PTR_ERR(cd);
+	if (!ref) {
+		fput(file);
+		return 0;
+	}
+	ref->file = file;
 	ref->cd = cd;
 	return 0;
 }
