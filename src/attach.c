@@ -269,6 +269,26 @@ static int nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
 }
 
 /*
+ * The entry after @cur in bucket @b, or the bucket's first if @cur is
+ * NULL or was unhashed meanwhile (its next pointer may then lead to freed
+ * entries); under rcu_read_lock(). An entry still hashed when we look
+ * keeps a valid next pointer for the rest of the read section, and one
+ * unhashed before a grace period that freed its successor is seen as
+ * unhashed (hlist_del_init_rcu() cleared pprev before that period).
+ */
+static struct cache_head *nlc_adopt_start(struct cache_detail *cd, int b,
+					  struct cache_head *cur)
+{
+	struct hlist_node *node;
+
+	if (cur && !hlist_unhashed_lockless(&cur->cache_list))
+		node = rcu_dereference(hlist_next_rcu(&cur->cache_list));
+	else
+		node = rcu_dereference(hlist_first_rcu(&cd->hash_table[b]));
+	return hlist_entry_safe(node, struct cache_head, cache_list);
+}
+
+/*
  * Requests pending when a cache gets attached were upcalled through the
  * /proc channel: before any daemon registered, or handed back when the
  * previous daemon went away (a restart after kill -9). Nobody may be
@@ -276,43 +296,60 @@ static int nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
  * (up to 120 s) while clients retry. List them for the new daemon as
  * well; a channel reader may still answer one first, which is harmless.
  *
- * A bucket is walked again after every full batch, skipping what is listed
- * already, so no pending entry is missed however long the chain is.
+ * Each bucket is walked once, NLC_ADOPT_BATCH pending entries per RCU
+ * section: the last one taken stays referenced as the cursor the next
+ * section goes on from, so a chain of n entries costs O(n), not a rewalk
+ * per batch. Only if the cursor was unhashed meanwhile does the bucket
+ * start over (what is listed already is skipped). No spinlock is held
+ * while walking; att->lock only for each lookup in our table.
  */
 static void nlc_adopt(struct nlc_att *att)
 {
 	struct cache_detail *cd = att->cd;
-	struct cache_head *batch[NLC_ADOPT_BATCH], *h;
+	struct cache_head *batch[NLC_ADOPT_BATCH], *h, *cur;
 	unsigned int n, i, adopted = 0;
 	int b, ret = 0;
-	bool full;
+	bool listed;
 
 	for (b = 0; b < cd->hash_size && ret >= 0; b++) {
+		cur = NULL;
 		do {
 			n = 0;
 			rcu_read_lock();
-			spin_lock(&att->lock);
-			hlist_for_each_entry_rcu(h, &cd->hash_table[b], cache_list) {
+			for (h = nlc_adopt_start(cd, b, cur); h;
+			     h = hlist_entry_safe(rcu_dereference(hlist_next_rcu(&h->cache_list)),
+						  struct cache_head, cache_list)) {
 				if (!test_bit(CACHE_PENDING, &h->flags) ||
-				    test_bit(CACHE_CLEANED, &h->flags) ||
-				    nlc_req_find(att, h) || !cache_get_rcu(h))
+				    test_bit(CACHE_CLEANED, &h->flags))
+					continue;
+				spin_lock(&att->lock);
+				listed = nlc_req_find(att, h);
+				spin_unlock(&att->lock);
+				if (listed || !cache_get_rcu(h))
 					continue;
 				batch[n++] = h;
 				if (n == NLC_ADOPT_BATCH)
 					break;
 			}
-			spin_unlock(&att->lock);
 			rcu_read_unlock();
-			full = n == NLC_ADOPT_BATCH;
+			if (cur)
+				cache_put(cur, cd);
+			/* A full batch: the walk goes on after its last. */
+			cur = n == NLC_ADOPT_BATCH ? batch[n - 1] : NULL;
 			for (i = 0; i < n; i++) {
 				if (ret >= 0) {
 					ret = nlc_adopt_one(att, batch[i]);
 					adopted += ret > 0;
 				}
-				cache_put(batch[i], cd);
+				if (batch[i] != cur)
+					cache_put(batch[i], cd);
+			}
+			if (ret < 0 && cur) {
+				cache_put(cur, cd);
+				cur = NULL;
 			}
 			cond_resched();
-		} while (full && ret >= 0);
+		} while (cur);
 	}
 	if (adopted) {
 		atomic64_add(adopted, &att->nn->stats[att->type].adopted);
