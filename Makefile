@@ -170,15 +170,18 @@ man-lint:
 		echo "man-lint: $$m ok"; \
 	done
 
+# The netlink plumbing both VM test programs below link.
+NLTEST := tests/vm/nlc-nltest.c tests/vm/nlc-nltest.h uapi/linux/nfsd_nlcache.h
+
 # The malformed-input prober the nlc-badmsg guest test runs.
-$(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c uapi/linux/nfsd_nlcache.h
+$(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c $(NLTEST)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 # The netlink fuzzer the nlc-fuzz guest tests run.
-$(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c uapi/linux/nfsd_nlcache.h
+$(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c $(NLTEST)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 

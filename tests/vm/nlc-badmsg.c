@@ -49,26 +49,8 @@
 
 #include <linux/nfsd_nlcache.h>
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK	270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK	10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK	11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED	0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS	0x200
-#endif
+#include "nlc-nltest.h"
 
-/* enum nlmsgerr_attrs: fixed by the uapi, not all headers have them all. */
-enum { XA_MSG = 1, XA_OFFS = 2, XA_MISS_TYPE = 5, XA_MISS_NEST = 6, XA_MAX = 6 };
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define TYPE_OF(t)	((uint16_t)((t) & 0x3fff))	/* without NLA_F_* */
 
 /* The family's first op checked strictly (src/genl.c: resv_start_op). */
@@ -151,41 +133,6 @@ static void arena_reset(void)
 
 /* ---- errno names and sets ----------------------------------------------- */
 
-static const struct {
-	int e;
-	const char *name;
-} errnames[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" }, { ENOLINK, "ENOLINK" },
-	{ EPROTO, "EPROTO" }, { EBADMSG, "EBADMSG" },
-	{ EOVERFLOW, "EOVERFLOW" }, { ENOTUNIQ, "ENOTUNIQ" },
-	{ EMSGSIZE, "EMSGSIZE" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	{ ENOBUFS, "ENOBUFS" }, { ETIMEDOUT, "ETIMEDOUT" },
-	{ EALREADY, "EALREADY" }, { ESTALE, "ESTALE" },
-	{ 524, "ENOTSUPP" },	/* kernel-internal, must not leak */
-};
-
-static const char *errname(int e)
-{
-	static char buf[4][16];
-	static unsigned int next;
-	char *b;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].e == e)
-			return errnames[i].name;
-	b = buf[next++ % ARRAY_SIZE(buf)];
-	snprintf(b, sizeof(buf[0]), "errno %d", e);
-	return b;
-}
-
 /*
  * A set of errnos: a 0-terminated array; NULL means any errno. ERRS() is
  * for the file-scope tables only (a compound literal in a function dies
@@ -229,7 +176,7 @@ static const char *errs_str(const int *errs)
 	b[0] = '\0';
 	for (; *errs; errs++)
 		len += (size_t)snprintf(b + len, sizeof(buf[0]) - len, "%s%s",
-					len ? "|" : "", errname(*errs));
+					len ? "|" : "", nlt_errname(*errs));
 	return b;
 }
 
@@ -1313,12 +1260,8 @@ static void b_dump(struct req *r, const struct tcase *c)
 
 static bool family_unchanged(struct req *r, char *why, size_t n)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int id = -NLE_NOMEM;
+	int id = nlt_resolve_family(NLCACHE_FAMILY_NAME);
 
-	if (sk && genl_connect(sk) == 0)
-		id = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
-	nl_socket_free(sk);
 	(void)r;
 	if (id == g_family) {
 		snprintf(why, n, "id %d", id);
@@ -1975,86 +1918,39 @@ struct outcome {
 	uint32_t portid;
 };
 
-static int open_sock(unsigned int timeout)
+/* What an NLMSG_ERROR or NLMSG_DONE said, into @o. */
+static void take_ext(struct outcome *o, const struct nlt_ext *x)
 {
-	struct timeval tv = { .tv_sec = timeout };
-	int fd, one = 1, big = 8 << 20;
+	size_t len = strnlen(x->msg, sizeof(o->msg) - 1);
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
-		close(fd);
-		return -1;
-	}
-	/* Errors echo only the header: a 300 KB request is not sent back. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	return fd;
-}
-
-static void copy_str(char *dst, size_t n, const struct nlattr *a)
-{
-	size_t len = (size_t)nla_len(a);
-
-	if (len >= n)
-		len = n - 1;
-	memcpy(dst, nla_data(a), len);
-	dst[len] = '\0';
-}
-
-static void parse_ext(struct outcome *o, void *p, int len)
-{
-	struct nlattr *tb[XA_MAX + 1];
-
-	if (len <= 0 || nla_parse(tb, XA_MAX, p, len, NULL) < 0)
-		return;
-	if (tb[XA_MSG]) {
-		copy_str(o->msg, sizeof(o->msg), tb[XA_MSG]);
-		o->has_msg = true;
-	}
-	if (tb[XA_OFFS] && nla_len(tb[XA_OFFS]) >= 4) {
-		o->offs = nla_get_u32(tb[XA_OFFS]);
-		o->has_offs = true;
-	}
-	if (tb[XA_MISS_TYPE] && nla_len(tb[XA_MISS_TYPE]) >= 4) {
-		o->miss_type = nla_get_u32(tb[XA_MISS_TYPE]);
-		o->has_miss = true;
-	}
+	o->has_msg = x->has_msg;
+	memcpy(o->msg, x->msg, len);
+	o->msg[len] = '\0';
+	o->has_offs = x->has_offs;
+	o->offs = x->offs;
+	o->has_miss = x->has_miss;
+	o->miss_type = x->miss_type;
 }
 
 static void parse_error(struct outcome *o, struct nlmsghdr *nlh)
 {
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	size_t off = sizeof(*e);
-	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN;
+	struct nlt_ext x;
 
-	if (len < (int)sizeof(e->error)) {
-		snprintf(o->fail, sizeof(o->fail), "NLMSG_ERROR of %d bytes", len);
+	if (!nlt_parse_error(nlh, &o->err, &x)) {
+		snprintf(o->fail, sizeof(o->fail), "NLMSG_ERROR of %d bytes",
+			 (int)nlh->nlmsg_len - NLMSG_HDRLEN);
 		return;
 	}
-	o->err = -e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && len >= (int)sizeof(*e))
-		off = sizeof(e->error) + NLMSG_ALIGN(e->msg.nlmsg_len);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		parse_ext(o, (char *)e + off, len - (int)off);
+	take_ext(o, &x);
 }
 
 static void parse_done(struct outcome *o, struct nlmsghdr *nlh)
 {
-	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN, v;
+	struct nlt_ext x;
 
 	o->done = true;
-	if (len >= (int)sizeof(int)) {
-		memcpy(&v, NLMSG_DATA(nlh), sizeof(v));
-		o->err = -v;
-		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-			parse_ext(o, (char *)NLMSG_DATA(nlh) + sizeof(int), len - (int)sizeof(int));
-	}
+	nlt_parse_done(nlh, &o->err, &x);
+	take_ext(o, &x);
 }
 
 static void push_oerr(struct outcome *o, struct nlattr *nest)
@@ -2086,7 +1982,7 @@ static void push_oerr(struct outcome *o, struct nlattr *nest)
 			}
 			break;
 		case NLCACHE_A_SET_ERROR_MESSAGE:
-			copy_str(x->msg, sizeof(x->msg), a);
+			nlt_copy_str(x->msg, sizeof(x->msg), a);
 			x->has_msg = true;
 			break;
 		}
@@ -2114,7 +2010,7 @@ static void parse_reply(const struct req *r, struct outcome *o, struct nlmsghdr 
 			push_oerr(o, a);
 		} else if (r->cmd == NLCACHE_CMD_STATUS_GET && t == NLCACHE_A_STATUS_VERSION &&
 			   nla_len(a) > 0 && memchr(nla_data(a), '\0', (size_t)nla_len(a))) {
-			copy_str(o->version, sizeof(o->version), a);
+			nlt_copy_str(o->version, sizeof(o->version), a);
 			o->has_version = true;
 		} else if (r->cmd == NLCACHE_CMD_STATUS_GET &&
 			   t == NLCACHE_A_STATUS_DAEMON_PORTID && nla_len(a) == 4) {
@@ -2236,7 +2132,7 @@ static void transact(struct req *r, struct outcome *o)
 	len = nlh->nlmsg_len;
 	r->sent = len;
 
-	fd = open_sock(timeout);
+	fd = nlt_open_sock(timeout, 8 << 20);
 	if (fd < 0) {
 		snprintf(o->fail, sizeof(o->fail), "cannot open a netlink socket: %s",
 			 strerror(errno));
@@ -2253,7 +2149,7 @@ static void transact(struct req *r, struct outcome *o)
 
 static size_t say_err(char *b, size_t n, const struct outcome *o)
 {
-	size_t len = (size_t)snprintf(b, n, "%s \"%s\"", errname(o->err),
+	size_t len = (size_t)snprintf(b, n, "%s \"%s\"", nlt_errname(o->err),
 				      o->has_msg ? o->msg : "");
 
 	if (o->has_miss && len < n)
@@ -2272,7 +2168,7 @@ static void say_entries(char *b, size_t n, const struct outcome *o)
 			break;
 		}
 		len += (size_t)snprintf(b + len, n - len, "%s%u %s \"%s\"", i ? ", " : " [",
-					o->errs[i].idx, errname((int)o->errs[i].err),
+					o->errs[i].idx, nlt_errname((int)o->errs[i].err),
 					o->errs[i].msg);
 	}
 	if (o->nerrs && len < n && !(o->nerrs > 5))
@@ -2361,18 +2257,18 @@ static bool match_entries(const struct req *r, const struct outcome *o, char *wh
 		}
 		if (!e->has_msg || !e->msg[0]) {
 			snprintf(why, n, "the error for entry %u (%s) has no message", e->idx,
-				 errname((int)e->err));
+				 nlt_errname((int)e->err));
 			goto out;
 		}
 		x = &r->ents[e->idx];
 		if (x->ok) {
 			snprintf(why, n, "entry %u should have been applied, was rejected: %s \"%s\"",
-				 e->idx, errname((int)e->err), e->msg);
+				 e->idx, nlt_errname((int)e->err), e->msg);
 			goto out;
 		}
 		if (!x->maybe && !errs_has(x->errs, (int)e->err)) {
 			snprintf(why, n, "entry %u was rejected with %s \"%s\", expected %s",
-				 e->idx, errname((int)e->err), e->msg, errs_str(x->errs));
+				 e->idx, nlt_errname((int)e->err), e->msg, errs_str(x->errs));
 			goto out;
 		}
 	}
@@ -2453,7 +2349,7 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 	printf("#   sent %u bytes: cmd %u, nlmsg_flags 0x%x, reserved 0x%02x\n", r->sent,
 	       r->cmd, NLM_F_REQUEST | r->nlflags, r->reserved);
 	if (o->answered)
-		printf("#   answer: %s%s, %u replies, %u stray\n", o->err ? errname(o->err) : "0",
+		printf("#   answer: %s%s, %u replies, %u stray\n", o->err ? nlt_errname(o->err) : "0",
 		       o->done ? " (NLMSG_DONE)" : "", o->replies, o->stray);
 	if (o->has_msg)
 		printf("#   extack message: \"%s\"\n", o->msg);
@@ -2462,7 +2358,7 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 	if (o->has_miss)
 		printf("#   extack missing attribute: %u\n", o->miss_type);
 	for (i = 0; i < o->nerrs; i++)
-		printf("#   entry %u: %s \"%s\"\n", o->errs[i].idx, errname((int)o->errs[i].err),
+		printf("#   entry %u: %s \"%s\"\n", o->errs[i].idx, nlt_errname((int)o->errs[i].err),
 		       o->errs[i].msg);
 	if (o->has_portid)
 		printf("#   daemon portid %u\n", o->portid);
@@ -2553,18 +2449,9 @@ static void preflight(void)
 {
 	struct req r = { .trunc = -1 };
 	struct outcome o = { 0 };
-	struct nl_sock *sk;
 	int id, e1, e2;
 
-	sk = nl_socket_alloc();
-	if (!sk)
-		die("out of memory");
-	id = genl_connect(sk);
-	if (id < 0)
-		die("cannot open a generic netlink socket: %s", nl_geterror(id));
-	/* A lookup by name lets the kernel load the module. */
-	id = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
-	nl_socket_free(sk);
+	id = nlt_resolve_family(NLCACHE_FAMILY_NAME);
 	if (id < 0)
 		die("the %s generic netlink family is not registered in this network namespace "
 		    "(%s); load the module (modprobe nfsd_nlcache) and run again",
@@ -2596,10 +2483,10 @@ static void preflight(void)
 	       NLCACHE_FAMILY_NAME, g_family, o.has_version ? o.version : "?", o.portid);
 	if (!o.answered || o.err)
 		printf("# preflight STATUS_GET failed: %s\n",
-		       o.fail[0] ? o.fail : errname(o.err));
+		       o.fail[0] ? o.fail : nlt_errname(o.err));
 	printf("# genl core checks the reserved byte: %s (nlctrl: %s), nlmsg_flags: %s (nlctrl: %s)\n",
-	       g_core_resv ? "yes" : "no", e1 < 0 ? "no answer" : errname(e1),
-	       g_core_flags ? "yes" : "no", e2 < 0 ? "no answer" : errname(e2));
+	       g_core_resv ? "yes" : "no", e1 < 0 ? "no answer" : nlt_errname(e1),
+	       g_core_flags ? "yes" : "no", e2 < 0 ? "no answer" : nlt_errname(e2));
 	printf("# seed %" PRIu64 ", %u fuzz iterations, timeout %u s, export path %s\n",
 	       opt_seed, opt_fuzz, opt_timeout, opt_export_path);
 	free(o.errs);
