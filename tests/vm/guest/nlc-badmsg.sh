@@ -2,7 +2,7 @@
 # (i) Hundreds of malformed or hostile messages across every command: each
 # rejected with an errno (and an extack message from the policies), or as
 # one entry of a batch; no WARN or oops; the module still serves a mount.
-# timeout: 300
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 nfsd_load
