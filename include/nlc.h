@@ -131,8 +131,6 @@ unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
 void nlc_fetching(struct nlc_att *att);
 void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms);
 bool nlc_is_daemon(struct nlc_net *nn, const struct sock *sk);
-int nlc_may_use(struct net *net, const struct sock *sk, enum nlc_cache t,
-		struct netlink_ext_ack *extack);
 int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
 		  struct nlc_cdref *ref, struct netlink_ext_ack *extack);
 void nlc_cdref_put(struct nlc_cdref *ref);

@@ -269,6 +269,26 @@ static int nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
 }
 
 /*
+ * The entry after @cur in bucket @b, or the bucket's first if @cur is
+ * NULL or was unhashed meanwhile (its next pointer may then lead to freed
+ * entries); under rcu_read_lock(). An entry still hashed when we look
+ * keeps a valid next pointer for the rest of the read section, and one
+ * unhashed before a grace period that freed its successor is seen as
+ * unhashed (hlist_del_init_rcu() cleared pprev before that period).
+ */
+static struct cache_head *nlc_adopt_start(struct cache_detail *cd, int b,
+					  struct cache_head *cur)
+{
+	struct hlist_node *node;
+
+	if (cur && !hlist_unhashed_lockless(&cur->cache_list))
+		node = rcu_dereference(hlist_next_rcu(&cur->cache_list));
+	else
+		node = rcu_dereference(hlist_first_rcu(&cd->hash_table[b]));
+	return hlist_entry_safe(node, struct cache_head, cache_list);
+}
+
+/*
  * Requests pending when a cache gets attached were upcalled through the
  * /proc channel: before any daemon registered, or handed back when the
  * previous daemon went away (a restart after kill -9). Nobody may be
@@ -276,43 +296,60 @@ static int nlc_adopt_one(struct nlc_att *att, struct cache_head *h)
  * (up to 120 s) while clients retry. List them for the new daemon as
  * well; a channel reader may still answer one first, which is harmless.
  *
- * A bucket is walked again after every full batch, skipping what is listed
- * already, so no pending entry is missed however long the chain is.
+ * Each bucket is walked once, NLC_ADOPT_BATCH pending entries per RCU
+ * section: the last one taken stays referenced as the cursor the next
+ * section goes on from, so a chain of n entries costs O(n), not a rewalk
+ * per batch. Only if the cursor was unhashed meanwhile does the bucket
+ * start over (what is listed already is skipped). No spinlock is held
+ * while walking; att->lock only for each lookup in our table.
  */
 static void nlc_adopt(struct nlc_att *att)
 {
 	struct cache_detail *cd = att->cd;
-	struct cache_head *batch[NLC_ADOPT_BATCH], *h;
+	struct cache_head *batch[NLC_ADOPT_BATCH], *h, *cur;
 	unsigned int n, i, adopted = 0;
 	int b, ret = 0;
-	bool full;
+	bool listed;
 
 	for (b = 0; b < cd->hash_size && ret >= 0; b++) {
+		cur = NULL;
 		do {
 			n = 0;
 			rcu_read_lock();
-			spin_lock(&att->lock);
-			hlist_for_each_entry_rcu(h, &cd->hash_table[b], cache_list) {
+			for (h = nlc_adopt_start(cd, b, cur); h;
+			     h = hlist_entry_safe(rcu_dereference(hlist_next_rcu(&h->cache_list)),
+						  struct cache_head, cache_list)) {
 				if (!test_bit(CACHE_PENDING, &h->flags) ||
-				    test_bit(CACHE_CLEANED, &h->flags) ||
-				    nlc_req_find(att, h) || !cache_get_rcu(h))
+				    test_bit(CACHE_CLEANED, &h->flags))
+					continue;
+				spin_lock(&att->lock);
+				listed = nlc_req_find(att, h);
+				spin_unlock(&att->lock);
+				if (listed || !cache_get_rcu(h))
 					continue;
 				batch[n++] = h;
 				if (n == NLC_ADOPT_BATCH)
 					break;
 			}
-			spin_unlock(&att->lock);
 			rcu_read_unlock();
-			full = n == NLC_ADOPT_BATCH;
+			if (cur)
+				cache_put(cur, cd);
+			/* A full batch: the walk goes on after its last. */
+			cur = n == NLC_ADOPT_BATCH ? batch[n - 1] : NULL;
 			for (i = 0; i < n; i++) {
 				if (ret >= 0) {
 					ret = nlc_adopt_one(att, batch[i]);
 					adopted += ret > 0;
 				}
-				cache_put(batch[i], cd);
+				if (batch[i] != cur)
+					cache_put(batch[i], cd);
+			}
+			if (ret < 0 && cur) {
+				cache_put(cur, cd);
+				cur = NULL;
 			}
 			cond_resched();
-		} while (full && ret >= 0);
+		} while (cur);
 	}
 	if (adopted) {
 		atomic64_add(adopted, &att->nn->stats[att->type].adopted);
@@ -541,48 +578,43 @@ static int nlc_check_task_net(struct net *net, struct netlink_ext_ack *extack)
  * The one rule for GET, SET, FLUSH and REGISTER of cache @t in @net: @sk is
  * the registered daemon socket, or the caller may write the cache's /proc
  * channel. Whether a daemon is attached does not change the answer.
+ *
+ * With @ref, the cache_detail is also pinned for the caller's use (release
+ * it with nlc_cdref_put()): by the attachment for the daemon, else by the
+ * open flush file. The daemon of a cache it does not serve needs the
+ * channel's permission for that, as anyone else. Without @ref it is the
+ * permission check alone.
  */
-int nlc_may_use(struct net *net, const struct sock *sk, enum nlc_cache t,
-		struct netlink_ext_ack *extack)
-{
-	struct cache_detail *cd;
-	struct file *file;
-	int err;
-
-	err = nlc_check_task_net(net, extack);
-	if (err)
-		return err;
-	if (nlc_is_daemon(nlc_net(net), sk))
-		return 0;
-	cd = nlc_cd_open(net, t, &file, extack);
-	if (IS_ERR(cd))
-		return PTR_ERR(cd);
-	fput(file);
-	return 0;
-}
-
-/* nlc_may_use(), and the cache_detail pinned for the caller's use. */
 int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
 		  struct nlc_cdref *ref, struct netlink_ext_ack *extack)
 {
 	struct nlc_net *nn = nlc_net(net);
 	struct cache_detail *cd;
+	struct file *file;
 	int err;
 
-	memset(ref, 0, sizeof(*ref));
+	if (ref)
+		memset(ref, 0, sizeof(*ref));
 	err = nlc_check_task_net(net, extack);
 	if (err)
 		return err;
 	if (nlc_is_daemon(nn, sk)) {
+		if (!ref)
+			return 0;
 		ref->att = nlc_att_get(nn, t);
 		if (ref->att) {
 			ref->cd = ref->att->cd;
 			return 0;
 		}
 	}
-	cd = nlc_cd_open(net, t, &ref->file, extack);
+	cd = nlc_cd_open(net, t, &file, extack);
 	if (IS_ERR(cd))
 		return PTR_ERR(cd);
+	if (!ref) {
+		fput(file);
+		return 0;
+	}
+	ref->file = file;
 	ref->cd = cd;
 	return 0;
 }

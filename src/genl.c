@@ -279,8 +279,8 @@ static int nlc_nl_get_reqs_start(struct netlink_callback *cb)
 	struct sk_buff *skb = cb->skb;
 	int err;
 
-	err = nlc_may_use(sock_net(skb->sk), NETLINK_CB(skb).sk,
-			  nlc_cmd_cache(gnlh->cmd), cb->extack);
+	err = nlc_cdref_get(sock_net(skb->sk), NETLINK_CB(skb).sk,
+			    nlc_cmd_cache(gnlh->cmd), NULL, cb->extack);
 	if (err == -ENOENT)
 		err = 0;
 	return err;

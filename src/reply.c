@@ -265,13 +265,13 @@ static int nlc_build_unix_gid(struct nlattr **tb, const struct nlattr *entry,
 	u32 n = 0;
 	int err;
 
+	/*
+	 * Any uid, as unix_gid_parse() takes it from the channel: one that
+	 * does not map in the caller's user namespace (4294967295 included)
+	 * keys the entry by the invalid uid. Only the gids must map.
+	 */
 	if (!tb[NLCACHE_A_UNIX_GID_UID]) {
 		NL_SET_ERR_MSG_ATTR(extack, entry, "missing uid");
-		return -EINVAL;
-	}
-	if (!nlc_uid_ok(nla_get_u32(tb[NLCACHE_A_UNIX_GID_UID]))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NLCACHE_A_UNIX_GID_UID],
-				    "uid is not valid in the caller's user namespace");
 		return -EINVAL;
 	}
 	if (array && nla_len(array) % sizeof(u32)) {

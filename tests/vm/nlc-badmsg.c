@@ -49,26 +49,8 @@
 
 #include <linux/nfsd_nlcache.h>
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK	270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK	10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK	11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED	0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS	0x200
-#endif
+#include "nlc-nltest.h"
 
-/* enum nlmsgerr_attrs: fixed by the uapi, not all headers have them all. */
-enum { XA_MSG = 1, XA_OFFS = 2, XA_MISS_TYPE = 5, XA_MISS_NEST = 6, XA_MAX = 6 };
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define TYPE_OF(t)	((uint16_t)((t) & 0x3fff))	/* without NLA_F_* */
 
 /* The family's first op checked strictly (src/genl.c: resv_start_op). */
@@ -85,6 +67,7 @@ enum { XA_MSG = 1, XA_OFFS = 2, XA_MISS_TYPE = 5, XA_MISS_NEST = 6, XA_MAX = 6 }
 			 NLCACHE_EXPORT_FLAGS_FSID)
 #define EXPORT_FSID	0x4e4c
 #define ANON_ID		65534u
+#define UNIXGID_CONTENT	"/proc/net/rpc/auth.unix.gid/content"
 
 static const char *prog = "nlc-badmsg";
 
@@ -101,6 +84,7 @@ static int g_family;		/* our family's id */
 static bool g_core_resv;	/* the genl core checks the reserved byte ... */
 static bool g_core_flags;	/* ... and nlmsg_flags of ops >= resv_start_op */
 static uint32_t g_daemon_portid;	/* from STATUS_GET, 0: none */
+static unsigned int g_overflowuid = 65534;	/* how content shows uid -1 */
 static uint32_t g_seq = 1;
 
 static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -149,41 +133,6 @@ static void arena_reset(void)
 
 /* ---- errno names and sets ----------------------------------------------- */
 
-static const struct {
-	int e;
-	const char *name;
-} errnames[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
-	{ ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ENODATA, "ENODATA" }, { ENOLINK, "ENOLINK" },
-	{ EPROTO, "EPROTO" }, { EBADMSG, "EBADMSG" },
-	{ EOVERFLOW, "EOVERFLOW" }, { ENOTUNIQ, "ENOTUNIQ" },
-	{ EMSGSIZE, "EMSGSIZE" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	{ ENOBUFS, "ENOBUFS" }, { ETIMEDOUT, "ETIMEDOUT" },
-	{ EALREADY, "EALREADY" }, { ESTALE, "ESTALE" },
-	{ 524, "ENOTSUPP" },	/* kernel-internal, must not leak */
-};
-
-static const char *errname(int e)
-{
-	static char buf[4][16];
-	static unsigned int next;
-	char *b;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].e == e)
-			return errnames[i].name;
-	b = buf[next++ % ARRAY_SIZE(buf)];
-	snprintf(b, sizeof(buf[0]), "errno %d", e);
-	return b;
-}
-
 /*
  * A set of errnos: a 0-terminated array; NULL means any errno. ERRS() is
  * for the file-scope tables only (a compound literal in a function dies
@@ -227,7 +176,7 @@ static const char *errs_str(const int *errs)
 	b[0] = '\0';
 	for (; *errs; errs++)
 		len += (size_t)snprintf(b + len, sizeof(buf[0]) - len, "%s%s",
-					len ? "|" : "", errname(*errs));
+					len ? "|" : "", nlt_errname(*errs));
 	return b;
 }
 
@@ -831,6 +780,7 @@ struct req {
 	uint32_t nents;
 	const char *skip;
 	bool (*local)(struct req *r, char *why, size_t n);
+	const char *content;	/* a line UNIXGID_CONTENT must show afterwards */
 	uint32_t sent;
 };
 
@@ -895,6 +845,7 @@ struct tcase {
 	bool always;		/* run even when --match does not select it */
 	bool ok;		/* b_entry: the entry under test must be applied, */
 	const int *errs;	/* else be rejected with one of these */
+	const char *uidm1;	/* b_entry: then UNIXGID_CONTENT shows uid -1 with these gids */
 	struct expect x, lx;	/* b_top: expected; also fine on lax kernels */
 	uint32_t u;
 	struct mut m[NMUT];
@@ -1000,6 +951,19 @@ static void layout3(struct req *r, int cache, struct entry *mid, const struct ee
 	r->ents[2].ok = true;
 }
 
+/*
+ * The content line of the unix-gid entry for uid 4294967295: the channel's
+ * parser takes that uid as -1, which maps to no uid, and the entry is
+ * shown with the overflow uid (from_kuid_munged()).
+ */
+static const char *uidm1_line(const char *gids)
+{
+	char *b = aalloc(128);
+
+	snprintf(b, 128, "%u %s", g_overflowuid, gids);
+	return b;
+}
+
 static void b_entry(struct req *r, const struct tcase *c)
 {
 	struct entry e = { 0 };
@@ -1009,6 +973,8 @@ static void b_entry(struct req *r, const struct tcase *c)
 	apply_muts(&e, c->m, NMUT);
 	layout3(r, c->cache, &e, &x);
 	entry_free(&e);
+	if (c->uidm1)
+		r->content = uidm1_line(c->uidm1);
 }
 
 /* The base message of a command, for the header mutations. */
@@ -1165,6 +1131,7 @@ struct bkind {
 	uint8_t variant;
 	const int *errs;
 	struct mut m[2];
+	const char *uidm1;	/* not malformed: applied, and content shows it */
 };
 
 static const struct bkind batch_ipmap[] = {
@@ -1181,7 +1148,8 @@ static const struct bkind batch_ipmap[] = {
 
 static const struct bkind batch_unixgid[] = {
 	{ VB_NEG, E_INVAL, { DROP(NLCACHE_A_UNIX_GID_UID) } },
-	{ VB_NEG, E_INVAL, { SET(NLCACHE_A_UNIX_GID_UID, U32(0xffffffff)) } },
+	/* the channel takes it (as -1): applied */
+	{ VB_POS, NULL, { SET(NLCACHE_A_UNIX_GID_UID, U32(0xffffffff)) }, "2: 4242400 4242401" },
 	{ VB_NEG, E_POLICY, { SET(NLCACHE_A_UNIX_GID_UID, U8(1)) } },
 	{ VB_NEG, E_INVAL, { DROP(NLCACHE_A_UNIX_GID_EXPIRY) } },
 	{ VB_POS, E_INVAL, { ADD(NLCACHE_A_UNIX_GID_GIDS, U32(0xffffffff)) } },
@@ -1216,7 +1184,7 @@ static const struct {
 static void b_batch(struct req *r, const struct tcase *c)
 {
 	const struct cacheinfo *ci = &caches[c->cache];
-	uint32_t i, n = c->u, nbad = 0, nunknown = 0;
+	uint32_t i, n = c->u, nbad = 0, nunknown = 0, nuidm1 = 0;
 
 	req_start(r, g_family, ci->set_cmd, NLM_F_ACK);
 	expect_entries(r, n);
@@ -1229,7 +1197,13 @@ static void b_batch(struct req *r, const struct tcase *c)
 
 			base_entry(&e, c->cache, b->variant, i);
 			apply_muts(&e, b->m, ARRAY_SIZE(b->m));
-			r->ents[i].errs = b->errs;
+			if (b->uidm1) {
+				r->ents[i].ok = true;
+				r->content = uidm1_line(b->uidm1);
+				nuidm1++;
+			} else {
+				r->ents[i].errs = b->errs;
+			}
 		} else if (indirect(c->cache) && i % 5 == 0) {
 			base_entry(&e, c->cache, VB_UNKNOWN, i);
 			r->ents[i].errs = E_ENOENT;
@@ -1241,10 +1215,15 @@ static void b_batch(struct req *r, const struct tcase *c)
 		emit_entry(r->msg, NLA_F_NESTED | ci->requests, &e, false);
 		entry_free(&e);
 	}
+	nbad -= nuidm1;
 	if (nunknown)
 		snprintf(r->title, sizeof(r->title),
 			 "%s: %u malformed, %u for an unknown client, %u good", c->name, nbad,
 			 nunknown, n - nbad - nunknown);
+	else if (nuidm1)
+		snprintf(r->title, sizeof(r->title),
+			 "%s: %u malformed, %u good (%u of them for uid 4294967295)", c->name, nbad,
+			 n - nbad, nuidm1);
 	else
 		snprintf(r->title, sizeof(r->title), "%s: %u malformed, %u good", c->name, nbad,
 			 n - nbad);
@@ -1281,12 +1260,8 @@ static void b_dump(struct req *r, const struct tcase *c)
 
 static bool family_unchanged(struct req *r, char *why, size_t n)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int id = -NLE_NOMEM;
+	int id = nlt_resolve_family(NLCACHE_FAMILY_NAME);
 
-	if (sk && genl_connect(sk) == 0)
-		id = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
-	nl_socket_free(sk);
 	(void)r;
 	if (id == g_family) {
 		snprintf(why, n, "id %d", id);
@@ -1486,7 +1461,9 @@ static const struct tcase unixgid_cases[] = {
 	UGE("uid of 2 bytes", VB_NEG, E_POLICY, SET(UG(UID), U16(1000))),
 	UGE("uid as u64", VB_NEG, E_POLICY, SET(UG(UID), U64(TEST_UID))),
 	UGE("uid as a string", VB_NEG, E_POLICY, SET(UG(UID), STR("4242400"))),
-	UGE("uid 0xffffffff (no valid id)", VB_NEG, E_INVAL, SET(UG(UID), U32(0xffffffff))),
+	{ .name = "unix-gid entry: uid 0xffffffff is applied, as the channel takes it (uid -1)",
+	  .build = b_entry, .cache = CI_UNIXGID, .variant = VB_FULL, .ok = true,
+	  .uidm1 = "3: 4242400 4242401 4242402", .m = { SET(UG(UID), U32(0xffffffff)) } },
 	UGE("gid 0xffffffff (no valid id)", VB_POS, E_INVAL, ADD(UG(GIDS), U32(0xffffffff))),
 	UGE("gid of 2 bytes", VB_POS, E_POLICY, ADD(UG(GIDS), U16(100))),
 	UGE("gid as u64", VB_POS, E_POLICY, ADD(UG(GIDS), U64(100))),
@@ -1941,86 +1918,39 @@ struct outcome {
 	uint32_t portid;
 };
 
-static int open_sock(unsigned int timeout)
+/* What an NLMSG_ERROR or NLMSG_DONE said, into @o. */
+static void take_ext(struct outcome *o, const struct nlt_ext *x)
 {
-	struct timeval tv = { .tv_sec = timeout };
-	int fd, one = 1, big = 8 << 20;
+	size_t len = strnlen(x->msg, sizeof(o->msg) - 1);
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
-		close(fd);
-		return -1;
-	}
-	/* Errors echo only the header: a 300 KB request is not sent back. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	return fd;
-}
-
-static void copy_str(char *dst, size_t n, const struct nlattr *a)
-{
-	size_t len = (size_t)nla_len(a);
-
-	if (len >= n)
-		len = n - 1;
-	memcpy(dst, nla_data(a), len);
-	dst[len] = '\0';
-}
-
-static void parse_ext(struct outcome *o, void *p, int len)
-{
-	struct nlattr *tb[XA_MAX + 1];
-
-	if (len <= 0 || nla_parse(tb, XA_MAX, p, len, NULL) < 0)
-		return;
-	if (tb[XA_MSG]) {
-		copy_str(o->msg, sizeof(o->msg), tb[XA_MSG]);
-		o->has_msg = true;
-	}
-	if (tb[XA_OFFS] && nla_len(tb[XA_OFFS]) >= 4) {
-		o->offs = nla_get_u32(tb[XA_OFFS]);
-		o->has_offs = true;
-	}
-	if (tb[XA_MISS_TYPE] && nla_len(tb[XA_MISS_TYPE]) >= 4) {
-		o->miss_type = nla_get_u32(tb[XA_MISS_TYPE]);
-		o->has_miss = true;
-	}
+	o->has_msg = x->has_msg;
+	memcpy(o->msg, x->msg, len);
+	o->msg[len] = '\0';
+	o->has_offs = x->has_offs;
+	o->offs = x->offs;
+	o->has_miss = x->has_miss;
+	o->miss_type = x->miss_type;
 }
 
 static void parse_error(struct outcome *o, struct nlmsghdr *nlh)
 {
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	size_t off = sizeof(*e);
-	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN;
+	struct nlt_ext x;
 
-	if (len < (int)sizeof(e->error)) {
-		snprintf(o->fail, sizeof(o->fail), "NLMSG_ERROR of %d bytes", len);
+	if (!nlt_parse_error(nlh, &o->err, &x)) {
+		snprintf(o->fail, sizeof(o->fail), "NLMSG_ERROR of %d bytes",
+			 (int)nlh->nlmsg_len - NLMSG_HDRLEN);
 		return;
 	}
-	o->err = -e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && len >= (int)sizeof(*e))
-		off = sizeof(e->error) + NLMSG_ALIGN(e->msg.nlmsg_len);
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-		parse_ext(o, (char *)e + off, len - (int)off);
+	take_ext(o, &x);
 }
 
 static void parse_done(struct outcome *o, struct nlmsghdr *nlh)
 {
-	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN, v;
+	struct nlt_ext x;
 
 	o->done = true;
-	if (len >= (int)sizeof(int)) {
-		memcpy(&v, NLMSG_DATA(nlh), sizeof(v));
-		o->err = -v;
-		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-			parse_ext(o, (char *)NLMSG_DATA(nlh) + sizeof(int), len - (int)sizeof(int));
-	}
+	nlt_parse_done(nlh, &o->err, &x);
+	take_ext(o, &x);
 }
 
 static void push_oerr(struct outcome *o, struct nlattr *nest)
@@ -2052,7 +1982,7 @@ static void push_oerr(struct outcome *o, struct nlattr *nest)
 			}
 			break;
 		case NLCACHE_A_SET_ERROR_MESSAGE:
-			copy_str(x->msg, sizeof(x->msg), a);
+			nlt_copy_str(x->msg, sizeof(x->msg), a);
 			x->has_msg = true;
 			break;
 		}
@@ -2080,7 +2010,7 @@ static void parse_reply(const struct req *r, struct outcome *o, struct nlmsghdr 
 			push_oerr(o, a);
 		} else if (r->cmd == NLCACHE_CMD_STATUS_GET && t == NLCACHE_A_STATUS_VERSION &&
 			   nla_len(a) > 0 && memchr(nla_data(a), '\0', (size_t)nla_len(a))) {
-			copy_str(o->version, sizeof(o->version), a);
+			nlt_copy_str(o->version, sizeof(o->version), a);
 			o->has_version = true;
 		} else if (r->cmd == NLCACHE_CMD_STATUS_GET &&
 			   t == NLCACHE_A_STATUS_DAEMON_PORTID && nla_len(a) == 4) {
@@ -2202,7 +2132,7 @@ static void transact(struct req *r, struct outcome *o)
 	len = nlh->nlmsg_len;
 	r->sent = len;
 
-	fd = open_sock(timeout);
+	fd = nlt_open_sock(timeout, 8 << 20);
 	if (fd < 0) {
 		snprintf(o->fail, sizeof(o->fail), "cannot open a netlink socket: %s",
 			 strerror(errno));
@@ -2219,7 +2149,7 @@ static void transact(struct req *r, struct outcome *o)
 
 static size_t say_err(char *b, size_t n, const struct outcome *o)
 {
-	size_t len = (size_t)snprintf(b, n, "%s \"%s\"", errname(o->err),
+	size_t len = (size_t)snprintf(b, n, "%s \"%s\"", nlt_errname(o->err),
 				      o->has_msg ? o->msg : "");
 
 	if (o->has_miss && len < n)
@@ -2238,7 +2168,7 @@ static void say_entries(char *b, size_t n, const struct outcome *o)
 			break;
 		}
 		len += (size_t)snprintf(b + len, n - len, "%s%u %s \"%s\"", i ? ", " : " [",
-					o->errs[i].idx, errname((int)o->errs[i].err),
+					o->errs[i].idx, nlt_errname((int)o->errs[i].err),
 					o->errs[i].msg);
 	}
 	if (o->nerrs && len < n && !(o->nerrs > 5))
@@ -2327,18 +2257,18 @@ static bool match_entries(const struct req *r, const struct outcome *o, char *wh
 		}
 		if (!e->has_msg || !e->msg[0]) {
 			snprintf(why, n, "the error for entry %u (%s) has no message", e->idx,
-				 errname((int)e->err));
+				 nlt_errname((int)e->err));
 			goto out;
 		}
 		x = &r->ents[e->idx];
 		if (x->ok) {
 			snprintf(why, n, "entry %u should have been applied, was rejected: %s \"%s\"",
-				 e->idx, errname((int)e->err), e->msg);
+				 e->idx, nlt_errname((int)e->err), e->msg);
 			goto out;
 		}
 		if (!x->maybe && !errs_has(x->errs, (int)e->err)) {
 			snprintf(why, n, "entry %u was rejected with %s \"%s\", expected %s",
-				 e->idx, errname((int)e->err), e->msg, errs_str(x->errs));
+				 e->idx, nlt_errname((int)e->err), e->msg, errs_str(x->errs));
 			goto out;
 		}
 	}
@@ -2419,7 +2349,7 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 	printf("#   sent %u bytes: cmd %u, nlmsg_flags 0x%x, reserved 0x%02x\n", r->sent,
 	       r->cmd, NLM_F_REQUEST | r->nlflags, r->reserved);
 	if (o->answered)
-		printf("#   answer: %s%s, %u replies, %u stray\n", o->err ? errname(o->err) : "0",
+		printf("#   answer: %s%s, %u replies, %u stray\n", o->err ? nlt_errname(o->err) : "0",
 		       o->done ? " (NLMSG_DONE)" : "", o->replies, o->stray);
 	if (o->has_msg)
 		printf("#   extack message: \"%s\"\n", o->msg);
@@ -2428,7 +2358,7 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 	if (o->has_miss)
 		printf("#   extack missing attribute: %u\n", o->miss_type);
 	for (i = 0; i < o->nerrs; i++)
-		printf("#   entry %u: %s \"%s\"\n", o->errs[i].idx, errname((int)o->errs[i].err),
+		printf("#   entry %u: %s \"%s\"\n", o->errs[i].idx, nlt_errname((int)o->errs[i].err),
 		       o->errs[i].msg);
 	if (o->has_portid)
 		printf("#   daemon portid %u\n", o->portid);
@@ -2436,6 +2366,29 @@ static void verbose_details(const struct req *r, const struct outcome *o)
 
 /* cases that printed "# SKIP" (they count as behaved; the summary says how many) */
 static unsigned int nskipped;
+
+/* Whether UNIXGID_CONTENT has the line @want; appends the verdict to @line. */
+static bool content_shows(const char *want, char *line, size_t n)
+{
+	FILE *f = fopen(UNIXGID_CONTENT, "r");
+	size_t len = strlen(line);
+	char buf[512];
+	bool found = false;
+
+	if (!f) {
+		snprintf(line + len, n - len, "; cannot read %s: %s", UNIXGID_CONTENT,
+			 strerror(errno));
+		return false;
+	}
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		found = !strcmp(buf, want);
+	}
+	fclose(f);
+	snprintf(line + len, n - len, "; %s %s \"%s\"", UNIXGID_CONTENT,
+		 found ? "shows" : "does not show", want);
+	return found;
+}
 
 static bool run_case(const struct tcase *c, unsigned int num)
 {
@@ -2458,6 +2411,8 @@ static bool run_case(const struct tcase *c, unsigned int num)
 	} else {
 		transact(&r, &o);
 		ok = judge(&r, &o, line, sizeof(line));
+		if (ok && r.content)
+			ok = content_shows(r.content, line, sizeof(line));
 		printf("%sok %u - %s: %s\n", ok ? "" : "not ", num, title, line);
 		if (opt_verbose)
 			verbose_details(&r, &o);
@@ -2494,18 +2449,9 @@ static void preflight(void)
 {
 	struct req r = { .trunc = -1 };
 	struct outcome o = { 0 };
-	struct nl_sock *sk;
 	int id, e1, e2;
 
-	sk = nl_socket_alloc();
-	if (!sk)
-		die("out of memory");
-	id = genl_connect(sk);
-	if (id < 0)
-		die("cannot open a generic netlink socket: %s", nl_geterror(id));
-	/* A lookup by name lets the kernel load the module. */
-	id = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
-	nl_socket_free(sk);
+	id = nlt_resolve_family(NLCACHE_FAMILY_NAME);
 	if (id < 0)
 		die("the %s generic netlink family is not registered in this network namespace "
 		    "(%s); load the module (modprobe nfsd_nlcache) and run again",
@@ -2516,6 +2462,14 @@ static void preflight(void)
 	e2 = probe_ctrl(0, NLM_F_CREATE);
 	g_core_resv = e1 == EINVAL;
 	g_core_flags = e2 == EINVAL;
+
+	{
+		FILE *f = fopen("/proc/sys/kernel/overflowuid", "r");
+
+		if (!f || fscanf(f, "%u", &g_overflowuid) != 1)
+			die("cannot read /proc/sys/kernel/overflowuid");
+		fclose(f);
+	}
 
 	req_start(&r, g_family, NLCACHE_CMD_STATUS_GET, NLM_F_ACK);
 	transact(&r, &o);
@@ -2529,10 +2483,10 @@ static void preflight(void)
 	       NLCACHE_FAMILY_NAME, g_family, o.has_version ? o.version : "?", o.portid);
 	if (!o.answered || o.err)
 		printf("# preflight STATUS_GET failed: %s\n",
-		       o.fail[0] ? o.fail : errname(o.err));
+		       o.fail[0] ? o.fail : nlt_errname(o.err));
 	printf("# genl core checks the reserved byte: %s (nlctrl: %s), nlmsg_flags: %s (nlctrl: %s)\n",
-	       g_core_resv ? "yes" : "no", e1 < 0 ? "no answer" : errname(e1),
-	       g_core_flags ? "yes" : "no", e2 < 0 ? "no answer" : errname(e2));
+	       g_core_resv ? "yes" : "no", e1 < 0 ? "no answer" : nlt_errname(e1),
+	       g_core_flags ? "yes" : "no", e2 < 0 ? "no answer" : nlt_errname(e2));
 	printf("# seed %" PRIu64 ", %u fuzz iterations, timeout %u s, export path %s\n",
 	       opt_seed, opt_fuzz, opt_timeout, opt_export_path);
 	free(o.errs);

@@ -70,25 +70,8 @@
 
 #include <linux/nfsd_nlcache.h>
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK	270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK	10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK	11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED	0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS	0x200
-#endif
+#include "nlc-nltest.h"
 
-enum { XA_MSG = 1, XA_OFFS = 2, XA_MISS_TYPE = 5, XA_MAX = 6 };
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NCACHES		4
 #define NERR		135	/* errno buckets: 0..133, 134 = other */
 #define NCMDB		16	/* command buckets: 0..13, 14 = other, 15 = header-mangled */
@@ -158,8 +141,10 @@ struct shared {
 	atomic_uint_fast64_t sent;	/* all messages sent */
 	atomic_int stop;
 	atomic_uint holder;		/* portid that registered, per our books */
+	atomic_uint closing;		/* the holder's socket is being closed */
 	atomic_uint d_portid;		/* the daemon incarnation's portid */
 	atomic_int d_killed;		/* ... and SIGKILL is on its way to it */
+	atomic_uint w_portid[64];	/* a worker that exits registered */
 	atomic_uint failures;
 	atomic_uint_fast64_t cmd[NCMDB][NERR];
 	atomic_uint_fast64_t ent[NCACHES][NERR];
@@ -215,38 +200,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s: %s\n", prog, b);
 	exit(2);
-}
-
-static const struct {
-	int e;
-	const char *name;
-} errnames[] = {
-	{ 0, "ok" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" }, { EBADF, "EBADF" },
-	{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
-	{ EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EXDEV, "EXDEV" },
-	{ ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
-	{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-	{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" }, { ELOOP, "ELOOP" },
-	{ ENODATA, "ENODATA" }, { EPROTO, "EPROTO" }, { EBADMSG, "EBADMSG" },
-	{ EOVERFLOW, "EOVERFLOW" }, { EMSGSIZE, "EMSGSIZE" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	{ ENOBUFS, "ENOBUFS" }, { ETIMEDOUT, "ETIMEDOUT" }, { EALREADY, "EALREADY" },
-	{ ESTALE, "ESTALE" }, { EDEADLK, "EDEADLK" },
-};
-
-static const char *errname(int e)
-{
-	static char buf[4][24];
-	static unsigned int next;
-	char *b;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].e == e)
-			return errnames[i].name;
-	b = buf[next++ % ARRAY_SIZE(buf)];
-	snprintf(b, sizeof(buf[0]), "errno %d", e);
-	return b;
 }
 
 static const char *const cmdnames[NCMDB] = {
@@ -708,28 +661,15 @@ struct outcome {
 	struct eerr errs[MAXENTS];	/* last: not cleared per message */
 };
 
-static void copy_str(char *dst, size_t n, const struct nlattr *a)
+/* What an NLMSG_ERROR or NLMSG_DONE said, into @o. */
+static void take_ext(struct outcome *o, const struct nlt_ext *x)
 {
-	size_t len = (size_t)nla_len(a);
+	size_t len = strnlen(x->msg, sizeof(o->msg) - 1);
 
-	if (len >= n)
-		len = n - 1;
-	memcpy(dst, nla_data(a), len);
-	dst[len] = '\0';
-}
-
-static void parse_ext(struct outcome *o, void *p, int len)
-{
-	struct nlattr *tb[XA_MAX + 1];
-
-	if (len <= 0 || nla_parse(tb, XA_MAX, p, len, NULL) < 0)
-		return;
-	if (tb[XA_MSG] && nla_len(tb[XA_MSG]) > 1) {
-		copy_str(o->msg, sizeof(o->msg), tb[XA_MSG]);
-		o->has_msg = true;
-	}
-	if (tb[XA_MISS_TYPE])
-		o->has_miss = true;
+	o->has_msg = x->has_msg && x->msg[0];
+	memcpy(o->msg, x->msg, len);
+	o->msg[len] = '\0';
+	o->has_miss = x->has_miss;
 }
 
 static bool str_ok(const struct nlattr *a)
@@ -762,8 +702,8 @@ static void parse_dumped(struct outcome *o, int cache, struct nlattr *nest, stru
 		ok = tb[NLCACHE_A_IP_MAP_CLASS] && str_ok(tb[NLCACHE_A_IP_MAP_CLASS]) &&
 		     tb[NLCACHE_A_IP_MAP_ADDR] && str_ok(tb[NLCACHE_A_IP_MAP_ADDR]);
 		if (ok) {
-			copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_IP_MAP_CLASS]);
-			copy_str(k.b, sizeof(k.b), tb[NLCACHE_A_IP_MAP_ADDR]);
+			nlt_copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_IP_MAP_CLASS]);
+			nlt_copy_str(k.b, sizeof(k.b), tb[NLCACHE_A_IP_MAP_ADDR]);
 		}
 		break;
 	case CI_UNIXGID:
@@ -775,8 +715,8 @@ static void parse_dumped(struct outcome *o, int cache, struct nlattr *nest, stru
 		ok = tb[NLCACHE_A_SVC_EXPORT_CLIENT] && str_ok(tb[NLCACHE_A_SVC_EXPORT_CLIENT]) &&
 		     tb[NLCACHE_A_SVC_EXPORT_PATH] && str_ok(tb[NLCACHE_A_SVC_EXPORT_PATH]);
 		if (ok) {
-			copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_SVC_EXPORT_CLIENT]);
-			copy_str(k.b, sizeof(k.b), tb[NLCACHE_A_SVC_EXPORT_PATH]);
+			nlt_copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_SVC_EXPORT_CLIENT]);
+			nlt_copy_str(k.b, sizeof(k.b), tb[NLCACHE_A_SVC_EXPORT_PATH]);
 		}
 		break;
 	case CI_EXPKEY:
@@ -789,7 +729,7 @@ static void parse_dumped(struct outcome *o, int cache, struct nlattr *nest, stru
 			     nla_len(tb[NLCACHE_A_EXPKEY_FSID]) == fsid_len[k.fsidtype];
 		}
 		if (ok) {
-			copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_EXPKEY_CLIENT]);
+			nlt_copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_EXPKEY_CLIENT]);
 			k.fsidlen = fsid_len[k.fsidtype];
 			memcpy(k.fsid, nla_data(tb[NLCACHE_A_EXPKEY_FSID]), k.fsidlen);
 		}
@@ -836,7 +776,7 @@ static void parse_eerr(struct outcome *o, struct nlattr *nest)
 			break;
 		case NLCACHE_A_SET_ERROR_MESSAGE:
 			if (str_ok(a)) {
-				copy_str(x->msg, sizeof(x->msg), a);
+				nlt_copy_str(x->msg, sizeof(x->msg), a);
 				x->has_msg = true;
 			}
 			break;
@@ -922,30 +862,7 @@ static uint8_t rxbuf[1 << 20];
 
 static int open_sock(void)
 {
-	struct timeval tv = { .tv_sec = opt_timeout };
-	int fd, one = 1, big = 4 << 20;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-	return fd;
-}
-
-static uint32_t sock_portid(int fd)
-{
-	struct sockaddr_nl sa = { 0 };
-	socklen_t sl = sizeof(sa);
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &sl) < 0)
-		return 0;
-	return sa.nl_pid;
+	return nlt_open_sock(opt_timeout, 4 << 20);
 }
 
 static void hexdump(char *dst, size_t n, const uint8_t *p, size_t len)
@@ -984,17 +901,67 @@ static void fail(const char *fmt, ...)
 }
 
 /*
- * A killed daemon incarnation's registration ends while it exits, before
- * its parent can clear the mark: a registrant that finds such a mark takes
- * it over instead of calling it a conflict.
+ * The mark (sh->holder) names the registered socket from its REGISTER
+ * until its release: an UNREGISTER drops it first (it may take effect
+ * before its answer is read), a socket closed while registered keeps it
+ * until close() returns, or until the parent has reaped the process that
+ * exited or was killed with it open.
+ *
+ * The module's rule for such a socket (nlc_register()): once it is
+ * SOCK_DEAD, which close() or the exit sets before the NETLINK_URELEASE
+ * notification detaches it, a REGISTER of another socket takes the
+ * registration over instead of failing with EBUSY; after the notification
+ * there is nothing left to take over. Either way another socket may
+ * register only once the holder has begun to close: the holder says so in
+ * sh->closing just before close() or _exit(), and the daemon's parent sets
+ * sh->d_killed before SIGKILL (the incarnation may not have published its
+ * portid yet). A REGISTER that succeeds while the holder is not closing
+ * is two registrations at once.
  */
-static bool take_over_killed(unsigned int *expected, unsigned int me)
+static bool holder_closing(unsigned int h)
 {
-	unsigned int dead = *expected;
-
-	if (!dead || dead != atomic_load(&sh->d_portid) || !atomic_load(&sh->d_killed))
+	if (!h)
 		return false;
-	return atomic_compare_exchange_strong(&sh->holder, &dead, me);
+	if (atomic_load(&sh->closing) == h)
+		return true;
+	return h == atomic_load(&sh->d_portid) && atomic_load(&sh->d_killed);
+}
+
+/*
+ * Mark @me registered after a successful REGISTER: false, with the holder
+ * in @other, if another socket holds the mark and is not closing.
+ */
+static bool mark_registered(unsigned int me, unsigned int *other)
+{
+	unsigned int h = 0;
+
+	for (;;) {
+		if (atomic_compare_exchange_strong(&sh->holder, &h, me) || h == me)
+			return true;
+		if (!holder_closing(h)) {
+			*other = h;
+			return false;
+		}
+		/* taken over: h's socket is closing (SOCK_DEAD) or released */
+		if (atomic_compare_exchange_strong(&sh->holder, &h, me))
+			return true;
+	}
+}
+
+/* The registered socket @me is about to be closed, by close() or exit. */
+static void mark_closing(unsigned int me)
+{
+	atomic_store(&sh->closing, me);
+}
+
+/* @me's socket is released: drop its mark unless it was taken over. */
+static void mark_released(unsigned int me)
+{
+	unsigned int x = me;
+
+	atomic_compare_exchange_strong(&sh->holder, &x, 0);
+	x = me;
+	atomic_compare_exchange_strong(&sh->closing, &x, 0);
 }
 
 /* Registration transitions, for explaining a conflict ("R" lines). */
@@ -1072,20 +1039,15 @@ static bool transact(int fd, struct msg *m, struct outcome *o, uint32_t *seq,
 			if (nlh->nlmsg_seq != *seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nlh);
-				int plen = (int)nlh->nlmsg_len - NLMSG_HDRLEN;
-				size_t off = sizeof(*e);
+				struct nlt_ext x;
 
 				o->answered = true;
-				if (plen < (int)sizeof(e->error)) {
-					snprintf(o->bad, sizeof(o->bad), "NLMSG_ERROR of %d bytes", plen);
+				if (!nlt_parse_error(nlh, &o->err, &x)) {
+					snprintf(o->bad, sizeof(o->bad), "NLMSG_ERROR of %d bytes",
+						 (int)nlh->nlmsg_len - NLMSG_HDRLEN);
 					return true;
 				}
-				o->err = -e->error;
-				if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && plen >= (int)sizeof(*e))
-					off = sizeof(e->error) + NLMSG_ALIGN(e->msg.nlmsg_len);
-				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-					parse_ext(o, (char *)e + off, plen - (int)off);
+				take_ext(o, &x);
 				if (!o->err && set_cmd && !o->has_applied) {
 					acked = true;	/* the reply comes next */
 					continue;
@@ -1093,16 +1055,11 @@ static bool transact(int fd, struct msg *m, struct outcome *o, uint32_t *seq,
 				return true;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
-				int plen = (int)nlh->nlmsg_len - NLMSG_HDRLEN, v;
+				struct nlt_ext x;
 
 				o->answered = o->done = true;
-				if (plen >= (int)sizeof(v)) {
-					memcpy(&v, NLMSG_DATA(nlh), sizeof(v));
-					o->err = -v;
-					if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-						parse_ext(o, (char *)NLMSG_DATA(nlh) + sizeof(v),
-							  plen - (int)sizeof(v));
-				}
+				nlt_parse_done(nlh, &o->err, &x);
+				take_ext(o, &x);
 				return true;
 			}
 			if (nlh->nlmsg_type == g_family) {
@@ -1140,7 +1097,7 @@ static bool judge_sanity(const struct msg *m, const struct outcome *o)
 	}
 	if (o->err < 0 || o->err >= 512) {
 		fail("%s: kernel-internal errno %d leaked (%s \"%s\")", m->what, o->err,
-		     errname(o->err), o->msg);
+		     nlt_errname(o->err), o->msg);
 		return false;
 	}
 	return true;
@@ -1164,17 +1121,17 @@ static void judge_set(struct msg *m, const struct outcome *o)
 			     o->applied);
 		else if (!is_policy_errno(o->err) && o->err != E2BIG)
 			fail("%s: a broken batch layout gave %s \"%s\", expected EINVAL/ERANGE",
-			     m->what, errname(o->err), o->msg);
+			     m->what, nlt_errname(o->err), o->msg);
 		else if (!o->has_msg && !o->has_miss)
-			fail("%s: %s without an extack message", m->what, errname(o->err));
+			fail("%s: %s without an extack message", m->what, nlt_errname(o->err));
 		return;
 	}
 	if (o->err) {
 		if (m->top == T_CLEAN)
 			fail("%s: a well-formed batch of %u entries failed as a whole: %s \"%s\"",
-			     m->what, m->nents, errname(o->err), o->msg);
+			     m->what, m->nents, nlt_errname(o->err), o->msg);
 		else if ((is_policy_errno(o->err) || o->err == E2BIG) && !o->has_msg && !o->has_miss)
-			fail("%s: %s without an extack message", m->what, errname(o->err));
+			fail("%s: %s without an extack message", m->what, nlt_errname(o->err));
 		return;
 	}
 	if (m->top != T_CLEAN)
@@ -1207,13 +1164,13 @@ static void judge_set(struct msg *m, const struct outcome *o)
 		}
 		if (!e->has_msg) {
 			fail("%s: entry %u rejected (%s) without a message", m->what, e->idx,
-			     errname((int)e->err));
+			     nlt_errname((int)e->err));
 			return;
 		}
 		atomic_fetch_add(&sh->ent[m->cache][errb((int)e->err)], 1);
 		if (m->fate[e->idx] == FT_OK && !(e->err == ENOENT && m->enoent_ok[e->idx])) {
 			fail("%s: untouched entry %u was rejected: %s \"%s\"", m->what, e->idx,
-			     errname((int)e->err), e->msg);
+			     nlt_errname((int)e->err), e->msg);
 			return;
 		}
 	}
@@ -1335,9 +1292,8 @@ static void invent_key(int cache, struct key *k, struct rng *r)
 		}
 		break;
 	case CI_UNIXGID:
-		k->uid = chance(r, 50) ? rn(r, 2000) : (uint32_t)rnd(r);
-		if (k->uid == UINT32_MAX)
-			k->uid = 1;
+		/* uid 4294967295 too: the channel takes it (as -1), so must we */
+		k->uid = chance(r, 50) ? rn(r, 2000) : chance(r, 5) ? UINT32_MAX : (uint32_t)rnd(r);
 		break;
 	case CI_SVCEXP:
 		snprintf(k->a, sizeof(k->a), "%s", clients[rn(r, ARRAY_SIZE(clients))]);
@@ -1493,10 +1449,19 @@ static enum fate mutate_entry(int cache, struct node *e, struct rng *r)
 			}
 			return FT_BAD;
 		case CI_UNIXGID:
-			k = kid_find(e, NLCACHE_A_UNIX_GID_UID);
-			if (!k || k->len != 4)
-				return FT_MAYBE;
-			memset(k->data, 0xff, 4);	/* (uid_t)-1 maps nowhere */
+			/*
+			 * A gid that maps nowhere is refused, by the channel
+			 * too. The uid is not checked: uid 4294967295 (-1 to
+			 * the channel's parser) is applied.
+			 */
+			if (chance(r, 50)) {
+				k = kid_find(e, NLCACHE_A_UNIX_GID_UID);
+				if (!k || k->len != 4)
+					return FT_MAYBE;
+				memset(k->data, 0xff, 4);
+				return FT_OK;
+			}
+			kid_u32(e, NLCACHE_A_UNIX_GID_GIDS, UINT32_MAX);
 			return FT_BAD;
 		default:
 			k = kid_find(e, NLCACHE_A_IP_MAP_ADDR);
@@ -1584,6 +1549,7 @@ static enum fate mutate_entry(int cache, struct node *e, struct rng *r)
 /* ---- the fuzz worker -------------------------------------------------------------- */
 
 struct wstate {
+	unsigned int id;
 	int fd;
 	uint32_t seq, portid;
 	bool registered;
@@ -1606,6 +1572,7 @@ static void w_open(struct wstate *w)
 	w->registered = false;
 }
 
+/* Before an UNREGISTER that ends the registration. */
 static void w_leave_registration(struct wstate *w)
 {
 	unsigned int me = w->portid;
@@ -1617,11 +1584,31 @@ static void w_leave_registration(struct wstate *w)
 	w->registered = false;
 }
 
+/* Close the socket; a registration it holds ends with it. */
 static void w_close(struct wstate *w)
 {
-	w_leave_registration(w);
+	bool reg = w->registered;
+
+	if (reg) {
+		mark_closing(w->portid);
+		rlog("closes", w->portid);
+	}
 	close(w->fd);
+	if (reg)
+		mark_released(w->portid);
+	w->registered = false;
 	w->fd = -1;
+}
+
+/* Exit; the kernel closes the socket, the main process drops the mark. */
+static void w_exit(struct wstate *w, int status)
+{
+	if (w->registered) {
+		atomic_store(&sh->w_portid[w->id], w->portid);
+		mark_closing(w->portid);
+		rlog("exits", w->portid);
+	}
+	_exit(status);
 }
 
 /* Header and flag mutations: the outcome can only be checked for sanity. */
@@ -1820,17 +1807,15 @@ static void judge_register(struct wstate *w, const struct msg *m, const struct o
 			   bool sane_only)
 {
 	if (!o->err) {
-		unsigned int expected = 0;
+		unsigned int other = 0;
 
 		ev_add(EV_REG_OK, 1);
 		if (!o->served)
 			return;
-		w->portid = sock_portid(w->fd);
-		if (!w->registered && !atomic_compare_exchange_strong(&sh->holder, &expected,
-								      w->portid) &&
-		    expected != w->portid && !take_over_killed(&expected, w->portid))
-			fail("REGISTER succeeded for portid %u while portid %u is registered "
-			     "(the kernel names %u)", w->portid, expected, kernel_portid());
+		w->portid = nlt_sock_portid(w->fd);
+		if (!w->registered && !mark_registered(w->portid, &other))
+			fail("REGISTER succeeded for portid %u while portid %u is registered and "
+			     "not closing (the kernel names %u)", w->portid, other, kernel_portid());
 		if (!w->registered)
 			rlog("registered", w->portid);
 		w->registered = true;
@@ -1842,7 +1827,7 @@ static void judge_register(struct wstate *w, const struct msg *m, const struct o
 	} else {
 		ev_add(EV_REG_OTHER, 1);
 		if (!sane_only && !o->has_msg && !o->has_miss)
-			fail("REGISTER: %s without an extack message", errname(o->err));
+			fail("REGISTER: %s without an extack message", nlt_errname(o->err));
 	}
 	if (!sane_only && nkids(m->root) ==
 	    (kid_find(m->root, NLCACHE_A_REGISTER_CACHES) ? 1u : 0u)) {
@@ -1852,10 +1837,10 @@ static void judge_register(struct wstate *w, const struct msg *m, const struct o
 
 		if (valid && o->err && o->err != EBUSY)
 			fail("REGISTER of caches 0x%x: %s \"%s\", expected success or EBUSY", mask,
-			     errname(o->err), o->msg);
+			     nlt_errname(o->err), o->msg);
 		if (!valid && o->err != EINVAL)
 			fail("REGISTER of %s 0x%x: %s, expected EINVAL", k ? "caches" : "no caches",
-			     mask, errname(o->err));
+			     mask, nlt_errname(o->err));
 	}
 }
 
@@ -1878,7 +1863,7 @@ static bool fuzz_one(struct wstate *w)
 			w_leave_registration(w);
 			if (transact(w->fd, m, o, &w->seq, NULL, r) && judge_sanity(m, o) && o->err)
 				fail("UNREGISTER of the registered socket: %s \"%s\"",
-				     errname(o->err), o->msg);
+				     nlt_errname(o->err), o->msg);
 			count_cmd(m, o);
 			ev_add(EV_DEATH_UNREG, 1);
 			return true;
@@ -1988,7 +1973,7 @@ static bool fuzz_one(struct wstate *w)
 	if (m->hdr_mangled && m->cut >= 0 && m->cut < (int32_t)(NLMSG_HDRLEN + GENL_HDRLEN) &&
 	    o->err != EINVAL)
 		fail("%s with a genl header cut to %d bytes: %s, expected EINVAL", m->what,
-		     m->cut - NLMSG_HDRLEN, errname(o->err));
+		     m->cut - NLMSG_HDRLEN, nlt_errname(o->err));
 	if (m->cmd == NLCACHE_CMD_REGISTER)
 		judge_register(w, m, o, sane_only);
 	if (m->cmd == NLCACHE_CMD_UNREGISTER && !o->err) {
@@ -2000,14 +1985,13 @@ static bool fuzz_one(struct wstate *w)
 		return true;
 	}
 	if (was_registered) {
-		unsigned int expected = 0;
+		unsigned int other = 0;
 
 		/* still registered: nobody else may have got in */
-		if (!atomic_compare_exchange_strong(&sh->holder, &expected, w->portid) &&
-		    !take_over_killed(&expected, w->portid))
+		if (!mark_registered(w->portid, &other))
 			fail("portid %u registered while this socket (%u) stayed registered (its "
-			     "UNREGISTER failed: %s); the kernel names %u", expected, w->portid,
-			     errname(o->err), kernel_portid());
+			     "UNREGISTER failed: %s); the kernel names %u", other, w->portid,
+			     nlt_errname(o->err), kernel_portid());
 		rlog("stays registered", w->portid);
 	}
 	if (sane_only)
@@ -2016,22 +2000,22 @@ static bool fuzz_one(struct wstate *w)
 		if (!o->err)
 			ev_add(EV_DUMP_REQS, o->nreqs);
 		if (o->err && o->err != ENOMEM)
-			fail("%s failed: %s \"%s\"", m->what, errname(o->err), o->msg);
+			fail("%s failed: %s \"%s\"", m->what, nlt_errname(o->err), o->msg);
 	} else if (m->is_set) {
 		judge_set(m, o);
 	} else if (unreg) {
 		if (w->registered) {
-			fail("UNREGISTER of the registered socket: %s \"%s\"", errname(o->err),
+			fail("UNREGISTER of the registered socket: %s \"%s\"", nlt_errname(o->err),
 			     o->msg);
 		} else if (o->err != ENOENT || !o->has_msg) {
 			fail("UNREGISTER of a socket that is not registered: %s \"%s\", expected "
-			     "ENOENT with a message", errname(o->err), o->msg);
+			     "ENOENT with a message", nlt_errname(o->err), o->msg);
 		} else {
 			ev_add(EV_UNREG_ENOENT, 1);
 		}
 	} else if (m->cmd == NLCACHE_CMD_STATUS_GET) {
 		if (o->err || !o->has_version)
-			fail("STATUS_GET: %s, version %s", errname(o->err),
+			fail("STATUS_GET: %s, version %s", nlt_errname(o->err),
 			     o->has_version ? "present" : "missing");
 		else if (w->registered && o->portid != w->portid)
 			fail("STATUS_GET names daemon portid %u, but this socket (%u) is registered",
@@ -2043,11 +2027,11 @@ static bool fuzz_one(struct wstate *w)
 		bool plain = nkids(m->root) == (k ? 1u : 0u);
 
 		if (plain && !(mask & ~NLCACHE_CACHE_TYPE_ALL) && o->err)
-			fail("CACHE_FLUSH of mask 0x%x: %s \"%s\"", mask, errname(o->err), o->msg);
+			fail("CACHE_FLUSH of mask 0x%x: %s \"%s\"", mask, nlt_errname(o->err), o->msg);
 		if (plain && (mask & ~NLCACHE_CACHE_TYPE_ALL) &&
 		    (o->err != EINVAL || !o->has_msg))
 			fail("CACHE_FLUSH of mask 0x%x: %s \"%s\", expected EINVAL with a message",
-			     mask, errname(o->err), o->msg);
+			     mask, nlt_errname(o->err), o->msg);
 	}
 	return true;
 }
@@ -2060,6 +2044,7 @@ static void worker_main(unsigned int id, unsigned int gen)
 	int c;
 
 	snprintf(g_who, sizeof(g_who), "worker %u.%u", id, gen);
+	w->id = id;
 	w->r = rng_for(id, gen);
 	for (c = 0; c < NCACHES; c++)
 		w->pools[c] = (struct pool){ wkeys[c], 0, POOL, false };
@@ -2073,10 +2058,8 @@ static void worker_main(unsigned int id, unsigned int gen)
 			atomic_store(&sh->stop, 1);
 			break;
 		}
-		if (!fuzz_one(w)) {
-			w_leave_registration(w);
-			_exit(3);	/* a death: the main process starts a new generation */
-		}
+		if (!fuzz_one(w))
+			w_exit(w, 3);	/* a death: the main process starts a new generation */
 		if (opt_pace)
 			msleep(opt_pace);
 	}
@@ -2115,7 +2098,7 @@ static bool d_dump(struct dstate *d, int cache)
 		return false;
 	}
 	if (o->err || !o->done || o->bad[0]) {
-		fail("%s: %s \"%s\" %s", m->what, errname(o->err), o->msg, o->bad);
+		fail("%s: %s \"%s\" %s", m->what, nlt_errname(o->err), o->msg, o->bad);
 		return false;
 	}
 	dnkeys[cache] = d->all[cache].n;
@@ -2187,7 +2170,7 @@ static bool d_status(struct dstate *d, struct outcome *o)
 	if (!transact(d->fd, m, o, &d->seq, NULL, &d->r) || !judge_sanity(m, o))
 		return false;
 	if (o->err || !o->has_version) {
-		fail("%s: %s", m->what, errname(o->err));
+		fail("%s: %s", m->what, nlt_errname(o->err));
 		return false;
 	}
 	return true;
@@ -2199,7 +2182,7 @@ static bool d_register(struct dstate *d, unsigned int patience_ms)
 	struct msg *m = &d->m;
 	struct outcome *o = &d->o;
 	uint64_t until = now_ms() + patience_ms;
-	unsigned int expected = 0;
+	unsigned int other = 0;
 
 	for (;;) {
 		msg_init(m, NLCACHE_CMD_REGISTER);
@@ -2211,7 +2194,7 @@ static bool d_register(struct dstate *d, unsigned int patience_ms)
 		if (!o->err)
 			break;
 		if (o->err != EBUSY) {
-			fail("%s: %s \"%s\"", m->what, errname(o->err), o->msg);
+			fail("%s: %s \"%s\"", m->what, nlt_errname(o->err), o->msg);
 			return false;
 		}
 		ev_add(EV_REG_BUSY, 1);
@@ -2228,12 +2211,11 @@ static bool d_register(struct dstate *d, unsigned int patience_ms)
 		     o->missing);
 		return false;
 	}
-	d->portid = sock_portid(d->fd);
+	d->portid = nlt_sock_portid(d->fd);
 	atomic_store(&sh->d_portid, d->portid);
-	if (!atomic_compare_exchange_strong(&sh->holder, &expected, d->portid) &&
-	    !take_over_killed(&expected, d->portid)) {
+	if (!mark_registered(d->portid, &other)) {
 		fail("daemon: REGISTER succeeded for portid %u while portid %u is registered "
-		     "(the kernel names %u)", d->portid, expected, kernel_portid());
+		     "and not closing (the kernel names %u)", d->portid, other, kernel_portid());
 		return false;
 	}
 	rlog("registered", d->portid);
@@ -2286,7 +2268,7 @@ static void d_unregister(struct dstate *d)
 	snprintf(m->what, sizeof(m->what), "daemon: unregister");
 	ev_add(EV_D_MSGS, 1);
 	if (transact(d->fd, m, o, &d->seq, NULL, &d->r) && judge_sanity(m, o) && o->err)
-		fail("%s: %s \"%s\"", m->what, errname(o->err), o->msg);
+		fail("%s: %s \"%s\"", m->what, nlt_errname(o->err), o->msg);
 }
 
 enum { DM_UNREG, DM_CLOSE, DM_EXIT, DM_KILL };
@@ -2295,7 +2277,7 @@ enum { DM_UNREG, DM_CLOSE, DM_EXIT, DM_KILL };
 static void d_incarnation(unsigned int gen, int mode)
 {
 	struct dstate *d = &D;
-	unsigned int rounds, i, me;
+	unsigned int rounds, i;
 
 	snprintf(g_who, sizeof(g_who), "daemon %u", gen);
 	d->r = rng_for(1000, gen);
@@ -2319,14 +2301,13 @@ static void d_incarnation(unsigned int gen, int mode)
 		close(d->fd);
 		break;
 	case DM_CLOSE:
-		me = d->portid;
-		atomic_compare_exchange_strong(&sh->holder, &me, 0);
+		mark_closing(d->portid);
 		rlog("closes", d->portid);
 		close(d->fd);
+		mark_released(d->portid);
 		break;
-	default:	/* DM_EXIT: the kernel closes the socket */
-		me = d->portid;
-		atomic_compare_exchange_strong(&sh->holder, &me, 0);
+	default:	/* DM_EXIT: the kernel closes the socket, the parent drops the mark */
+		mark_closing(d->portid);
 		rlog("exits", d->portid);
 		break;
 	}
@@ -2424,10 +2405,12 @@ static void daemon_main(void)
 		}
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		/* A killed incarnation cannot clear its own mark. */
+		/* An exited or killed incarnation cannot drop its own mark. */
 		p = atomic_load(&sh->d_portid);
-		if (atomic_compare_exchange_strong(&sh->holder, &p, 0) && p)
+		if (p && atomic_load(&sh->holder) == p)
 			rlog(mode == DM_KILL ? "killed incarnation was" : "dead incarnation was", p);
+		if (p)
+			mark_released(p);
 		if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
 			out("# daemon incarnation %u ended with status %d", gen, WEXITSTATUS(st));
 		gen++;
@@ -2482,16 +2465,8 @@ static uint32_t kernel_portid(void)
 
 static void resolve_family(void)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int id;
+	int id = nlt_resolve_family(NLCACHE_FAMILY_NAME);
 
-	if (!sk)
-		die("out of memory");
-	id = genl_connect(sk);
-	if (id < 0)
-		die("cannot open a generic netlink socket: %s", nl_geterror(id));
-	id = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
-	nl_socket_free(sk);
 	if (id < 0)
 		die("the %s family is not there (%s): load the module", NLCACHE_FAMILY_NAME,
 		    nl_geterror(id));
@@ -2519,7 +2494,7 @@ static void report(uint64_t ms)
 				continue;
 			tot += v;
 			len += (size_t)snprintf(line + len, sizeof(line) - len, " %s:%" PRIu64,
-						e == NERR - 1 ? "other" : errname(e), v);
+						e == NERR - 1 ? "other" : nlt_errname(e), v);
 			if (len >= sizeof(line))
 				len = sizeof(line) - 1;
 		}
@@ -2538,7 +2513,7 @@ static void report(uint64_t ms)
 			if (!v)
 				continue;
 			len += (size_t)snprintf(line + len, sizeof(line) - len, " %s:%" PRIu64,
-						e == NERR - 1 ? "other" : errname(e), v);
+						e == NERR - 1 ? "other" : nlt_errname(e), v);
 			if (len >= sizeof(line))
 				len = sizeof(line) - 1;
 		}
@@ -2597,19 +2572,15 @@ static int replay(const char *hex)
 			if (nlh->nlmsg_seq != seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-				struct nlmsgerr *e = NLMSG_DATA(nlh);
+				struct nlt_ext x;
 
 				memset(o, 0, offsetof(struct outcome, errs));
-				if (nlh->nlmsg_type == NLMSG_ERROR) {
-					size_t off = (nlh->nlmsg_flags & NLM_F_CAPPED) ? sizeof(*e) :
-						     sizeof(e->error) + NLMSG_ALIGN(e->msg.nlmsg_len);
-
-					o->err = -e->error;
-					if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-						parse_ext(o, (char *)e + off,
-							  (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off);
-				}
-				printf("answer: %s \"%s\" after %u replies\n", errname(o->err), o->msg,
+				if (nlh->nlmsg_type == NLMSG_ERROR)
+					nlt_parse_error(nlh, &o->err, &x);
+				else
+					nlt_parse_done(nlh, &o->err, &x);
+				take_ext(o, &x);
+				printf("answer: %s \"%s\" after %u replies\n", nlt_errname(o->err), o->msg,
 				       o->replies);
 				return 0;
 			}
@@ -2815,6 +2786,13 @@ int main(int argc, char **argv)
 				break;
 		if (i == opt_workers)
 			continue;
+		{
+			/* It exited with a registered socket: released now. */
+			unsigned int wp = atomic_exchange(&sh->w_portid[i], 0);
+
+			if (wp)
+				mark_released(wp);
+		}
 		if (deadline && now_ms() > deadline)
 			atomic_store(&sh->stop, 1);
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 3 && !atomic_load(&sh->stop)) {

@@ -141,7 +141,9 @@
  *                 host order): a nest is at most 65535 bytes, so repeated
  *                 gids stop at 8188 per entry (also on native 7.2 kernels),
  *                 the array reaches 8192; negative means an empty group list
- *                 (the text channel has no negative unix-gid entry either)
+ *                 (the text channel has no negative unix-gid entry either);
+ *                 as on the channel, any uid is taken (4294967295 too),
+ *                 but every gid must map in the sender's user namespace
  *     svc-export  client, path, expiry; negative, or flags (anon-uid,
  *                 anon-gid and fsid default to 65534, 65534 and 0); uuid is
  *                 16 bytes; at most NLCACHE_MAX_SECINFO secinfo and

@@ -14,7 +14,7 @@
 # FUZZ_SEED, FUZZ_CLIENTS. Replay a run: make fuzz FUZZ_SEED=<seed>
 # FUZZ_MESSAGES=<n> FUZZ_WORKERS=<n> (the same decisions; the keys the
 # dumps return depend on timing).
-# timeout: 420
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 : "${FUZZ_MESSAGES:=3000}" "${FUZZ_WORKERS:=3}" "${FUZZ_CLIENTS:=4}" "${FUZZ_SEED:=}"
