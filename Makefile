@@ -62,9 +62,9 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools
 
-all: module daemon
+all: module daemon bench-tools
 
 help:
 	@echo "make demo              (as root) boot Debian's 6.1 kernel in QEMU and show nlcached"
@@ -182,6 +182,21 @@ $(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c uapi/linux/nfsd_nlcache.h
 
 VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 
+# The benchmark's tools (tests/bench): nfsload, an NFSv4 load generator
+# (one epoll loop, many connections and calls in flight), and nlc-instant,
+# a responder on the module's family that answers from a precomputed table
+# (the mechanism's floor).
+BENCH_PROGS := $(B)/tests/nfsload $(B)/tests/nlc-instant
+bench-tools: $(BENCH_PROGS)
+
+$(B)/tests/nfsload: tests/bench/nfsload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) -o $@ $<
+
+$(B)/tests/nlc-instant: tests/bench/nlc-instant.c uapi/linux/nfsd_nlcache.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 # --- VM tests ----------------------------------------------------------------
 vmtest: $(VM_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) $(VMTESTS)
@@ -214,7 +229,7 @@ vmtest-native: $(VM_PROGS) sid-chroot
 
 # Benchmark: rpc.mountd vs nlcached on the same upcall storms (prints
 # BENCH lines with ratios; not part of make check).
-bench: $(VM_PROGS)
+bench: $(VM_PROGS) $(BENCH_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) bench
 	@grep -a '^BENCH' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
 
