@@ -62,7 +62,7 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools bench-base
 
 all: module daemon bench-tools
 
@@ -229,9 +229,26 @@ vmtest-native: $(VM_PROGS) sid-chroot
 
 # Benchmark: rpc.mountd vs nlcached on the same upcall storms (prints
 # BENCH lines with ratios; not part of make check).
-bench: $(VM_PROGS) $(BENCH_PROGS)
+# BENCH_N (2000), BENCH_S5 ("250 1000 4000"), BENCH_ONLY ("S1 S2 S3 S4 S5
+# S6 Idle") scale the run down or pick scenarios.
+# BENCH_BASE=<commit> also runs that commit's nlcached ("base") in the
+# same VM: a fix's before/after numbers.
+BENCH_N ?=
+BENCH_S5 ?=
+BENCH_ONLY ?=
+BENCH_BASE ?=
+bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
-	@grep -a '^BENCH' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+
+.PHONY: bench-base
+bench-base:
+	rm -rf $(B)/bench-base && mkdir -p $(B)/bench-base/src
+	git archive $(BENCH_BASE) | tar -x -C $(B)/bench-base/src
+	$(MAKE) -C $(B)/bench-base/src daemon
+	cp $(B)/bench-base/src/build/daemon/nlcached $(B)/bench-base/nlcached
 
 # The netlink fuzzer at length (not in make check): at least 100000 fuzz
 # messages in the VM. FUZZ_SEED=N replays a seed (the seed is printed by

@@ -22,7 +22,8 @@
  * /proc/fs/nfsd/filehandle prints them); or -P DOMAIN:FILE, a path per
  * line, each turned into its root handle through /proc/fs/nfsd/filehandle
  * (the export must be in the kernel's cache for DOMAIN, which that write
- * upcalls for). -H FILE writes the handles used, for a later -f.
+ * upcalls for). -H FILE writes the handles used, for a later -f; with -x
+ * nfsload stops there (no calls).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -624,7 +625,7 @@ static int cmp_ll(const void *a, const void *b)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nfsload [-f FHFILE | -P DOMAIN:PATHFILE] [-H OUTFILE] [-s FIRSTADDR] [-S NADDR]\n"
+		"usage: nfsload [-f FHFILE | -P DOMAIN:PATHFILE] [-H OUTFILE [-x]] [-s FIRSTADDR] [-S NADDR]\n"
 		"               [-c CONNS] [-w WINDOW] [-n CALLS] [-u UID] [-U NUIDS] [-g GID]\n"
 		"               [-G NGIDS] [-t TIMEOUT] [-p PORT] [-R MAXRETRIES] SERVER\n");
 	exit(2);
@@ -633,6 +634,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *fhfile = NULL, *paths = NULL, *fhout = NULL;
+	bool fh_only = false;
 	struct epoll_event evs[256];
 	long long t0, deadline, *lat;
 	unsigned int i, nlat = 0, nok;
@@ -640,11 +642,12 @@ int main(int argc, char **argv)
 	int o;
 
 	inet_pton(AF_INET, "127.0.0.1", &opt.src);
-	while ((o = getopt(argc, argv, "f:P:H:s:S:c:w:n:u:U:g:G:t:p:R:")) != -1) {
+	while ((o = getopt(argc, argv, "f:P:H:xs:S:c:w:n:u:U:g:G:t:p:R:")) != -1) {
 		switch (o) {
 		case 'f': fhfile = optarg; break;
 		case 'P': paths = optarg; break;
 		case 'H': fhout = optarg; break;
+		case 'x': fh_only = true; break;
 		case 's':
 			if (inet_pton(AF_INET, optarg, &opt.src) != 1)
 				usage();
@@ -695,6 +698,8 @@ int main(int argc, char **argv)
 		}
 		fclose(f);
 	}
+	if (fh_only)
+		return 0;
 	rl.rlim_cur = rl.rlim_max = opt.nconn + 64;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < opt.nconn + 64) {
 		rl.rlim_cur = opt.nconn + 64;
