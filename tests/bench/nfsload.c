@@ -242,12 +242,47 @@ static void load_fhs(const char *file)
 	fclose(f);
 }
 
-/* -P DOMAIN:FILE: the root handle of each path from nfsd's filehandle file. */
+/*
+ * One root handle from nfsd's filehandle file: 0, or -errno. nfsd cannot
+ * wait for an upcall there: a path whose export is not cached yet fails
+ * (ENOENT, EAGAIN) after queueing the upcall, and works once it is answered.
+ */
+static int path_fh(const char *domain, size_t dlen, const char *path, struct fh *fh)
+{
+	char req[4200], ans[1024];
+	ssize_t n;
+	int fd, err;
+
+	n = snprintf(req, sizeof(req), "%.*s %s %d\n", (int)dlen, domain, path, FH_MAX);
+	fd = open("/proc/fs/nfsd/filehandle", O_RDWR);
+	if (fd < 0)
+		die("/proc/fs/nfsd/filehandle");
+	if (write(fd, req, (size_t)n) != n) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	n = read(fd, ans, sizeof(ans) - 1);
+	close(fd);
+	if (n <= 0)
+		die("read /proc/fs/nfsd/filehandle");
+	ans[n] = '\0';
+	if (parse_fh(ans, fh)) {
+		fprintf(stderr, "nfsload: bad filehandle for %s: %s\n", path, ans);
+		exit(1);
+	}
+	return 0;
+}
+
+/* -P DOMAIN:FILE: the root handle of each path, in FILE's order. */
 static void paths_to_fhs(const char *arg)
 {
 	const char *colon = strchr(arg, ':');
-	char line[4096], req[4200], ans[1024];
-	struct fh fh;
+	char line[4096], **paths = NULL;
+	struct fh *got;
+	bool *have;
+	size_t n = 0, cap = 0, i, left;
+	int pass, err = 0;
 	FILE *f;
 
 	if (!colon)
@@ -256,34 +291,52 @@ static void paths_to_fhs(const char *arg)
 	if (!f)
 		die(colon + 1);
 	while (fgets(line, sizeof(line), f)) {
-		ssize_t n;
-		int fd;
-
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0])
 			continue;
-		n = snprintf(req, sizeof(req), "%.*s %s %d\n", (int)(colon - arg), arg,
-			     line, FH_MAX);
-		fd = open("/proc/fs/nfsd/filehandle", O_RDWR);
-		if (fd < 0)
-			die("/proc/fs/nfsd/filehandle");
-		if (write(fd, req, (size_t)n) != n) {
-			fprintf(stderr, "nfsload: no filehandle for %s: %s\n", line,
-				strerror(errno));
-			exit(1);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			paths = xrealloc(paths, cap * sizeof(*paths));
 		}
-		n = read(fd, ans, sizeof(ans) - 1);
-		close(fd);
-		if (n <= 0)
-			die("read /proc/fs/nfsd/filehandle");
-		ans[n] = '\0';
-		if (parse_fh(ans, &fh)) {
-			fprintf(stderr, "nfsload: bad filehandle for %s: %s\n", line, ans);
-			exit(1);
-		}
-		add_fh(&fh);
+		paths[n] = strdup(line);
+		if (!paths[n++])
+			die("strdup");
 	}
 	fclose(f);
+	got = calloc(n ? n : 1, sizeof(*got));
+	have = calloc(n ? n : 1, sizeof(*have));
+	if (!got || !have)
+		die("calloc");
+	/* every missing one asked in each pass, so the upcalls overlap */
+	for (pass = 0, left = n; left && pass < 200; pass++) {
+		if (pass)
+			usleep(50000);
+		for (i = 0; i < n; i++) {
+			if (have[i])
+				continue;
+			err = path_fh(arg, (size_t)(colon - arg), paths[i], &got[i]);
+			if (!err) {
+				have[i] = true;
+				left--;
+			} else if (err != -ENOENT && err != -EAGAIN) {
+				break;
+			}
+		}
+		if (err && err != -ENOENT && err != -EAGAIN)
+			break;
+	}
+	for (i = 0; i < n; i++) {
+		if (!have[i]) {
+			fprintf(stderr, "nfsload: no filehandle for %s: %s\n", paths[i],
+				strerror(-err));
+			exit(1);
+		}
+		add_fh(&got[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	free(got);
+	free(have);
 }
 
 /* --- XDR ----------------------------------------------------------------------- */
@@ -320,7 +373,9 @@ static void queue_call(unsigned int i)
 	uint32_t uid = opt.uid + (uint32_t)(i % opt.nuid);
 	size_t credlen = 20 + 4 * opt.ngids;
 	size_t fhpad = (fh->len + 3) & ~3u;
-	size_t body = 40 + credlen + 8 + 12 + 8 + fhpad + 12;
+	/* call header 24, cred 8 + credlen, verifier 8, COMPOUND head 12,
+	 * PUTFH 8 + fh, GETATTR 12 */
+	size_t body = 72 + credlen + fhpad;
 	uint8_t *p, *start;
 	unsigned int g;
 
@@ -355,6 +410,11 @@ static void queue_call(unsigned int i)
 	put32(&p, OP_GETATTR);
 	put32(&p, 1);		/* bitmap: one word */
 	put32(&p, 1u << 1);	/* FATTR4_TYPE */
+	if ((size_t)(p - start) != body + 4) {
+		fprintf(stderr, "nfsload: internal error: record of %zu bytes, not %zu\n",
+			(size_t)(p - start), body + 4);
+		exit(2);
+	}
 	c->out_len += (size_t)(p - start);
 	c->inflight++;
 }
@@ -481,6 +541,7 @@ static void handle_reply(unsigned int ci, const uint8_t *r, size_t len)
 static void conn_read(unsigned int ci)
 {
 	struct conn *c = &conns[ci];
+	bool lost = false;
 	ssize_t n;
 	size_t off;
 
@@ -490,15 +551,11 @@ static void conn_read(unsigned int ci)
 			c->in = xrealloc(c->in, c->in_cap);
 		}
 		n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
-		if (n == 0) {
-			conn_kill(ci, "conn-lost");
-			return;
-		}
-		if (n < 0) {
-			if (errno == EAGAIN)
-				break;
-			conn_kill(ci, "conn-lost");
-			return;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			lost = true;	/* after the replies already read */
+			break;
 		}
 		c->in_len += (size_t)n;
 	}
@@ -523,7 +580,9 @@ static void conn_read(unsigned int ci)
 	}
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
-	if (!c->dead)
+	if (lost)
+		conn_kill(ci, "conn-lost");
+	else if (!c->dead)
 		conn_fill(ci);
 }
 

@@ -9,8 +9,9 @@
  * (or every second) dumps each served cache's pending requests and answers
  * all of them in SET_REQS batches.
  *
- * usage: nlc-instant [-g] RULES
+ * usage: nlc-instant [-g] [-v] RULES
  *   -g   also serve auth.unix.gid
+ *   -v   log how many answers each round sent
  * RULES, one per line:
  *   ip DOMAIN                    every auth.unix.ip request maps to DOMAIN
  *   gids GID...                  every uid gets these groups
@@ -59,6 +60,7 @@ static char *domain;
 static uint32_t gids[64];
 static unsigned int ngids;
 static volatile sig_atomic_t stop;
+static bool verbose;
 static unsigned long answers, rejected;
 
 static struct nl_sock *sk;
@@ -365,9 +367,22 @@ static int on_set_reply(struct nl_msg *msg, void *arg)
 	struct nlattr *a;
 	int rem;
 
-	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
-		if (nla_type(a) == 3)	/* *_REQS_ERRORS in every set */
-			rejected++;
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		struct nlattr *tb[NLCACHE_A_SET_ERROR_MAX + 1];
+
+		if (nla_type(a) != 3)	/* *_REQS_ERRORS in every set */
+			continue;
+		/* the first few reasons, for whoever reads the log */
+		if (rejected++ < 10 &&
+		    !nla_parse_nested(tb, NLCACHE_A_SET_ERROR_MAX, a, NULL))
+			fprintf(stderr, "nlc-instant: answer %u rejected: %s (errno %u)\n",
+				tb[NLCACHE_A_SET_ERROR_INDEX] ?
+					nla_get_u32(tb[NLCACHE_A_SET_ERROR_INDEX]) : 0,
+				tb[NLCACHE_A_SET_ERROR_MESSAGE] ?
+					nla_get_string(tb[NLCACHE_A_SET_ERROR_MESSAGE]) : "?",
+				tb[NLCACHE_A_SET_ERROR_ERRNO] ?
+					nla_get_u32(tb[NLCACHE_A_SET_ERROR_ERRNO]) : 0);
+	}
 	ctx->reply = true;
 	return ctx->ack ? NL_STOP : NL_OK;
 }
@@ -417,8 +432,13 @@ static unsigned int serve(unsigned int i)
 	nlmsg_free(m);
 	if (err < 0)
 		die("send dump", err);
+	if (verbose)
+		fprintf(stderr, "nlc-instant: dumping cache 0x%x\n", 1u << i);
 	err = nl_recvmsgs(sk, cb);
 	nl_cb_put(cb);
+	if (verbose)
+		fprintf(stderr, "nlc-instant: cache 0x%x: %u pending, err %d/%d\n", 1u << i,
+			b.nmsg ? (b.nmsg - 1) * BATCH + b.count : 0, err, d.err);
 	if (err < 0 || d.err)
 		fprintf(stderr, "nlc-instant: dump of cache %u failed: %d %d\n", 1u << i, err, d.err);
 	for (k = 0; k < b.nmsg; k++) {
@@ -446,6 +466,8 @@ static unsigned int serve(unsigned int i)
 			answers += cnt;
 		n += cnt;
 	}
+	if (verbose && n)
+		fprintf(stderr, "nlc-instant: cache 0x%x: %u answers\n", 1u << i, n);
 	return n;
 }
 
@@ -478,14 +500,16 @@ int main(int argc, char **argv)
 	uint32_t pending;
 	int o, err, grp;
 
-	while ((o = getopt(argc, argv, "g")) != -1) {
+	while ((o = getopt(argc, argv, "gv")) != -1) {
 		if (o == 'g')
 			want |= NLCACHE_CACHE_TYPE_UNIX_GID;
+		else if (o == 'v')
+			verbose = true;
 		else
 			return 2;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: nlc-instant [-g] RULES\n");
+		fprintf(stderr, "usage: nlc-instant [-g] [-v] RULES\n");
 		return 2;
 	}
 	load_rules(argv[optind]);

@@ -30,6 +30,7 @@
 N=${NLC_BENCH_N:-2000}
 S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
 ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle}
+NLC_BENCH_DEBUG=y
 DAEMONS=${NLC_BENCH_DAEMONS:-mountd nlcached instant}
 # make bench BENCH_BASE=<commit>: that commit's nlcached runs too, as "base"
 if [ -n "${NLC_BENCH_BASE:-}" ] && [ -x "$NLC_BUILD/bench-base/nlcached" ]; then
@@ -40,6 +41,18 @@ INSTANT=$NLC_BUILD/tests/nlc-instant
 B=/tmp/bench
 mkdir -p $B
 BLOG=$NLC_LOGDIR/bench
+
+nlc_extra_state() {
+	local p
+	echo "== nlcachectl status"
+	nlcachectl status 2>&1
+	echo "== nlcachectl pending"
+	nlcachectl pending 2>&1 | head -20
+	for p in $(pgrep -f nlc-instant) $(pgrep -x nlcached); do
+		echo "== stack of $p ($(cat /proc/$p/comm))"
+		cat /proc/$p/stack
+	done
+}
 
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
@@ -77,7 +90,7 @@ d_start() {
 		nlcached_wait_attached ${g:+auth.unix.gid}
 		;;
 	instant)
-		"$INSTANT" ${g:+-g} $B/rules >>"$NLC_LOGDIR/instant" 2>&1 &
+		"$INSTANT" ${NLC_BENCH_DEBUG:+-v} ${g:+-g} $B/rules >>"$NLC_LOGDIR/instant" 2>&1 &
 		echo $! >"$NLC_LOGDIR/instant.pid"
 		check "nlc-instant attached" wait_for 20 nlcached_attached ${g:+auth.unix.gid}
 		;;
@@ -164,6 +177,17 @@ set_exports() {
 # nfsd with nlc-instant answering; then the caches are flushed.
 handles() {
 	d_start instant
+	# nfsd's filehandle file neither upcalls nor waits: the client domain
+	# and the exports must be cached first (as rpc.mountd does for a
+	# MOUNT): an ip-map entry names the domain, then each export's entry
+	local exp=$(($(date +%s) + 600)) k p f fs
+	echo "nfsd 127.0.0.1 $exp 127.0.0.0/8" >/proc/net/rpc/auth.unix.ip/channel
+	exec 3>/proc/net/rpc/nfsd.export/channel
+	while read -r k p f fs; do
+		[ "$k" = export ] || continue
+		printf '127.0.0.0/8 %s %s %d 65534 65534 %s\n' "$p" "$exp" "$f" "$fs" >&3
+	done <$B/rules
+	exec 3>&-
 	check "root handles of $(wc -l <$B/paths) exports" \
 		"$LOAD" -P "127.0.0.0/8:$B/paths" -H $B/fh -x 127.0.0.1
 	d_stop instant
@@ -178,7 +202,7 @@ declare -A W P99 P50 OK
 load() {
 	local key=$1 out
 	shift
-	out=$("$LOAD" -t 600 "$@" 127.0.0.1 2>&1)
+	out=$("$LOAD" -t 300 "$@" 127.0.0.1 2>&1)
 	echo "$key: $out" | tee -a "$BLOG" | sed 's/^/BENCH-RAW /'
 	W[$key]=$(sed -n 's/.* wall=\([0-9.]*\).*/\1/p' <<<"$out")
 	P50[$key]=$(sed -n 's/.* p50=\([0-9.]*\).*/\1/p' <<<"$out")
