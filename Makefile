@@ -230,16 +230,18 @@ vmtest-native: $(VM_PROGS) sid-chroot
 # Benchmark: rpc.mountd vs nlcached on the same upcall storms (prints
 # BENCH lines with ratios; not part of make check).
 # BENCH_N (2000), BENCH_S5 ("250 1000 4000"), BENCH_ONLY ("S1 S2 S3 S4 S5
-# S6 Idle") scale the run down or pick scenarios.
+# S6 Idle") scale the run down or pick scenarios; BENCH_DEBUG=y logs
+# nlc-instant's rounds.
 # BENCH_BASE=<commit> also runs that commit's nlcached ("base") in the
 # same VM: a fix's before/after numbers.
 BENCH_N ?=
 BENCH_S5 ?=
 BENCH_ONLY ?=
 BENCH_BASE ?=
+BENCH_DEBUG ?=
 bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
-	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\n' \
-		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' >$(B)/nlc-bench.env
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
 	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
 

@@ -61,6 +61,7 @@ static uint32_t gids[64];
 static unsigned int ngids;
 static volatile sig_atomic_t stop;
 static bool verbose;
+static bool woke_by_event;
 static unsigned long answers, rejected;
 
 static struct nl_sock *sk;
@@ -432,13 +433,8 @@ static unsigned int serve(unsigned int i)
 	nlmsg_free(m);
 	if (err < 0)
 		die("send dump", err);
-	if (verbose)
-		fprintf(stderr, "nlc-instant: dumping cache 0x%x\n", 1u << i);
 	err = nl_recvmsgs(sk, cb);
 	nl_cb_put(cb);
-	if (verbose)
-		fprintf(stderr, "nlc-instant: cache 0x%x: %u pending, err %d/%d\n", 1u << i,
-			b.nmsg ? (b.nmsg - 1) * BATCH + b.count : 0, err, d.err);
 	if (err < 0 || d.err)
 		fprintf(stderr, "nlc-instant: dump of cache %u failed: %d %d\n", 1u << i, err, d.err);
 	for (k = 0; k < b.nmsg; k++) {
@@ -466,8 +462,14 @@ static unsigned int serve(unsigned int i)
 			answers += cnt;
 		n += cnt;
 	}
-	if (verbose && n)
-		fprintf(stderr, "nlc-instant: cache 0x%x: %u answers\n", 1u << i, n);
+	if (verbose && n) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		fprintf(stderr, "nlc-instant: %ld.%03ld cache 0x%x: %u answers (%s)\n",
+			(long)ts.tv_sec, ts.tv_nsec / 1000000, 1u << i, n,
+			woke_by_event ? "notified" : "timer");
+	}
 	return n;
 }
 
@@ -556,7 +558,8 @@ int main(int argc, char **argv)
 			if (pending & (1u << i))
 				serve(i);
 		pending = 0;
-		if (poll(&p, 1, 1000) == 0)
+		woke_by_event = poll(&p, 1, 1000) > 0;
+		if (!woke_by_event)
 			pending = NLCACHE_CACHE_TYPE_ALL;
 		while ((err = nl_recvmsgs(ev, ncb)) >= 0 || err == -NLE_NOMEM)
 			if (err == -NLE_NOMEM)	/* ENOBUFS: lost events */
