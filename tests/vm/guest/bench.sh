@@ -23,7 +23,8 @@
 #                    entries
 # Numbers and ratios are printed as BENCH lines; nothing is asserted about
 # them. NLC_BENCH_N (2000) and NLC_BENCH_S5 ("250 1000 4000") scale it down
-# (make bench BENCH_N=… BENCH_S5=…); NLC_BENCH_ONLY="S3 S5" runs a subset.
+# (make bench BENCH_N=… BENCH_S5=…; S5 runs rpc.mountd only up to
+# BENCH_S5_SCAN_MAX exports, 1000); NLC_BENCH_ONLY="S3 S5" runs a subset.
 . "$(dirname "$0")/lib.sh"
 
 [ ! -f "$NLC_BUILD/nlc-bench.env" ] || . "$NLC_BUILD/nlc-bench.env"
@@ -276,8 +277,9 @@ if want S5; then
 		set_exports t "$n"
 		handles
 		ds=$DAEMONS
-		# rpc.mountd and the base nlcached scan every export per handle
-		[ "$n" -le 1000 ] || ds=$(sed 's/mountd//; s/base//' <<<"$DAEMONS")
+		# rpc.mountd and the base nlcached scan every export per handle:
+		# they run up to NLC_BENCH_S5_SCAN_MAX exports (1000)
+		[ "$n" -le "${NLC_BENCH_S5_SCAN_MAX:-1000}" ] || ds=$(sed 's/mountd//; s/base//' <<<"$DAEMONS")
 		DAEMONS=$ds storm "s5.$n" -f $B/fh -c 16 -w 8 -n "$n" -s 127.3.0.1
 		for d in $ds; do
 			echo "BENCH S5 growth: $n exports, $(dname "$d"): $(per "${W[s5.$n.$d]}" "$n") ms per handle (ok ${OK[s5.$n.$d]}/$n)"
@@ -405,13 +407,15 @@ fi
 
 # Idle: nlcached with 10 000 cached entries
 if want Idle; then
-	say "Idle: nlcached with 10000 auth.unix.ip entries"
+	say "Idle: nlcached with 5 x $((N < 2000 ? N : 2000)) auth.unix.ip entries"
 	one_export
 	handles
 	d_start nlcached
 	flush
+	# 5 x 2000 new addresses (5 x N when N is smaller)
+	per=$((N < 2000 ? N : 2000))
 	for r in 10 11 12 13 14; do
-		load "idle.$r" -f $B/fh -c 2000 -w 1 -n 2000 -s 127.$r.0.1
+		load "idle.$r" -f $B/fh -c "$per" -w 1 -n "$per" -s 127.$r.0.1
 	done
 	entries=$(cache_entries auth.unix.ip | wc -l)
 	pid=$(nlcached_pid)
