@@ -406,6 +406,16 @@ static int on_set_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * The module sends a SET_REQS reply after its ACK; libnl's own sequence
+ * check would call that reply a mismatch. Take the messages of the request
+ * just sent and skip anything else.
+ */
+static int seq_check(struct nl_msg *msg, void *arg)
+{
+	return nlmsg_hdr(msg)->nlmsg_seq == *(uint32_t *)arg ? NL_OK : NL_SKIP;
+}
+
 static const uint8_t get_cmd[] = {
 	[0] = NLCACHE_CMD_IP_MAP_GET_REQS, [1] = NLCACHE_CMD_UNIX_GID_GET_REQS,
 	[2] = NLCACHE_CMD_SVC_EXPORT_GET_REQS, [3] = NLCACHE_CMD_EXPKEY_GET_REQS,
@@ -426,10 +436,14 @@ static unsigned int serve(unsigned int i)
 	unsigned int k, n = 0;
 	int err;
 
+	uint32_t seq;
+
 	expiry = (uint64_t)time(NULL) + TTL;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_dump, &d);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_check, &seq);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_err, &d.err);
 	err = nl_send_auto(sk, m);
+	seq = nlmsg_hdr(m)->nlmsg_seq;
 	nlmsg_free(m);
 	if (err < 0)
 		die("send dump", err);
@@ -444,9 +458,11 @@ static unsigned int serve(unsigned int i)
 		cb = nl_cb_alloc(NL_CB_DEFAULT);
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_set_reply, &s);
 		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_set_ack, &s);
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_check, &seq);
 		nl_cb_err(cb, NL_CB_CUSTOM, on_set_err, &s);
 		nlmsg_hdr(b.msgs[k])->nlmsg_flags |= NLM_F_ACK;
 		err = nl_send_auto(sk, b.msgs[k]);
+		seq = nlmsg_hdr(b.msgs[k])->nlmsg_seq;
 		if (err < 0)
 			die("send answers", err);
 		while (!s.err && !(s.ack && s.reply)) {
