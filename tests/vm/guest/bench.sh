@@ -313,14 +313,14 @@ one_export() {
 if want S1; then
 	say "S1: gid storm, $N uids with 20 groups each"
 	# N users (uid 10000+k) and N groups (gid 20000+j); user k is in the
-	# 20 groups (k + 100 m) mod N.
+	# 20 groups (k + m N/20) mod N.
 	cp /etc/passwd $B/passwd.orig
 	cp /etc/group $B/group.orig
 	awk -v n="$N" 'BEGIN { for (k = 0; k < n; k++)
 		printf "bu%d:x:%d:100::/nonexistent:/usr/sbin/nologin\n", k, 10000 + k }' >>/etc/passwd
 	awk -v n="$N" 'BEGIN {
 		for (k = 0; k < n; k++) for (m = 0; m < 20; m++) {
-			j = (k + 100 * m) % n
+			j = (k + m * int(n / 20)) % n
 			mem[j] = mem[j] (mem[j] == "" ? "" : ",") "bu" k
 		}
 		for (j = 0; j < n; j++) printf "bg%d:x:%d:%s\n", j, 20000 + j, mem[j]
