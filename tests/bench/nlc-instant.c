@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -542,6 +544,12 @@ int main(int argc, char **argv)
 	if (err < 0 || (err = genl_connect(ev)) < 0)
 		die("genl_connect", err);
 	nl_socket_set_buffer_size(sk, 8 << 20, 8 << 20);
+	{
+		/* never block for good on a reply that does not come */
+		struct timeval tv = { .tv_sec = 2 };
+
+		setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	nl_socket_set_buffer_size(ev, 1 << 20, 0);
 	family = genl_ctrl_resolve(sk, NLCACHE_FAMILY_NAME);
 	if (family < 0)
