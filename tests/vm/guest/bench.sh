@@ -289,6 +289,7 @@ if want S5; then
 	first=$1
 	last=${*: -1}
 	for d in ${DAEMONS/mountd/}; do
+		[ -n "${W[s5.$last.$d]:-}" ] && [ -n "${W[s5.$first.$d]:-}" ] || continue
 		echo "BENCH S5 growth $(dname "$d"): per handle at $last vs $first exports:" \
 			"$(ratio "$(per "${W[s5.$last.$d]:-0}" "$last")" "$(per "${W[s5.$first.$d]:-0}" "$first")")x"
 	done
