@@ -67,9 +67,9 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools bench-base
 
-all: module daemon
+all: module daemon bench-tools
 
 help:
 	@echo "make demo              (as root) boot Debian's 6.1 kernel in QEMU and show nlcached"
@@ -81,7 +81,8 @@ help:
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
 	@echo "make vmtest-native     module-smoke, nlc-native, legacy-mount on sid's 7.2 (builds in a sid chroot)"
-	@echo "make bench             rpc.mountd vs nlcached on upcall storms (BENCH lines)"
+	@echo "make bench [BENCH_N=…] rpc.mountd vs nlcached vs nlc-instant, scenarios S1-S6 and Idle (BENCH lines)"
+	@echo "make bench-tools       nfsload and nlc-instant in $(B)/tests"
 	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
@@ -190,6 +191,21 @@ $(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c $(NLTEST)
 
 VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 
+# The benchmark's tools (tests/bench): nfsload, an NFSv4 load generator
+# (one epoll loop, many connections and calls in flight), and nlc-instant,
+# a responder on the module's family that answers from a precomputed table
+# (the mechanism's floor).
+BENCH_PROGS := $(B)/tests/nfsload $(B)/tests/nlc-instant
+bench-tools: $(BENCH_PROGS)
+
+$(B)/tests/nfsload: tests/bench/nfsload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) -o $@ $<
+
+$(B)/tests/nlc-instant: tests/bench/nlc-instant.c uapi/linux/nfsd_nlcache.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 # --- VM tests ----------------------------------------------------------------
 vmtest: $(VM_PROGS)
 	tests/vm/run.sh -k $(VM_KVER) -j $(VM_JOBS) $(VMTESTS)
@@ -222,9 +238,29 @@ vmtest-native: $(VM_PROGS) sid-chroot
 
 # Benchmark: rpc.mountd vs nlcached on the same upcall storms (prints
 # BENCH lines with ratios; not part of make check).
-bench: $(VM_PROGS)
+# BENCH_N (2000), BENCH_S5 ("250 1000 4000"), BENCH_ONLY ("S1 S2 S3 S4 S5
+# S6 Idle") scale the run down or pick scenarios; BENCH_DEBUG=y logs
+# nlc-instant's rounds.
+# BENCH_BASE=<commit> also runs that commit's nlcached ("base") in the
+# same VM: a fix's before/after numbers.
+BENCH_N ?=
+BENCH_S5 ?=
+BENCH_ONLY ?=
+BENCH_BASE ?=
+BENCH_DEBUG ?=
+BENCH_S5_SCAN_MAX ?=
+bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
-	@grep -a '^BENCH' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+
+.PHONY: bench-base
+bench-base:
+	rm -rf $(B)/bench-base && mkdir -p $(B)/bench-base/src
+	git archive $(BENCH_BASE) | tar -x -C $(B)/bench-base/src
+	$(MAKE) -C $(B)/bench-base/src daemon
+	cp $(B)/bench-base/src/build/daemon/nlcached $(B)/bench-base/nlcached
 
 # The netlink fuzzer at length (not in make check, whose VMTESTS run the
 # short nlc-fuzz): at least 100000 fuzz messages in the VM. FUZZ_SEED=N

@@ -16,6 +16,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "answer.h"
+#include "fhindex.h"
 
 #define F_FSID		NLCACHE_EXPORT_FLAGS_FSID
 #define F_CROSSMNT	NLCACHE_EXPORT_FLAGS_CROSSMOUNT
@@ -464,16 +465,45 @@ static int fh_try(const char *path, void *arg)
 	return 0;
 }
 
+/* Try export @x (and its submounts when crossmnt) for the request. */
+static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
+		     const char *domain)
+{
+	const struct nlc_sysinfo *si = f->si;
+	const char *mp;
+	int rc;
+
+	if (!f->w->ipaddr && !nlc_client_member(domain, x->client->name))
+		return;
+	f->x = x;
+	f->xf.flags = x->opts->flags;
+	f->xf.fsid = x->opts->fsid;
+	f->xf.uuid = x->uuid;
+	f->x_mounted = true;
+	mp = mountpoint_path(x);
+	if (mp) {
+		rc = si->is_mountpoint(si->ctx, mp);
+		if (rc <= 0) {
+			f->x_mounted = false;
+			f->dev_missing = true;
+		}
+	}
+	fh_try(x->path, f);
+	if (x->opts->flags & F_CROSSMNT)
+		si->submounts(si->ctx, x->path, fh_try, f);
+}
+
 void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
 		   const struct nlc_answer_opts *o, const char *domain,
 		   unsigned int fsidtype, const void *fsid, size_t fsid_len,
 		   uint64_t now, struct nlc_fh_answer *out)
 {
+	struct nlc_fhindex *ix;
+	bool indexed = false;
 	struct fh_search f;
-	const char *mp;
 	struct who w;
 	size_t i;
-	int t, rc;
+	int t;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = NLC_ANSWER_NEGATIVE;
@@ -494,31 +524,20 @@ void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
 	f.si = si;
 	f.w = &w;
 	f.out = out;
-	for (t = 0; t < NLC_CLIENT_NTYPES; t++) {
-		for (i = 0; i < s->nexp; i++) {
-			const struct nlc_snap_export *x = &s->exp[i];
+	/* fsid=N: only the exports with that number can match (fhindex.h) */
+	if (f.req.type == NLC_FSID_NUM && (ix = nlc_fhindex_get(s))) {
+		size_t first, n = nlc_fhindex_num(ix, f.req.fsidnum, &first);
 
-			if ((int)x->client->type != t)
-				continue;
-			if (!w.ipaddr &&
-			    !nlc_client_member(domain, x->client->name))
-				continue;
-			f.x = x;
-			f.xf.flags = x->opts->flags;
-			f.xf.fsid = x->opts->fsid;
-			f.xf.uuid = x->uuid;
-			f.x_mounted = true;
-			mp = mountpoint_path(x);
-			if (mp) {
-				rc = si->is_mountpoint(si->ctx, mp);
-				if (rc <= 0) {
-					f.x_mounted = false;
-					f.dev_missing = true;
-				}
-			}
-			fh_try(x->path, &f);
-			if (x->opts->flags & F_CROSSMNT)
-				si->submounts(si->ctx, x->path, fh_try, &f);
+		for (i = 0; i < n; i++)
+			fh_visit(&f, &s->exp[nlc_fhindex_at(ix, first + i)], domain);
+		nlc_fhindex_put(ix);
+		indexed = f.win != NULL;
+	}
+	/* Else (or no match) the full scan decides, and notes missing filesystems. */
+	for (t = 0; !indexed && t < NLC_CLIENT_NTYPES; t++) {
+		for (i = 0; i < s->nexp; i++) {
+			if ((int)s->exp[i].client->type == t)
+				fh_visit(&f, &s->exp[i], domain);
 		}
 	}
 	if (f.win && !f.win_mounted) {

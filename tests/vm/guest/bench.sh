@@ -1,133 +1,434 @@
 #!/bin/bash
-# timeout: 900
-# Benchmark (make bench): rpc.mountd and nlcached answer the same upcall
-# storms in the same VM, one after the other; the numbers and their ratios
-# are printed as "BENCH" lines. Each new client address makes nfsd upcall
-# auth.unix.ip (tests/bench/rpcstorm.py: concurrent empty NFSv4 COMPOUNDs, one
-# source address each).
-#   slow-dns: the exports have a wildcard client, so every new address is
-#             reverse-resolved, and the name server never answers (2 s
-#             timeout): mountd resolves one client after the other.
-#   fast:     no wildcard, no DNS: the cost of the upcall path itself.
-#   etab-load: nlcached reading a 50 000-line exports file (50 000
-#             distinct clients, 5 000 paths): from its start to its
-#             "exports: 50000 entries" log line.
-# Correctness is checked (every call gets an accepted reply); the times
-# are reported, not asserted.
+# timeout: 3600
+# Benchmark (make bench): rpc.mountd, nlcached and nlc-instant (a responder
+# on the module's family that answers from a precomputed table: the
+# mechanism's floor) serve the same NFSv4 load in the same VM, one after
+# the other, the caches flushed before each run. The load is
+# tests/bench/nfsload.c: stateless COMPOUNDs {PUTFH, GETATTR} on export root
+# handles (from /proc/fs/nfsd/filehandle), AUTH_SYS, over TCP from chosen
+# source addresses in 127/8, many calls in flight.
+#   S1 gid storm:    manage-gids, N uids with 20 groups each (files
+#                    backend), one call per uid
+#   S2 ip storm:     N new source addresses, one connection and call each
+#   S3 export storm: N exported tmpfs filesystems (fsid=N), and N
+#                    directories of one tmpfs (fsid=N): one call per root
+#                    handle
+#   S4 head-of-line: one client whose reverse lookup stalls 2 s (a name
+#                    server that never answers), 100 others at once: the
+#                    others' p99
+#   S5 growth:       S3 at 250, 1000, 4000 exports: time per handle
+#   S6 reload:       exportfs -ra with N exports and 200 active clients:
+#                    time until all are served again
+#   Idle:            nlcached's RSS and wake-ups/s with 10 000 cached
+#                    entries
+# Numbers and ratios are printed as BENCH lines; nothing is asserted about
+# them. NLC_BENCH_N (2000) and NLC_BENCH_S5 ("250 1000 4000") scale it down
+# (make bench BENCH_N=… BENCH_S5=…; S5 runs rpc.mountd only up to
+# BENCH_S5_SCAN_MAX exports, 1000); NLC_BENCH_ONLY="S3 S5" runs a subset.
 . "$(dirname "$0")/lib.sh"
 
-SLOW_N=${NLC_BENCH_SLOW:-16}
-FAST_N=${NLC_BENCH_FAST:-250}
-RPCNULL=$NLC_PROJECT/tests/bench/rpcstorm.py
+[ ! -f "$NLC_BUILD/nlc-bench.env" ] || . "$NLC_BUILD/nlc-bench.env"
+N=${NLC_BENCH_N:-2000}
+S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
+ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle}
+DAEMONS=${NLC_BENCH_DAEMONS:-mountd nlcached instant}
+# make bench BENCH_BASE=<commit>: that commit's nlcached runs too, as "base"
+if [ -n "${NLC_BENCH_BASE:-}" ] && [ -x "$NLC_BUILD/bench-base/nlcached" ]; then
+	DAEMONS="mountd base nlcached instant"
+fi
+LOAD=$NLC_BUILD/tests/nfsload
+INSTANT=$NLC_BUILD/tests/nlc-instant
+B=/tmp/bench
+mkdir -p $B
+BLOG=$NLC_LOGDIR/bench
 
+nlc_extra_state() {
+	local p
+	echo "== nlcachectl status"
+	nlcachectl status 2>&1
+	echo "== nlcachectl pending"
+	nlcachectl pending 2>&1 | head -20
+	for p in $(pgrep -f nlc-instant) $(pgrep -x nlcached); do
+		echo "== stack of $p ($(cat /proc/$p/comm))"
+		cat /proc/$p/stack
+	done
+}
+
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+check "nfsload and nlc-instant are built" test -x "$LOAD" -a -x "$INSTANT"
 nfsd_load
 nlc_module_load
-make_export_dir /export
-# (every 127.x.y.z is local: the calls bind to their source address)
-# A name server that never answers.
-/usr/bin/python3 -c '
+check "grace period of 10 s" sh -c 'echo 10 >/proc/fs/nfsd/nfsv4gracetime'
+[ ! -e /proc/fs/nfsd/max_connections ] || echo 20000 >/proc/fs/nfsd/max_connections
+check "rpc.nfsd starts 32 NFSv4-only threads" rpc.nfsd --no-nfs-version 3 --no-udp 32
+echo Y >/proc/fs/nfsd/v4_end_grace 2>/dev/null || sleep 11
+ulimit -n 65536
+
+# --- daemons -------------------------------------------------------------------
+
+# d_start DAEMON [gids]: start rpc.mountd, nlcached or nlc-instant (rules
+# $B/rules), with manage-gids when asked; as deployed (no debug logging).
+d_start() {
+	local g=${2:-}
+	case $1 in
+	mountd)
+		rpc.mountd --foreground --no-nfs-version 3 --no-udp ${g:+--manage-gids} \
+			>>"$NLC_LOGDIR/mountd" 2>&1 &
+		check "rpc.mountd is running" wait_for 10 pgrep -x rpc.mountd
+		# its channels open before the first call
+		wait_for 10 sh -c 'ls -l /proc/$(pgrep -x rpc.mountd | head -1)/fd | grep -q nfsd.fh'
+		sleep 0.5
+		;;
+	nlcached | base)
+		if [ "$1" = base ]; then
+			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
+		else
+			nlcached -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
+		fi
+		echo $! >"$NLC_LOGDIR/nlcached.pid"
+		nlcached_wait_attached ${g:+auth.unix.gid}
+		;;
+	instant)
+		"$INSTANT" ${NLC_BENCH_DEBUG:+-v} ${g:+-g} $B/rules >>"$NLC_LOGDIR/instant" 2>&1 &
+		echo $! >"$NLC_LOGDIR/instant.pid"
+		check "nlc-instant attached" wait_for 20 nlcached_attached ${g:+auth.unix.gid}
+		;;
+	esac
+}
+
+d_stop() {
+	local pid
+	case $1 in
+	mountd) mountd_stop ;;
+	nlcached | base)
+		nlcached_stop
+		check_eq "nlcached exits 0" 0 "$nlcached_rc"
+		;;
+	instant)
+		pid=$(cat "$NLC_LOGDIR/instant.pid")
+		kill "$pid"
+		wait "$pid"
+		[ -z "${NLC_BENCH_DEBUG:-}" ] || tail -n 20 "$NLC_LOGDIR/instant"
+		: >"$NLC_LOGDIR/instant"
+		;;
+	esac
+	check "no daemon holds the caches" wait_for 10 nlcached_detached
+}
+
+d_pids() {
+	case $1 in
+	mountd) pgrep -x rpc.mountd | xargs ;;
+	nlcached | base) nlcached_pid ;;
+	instant) cat "$NLC_LOGDIR/instant.pid" ;;
+	esac
+}
+
+flush() { exportfs -f; }
+
+# --- exports -------------------------------------------------------------------
+
+# One tmpfs per export (S3, S5, S6), mounted once for the largest count.
+TMPFS_MOUNTED=0
+mount_tmpfs() { # COUNT
+	[ "$1" -gt "$TMPFS_MOUNTED" ] || return 0
+	# one process for all the mounts (a mount(8) per export is slow
+	# under TCG)
+	check "tmpfs $((TMPFS_MOUNTED + 1))..$1 mounted on /srv/t/e*" /usr/bin/python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for i in range(int(sys.argv[1]) + 1, int(sys.argv[2]) + 1):
+    d = "/srv/t/e%d" % i
+    os.makedirs(d, exist_ok=True)
+    if libc.mount(b"bt%d" % i, d.encode(), b"tmpfs", 0, b"mode=755,size=1m") != 0:
+        sys.exit("mount %s: %s" % (d, os.strerror(ctypes.get_errno())))
+' "$TMPFS_MOUNTED" "$1"
+	TMPFS_MOUNTED=$1
+}
+
+# set_exports KIND COUNT [CLIENT]: /etc/exports with COUNT exports of KIND
+# (t: tmpfs mounts, d: directories of one tmpfs), fsid=100+i, for CLIENT
+# (127.0.0.0/8); the paths go to $B/paths, nlc-instant's table to
+# $B/rules; then exportfs -ra.
+set_exports() {
+	local kind=$1 n=$2 client=${3:-127.0.0.0/8}
+	if [ "$kind" = d ]; then
+		mkdir -p /srv/d
+		mountpoint -q /srv/d || mount -t tmpfs -o mode=755 bdirs /srv/d
+		eval "mkdir -p /srv/d/e{1..$n}"
+	fi
+	awk -v n="$n" -v k="$kind" -v c="$client" 'BEGIN {
+		for (i = 1; i <= n; i++)
+			printf "/srv/%s/e%d %s(rw,no_subtree_check,fsid=%d)\n", k, i, c, 100 + i
+	}' >/etc/exports
+	awk -v n="$n" -v k="$kind" 'BEGIN { for (i = 1; i <= n; i++) printf "/srv/%s/e%d\n", k, i }' >$B/paths
+	awk -v n="$n" -v k="$kind" 'BEGIN {
+		print "ip 127.0.0.0/8"
+		printf "gids"; for (g = 0; g < 20; g++) printf " %d", 20000 + g; print ""
+		for (i = 1; i <= n; i++) {
+			f = 100 + i
+			printf "export /srv/%s/e%d 0x2424 %d\n", k, i, f
+			printf "fh 1 %02x%02x%02x%02x /srv/%s/e%d\n", f % 256, int(f / 256) % 256,
+				int(f / 65536) % 256, int(f / 16777216), k, i
+		}
+	}' >$B/rules
+	check "exportfs -ra with $n exports ($kind)" exportfs -ra
+}
+
+# handles: the root handle of every path in $B/paths (to $B/fh), read from
+# nfsd's filehandle file; then the caches are flushed.
+handles() {
+	# nfsd's filehandle file neither upcalls nor waits: the client domain
+	# and the exports must be cached first (as rpc.mountd does for a
+	# MOUNT): an ip-map entry names the domain, then each export's entry
+	local exp=$(($(date +%s) + 600)) k p f fs
+	echo "nfsd 127.0.0.1 $exp 127.0.0.0/8" >/proc/net/rpc/auth.unix.ip/channel
+	exec 3>/proc/net/rpc/nfsd.export/channel
+	while read -r k p f fs; do
+		[ "$k" = export ] || continue
+		printf '127.0.0.0/8 %s %s %d 65534 65534 %s\n' "$p" "$exp" "$f" "$fs" >&3
+	done <$B/rules
+	exec 3>&-
+	check "root handles of $(wc -l <$B/paths) exports" \
+		"$LOAD" -P "127.0.0.0/8:$B/paths" -H $B/fh -x 127.0.0.1
+	flush
+}
+
+# --- runs ----------------------------------------------------------------------
+
+declare -A W P99 P50 OK
+# load KEY NFSLOAD-ARGS...: one nfsload run; its wall time, p50, p99 go to
+# W[KEY], P50[KEY], P99[KEY].
+load() {
+	local key=$1 out
+	shift
+	out=$("$LOAD" -t 300 "$@" 127.0.0.1 2>&1)
+	echo "$key: $out" | tee -a "$BLOG" | sed 's/^/BENCH-RAW /'
+	W[$key]=$(sed -n 's/.* wall=\([0-9.]*\).*/\1/p' <<<"$out")
+	P50[$key]=$(sed -n 's/.* p50=\([0-9.]*\).*/\1/p' <<<"$out")
+	P99[$key]=$(sed -n 's/.* p99=\([0-9.]*\).*/\1/p' <<<"$out")
+	OK[$key]=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$out")
+	[ -n "${W[$key]}" ] || _nlc_fail "$key: nfsload printed no result" "$out"
+}
+
+dname() {
+	case $1 in
+	mountd) echo rpc.mountd ;;
+	base) echo "nlcached(base ${NLC_BENCH_BASE:0:7})" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.2f", a * 1000 / n }'; }
+
+# report NAME WHAT KEY-PREFIX: one BENCH line for the three daemons' runs
+# KEY-PREFIX.mountd, .nlcached, .instant.
+report() {
+	local name=$1 what=$2 k=$3 d line=""
+	for d in $DAEMONS; do
+		line+=" $(dname "$d") ${W[$k.$d]:-?} s (ok ${OK[$k.$d]:-?}),"
+	done
+	echo "BENCH $name $what:${line%,};" \
+		"mountd/nlcached $(ratio "${W[$k.mountd]:-0}" "${W[$k.nlcached]:-0}")x," \
+		"nlcached/instant $(ratio "${W[$k.nlcached]:-0}" "${W[$k.instant]:-0}")x" \
+		"${W[$k.base]:+, before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]:-0}")x}"
+}
+
+# storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
+storm() {
+	local key=$1 g='' d
+	shift
+	if [ "${1:-}" = gids ]; then
+		g=gids
+		shift
+	fi
+	for d in $DAEMONS; do
+		# the base nlcached (BENCH_BASE) shows the nfsd.fh fix: S3, S5
+		[ "$d" != base ] || [[ $key == s[35]* ]] || continue
+		d_start "$d" $g
+		flush
+		load "$key.$d" "$@"
+		d_stop "$d"
+	done
+}
+
+t_start=$SECONDS
+
+# S3: export storm
+if want S3; then
+	say "S3: export storm, $N exports"
+	mount_tmpfs "$N"
+	set_exports t "$N"
+	handles
+	storm s3t -f $B/fh -c 16 -w 8 -n "$N" -s 127.3.0.1
+	report S3 "export storm ($N tmpfs exports, fsid=N, one PUTFH+GETATTR per root handle, 16 conns x 8 in flight)" s3t
+	set_exports d "$N"
+	handles
+	storm s3d -f $B/fh -c 16 -w 8 -n "$N" -s 127.3.0.1
+	report S3d "export storm ($N directories of one tmpfs, fsid=N, same load)" s3d
+fi
+
+# S5: growth (nlcached and nlc-instant; rpc.mountd up to 1000 exports)
+if want S5; then
+	for n in $S5_SIZES; do
+		say "S5: $n exports"
+		mount_tmpfs "$n"
+		set_exports t "$n"
+		handles
+		ds=$DAEMONS
+		# rpc.mountd and the base nlcached scan every export per handle:
+		# they run up to NLC_BENCH_S5_SCAN_MAX exports (1000)
+		[ "$n" -le "${NLC_BENCH_S5_SCAN_MAX:-1000}" ] || ds=$(sed 's/mountd//; s/base//' <<<"$DAEMONS")
+		DAEMONS=$ds storm "s5.$n" -f $B/fh -c 16 -w 8 -n "$n" -s 127.3.0.1
+		for d in $ds; do
+			echo "BENCH S5 growth: $n exports, $(dname "$d"): $(per "${W[s5.$n.$d]}" "$n") ms per handle (ok ${OK[s5.$n.$d]}/$n)"
+		done
+	done
+	set -- $S5_SIZES
+	first=$1
+	last=${*: -1}
+	for d in ${DAEMONS/mountd/}; do
+		[ -n "${W[s5.$last.$d]:-}" ] && [ -n "${W[s5.$first.$d]:-}" ] || continue
+		echo "BENCH S5 growth $(dname "$d"): per handle at $last vs $first exports:" \
+			"$(ratio "$(per "${W[s5.$last.$d]:-0}" "$last")" "$(per "${W[s5.$first.$d]:-0}" "$first")")x"
+	done
+	if [ -n "${W[s5.1000.mountd]:-}" ]; then
+		echo "BENCH S5 at 1000 exports: mountd/nlcached $(ratio "${W[s5.1000.mountd]}" "${W[s5.1000.nlcached]}")x," \
+			"nlcached/instant $(ratio "${W[s5.1000.nlcached]}" "${W[s5.1000.instant]}")x"
+	fi
+fi
+
+# One export for S1, S2, S4.
+one_export() {
+	make_export_dir /srv/g
+	echo "/srv/g ${1:-127.0.0.0/8}(rw,no_subtree_check,fsid=1)" >/etc/exports
+	echo "/srv/g" >$B/paths
+	printf 'ip 127.0.0.0/8\nexport /srv/g 0x2424 1\nfh 1 01000000 /srv/g\ngids' >$B/rules
+	seq 20000 20019 | tr '\n' ' ' >>$B/rules
+	echo >>$B/rules
+	check "exportfs -ra (/srv/g)" exportfs -ra
+}
+
+# S1: gid storm
+if want S1; then
+	say "S1: gid storm, $N uids with 20 groups each"
+	# N users (uid 10000+k) and N groups (gid 20000+j); user k is in the
+	# 20 groups (k + m N/20) mod N.
+	cp /etc/passwd $B/passwd.orig
+	cp /etc/group $B/group.orig
+	awk -v n="$N" 'BEGIN { for (k = 0; k < n; k++)
+		printf "bu%d:x:%d:100::/nonexistent:/usr/sbin/nologin\n", k, 10000 + k }' >>/etc/passwd
+	awk -v n="$N" 'BEGIN {
+		for (k = 0; k < n; k++) for (m = 0; m < 20; m++) {
+			j = (k + m * int(n / 20)) % n
+			mem[j] = mem[j] (mem[j] == "" ? "" : ",") "bu" k
+		}
+		for (j = 0; j < n; j++) printf "bg%d:x:%d:%s\n", j, 20000 + j, mem[j]
+	}' >>/etc/group
+	check_eq "bu7 has 21 groups" 21 "$(id -G bu7 | wc -w)"
+	one_export
+	handles
+	storm s1 gids -f $B/fh -c 16 -w 8 -n "$N" -u 10000 -U "$N" -s 127.1.0.1
+	report S1 "gid storm (manage-gids, $N uids x 20 groups in /etc/group, one call per uid, 16 conns x 8)" s1
+	cp $B/passwd.orig /etc/passwd
+	cp $B/group.orig /etc/group
+fi
+
+# S2: ip storm
+if want S2; then
+	say "S2: ip storm, $N new source addresses"
+	one_export
+	handles
+	storm s2 -f $B/fh -c "$N" -w 1 -n "$N" -s 127.2.0.1
+	report S2 "ip storm ($N new source addresses, one connection and call each)" s2
+fi
+
+# S4: head-of-line
+if want S4; then
+	say "S4: head-of-line, one client's reverse lookup stalls 2 s"
+	/usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 53))
 while True:
     s.recvfrom(4096)
 ' &
-blackhole=$!
-printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >/etc/resolv.conf
-check "reverse lookups now stall (getent fails after the timeout)" \
-	sh -c '! timeout 10 getent hosts 127.2.0.200'
-nfsd_start
-
-exports_slow() {
-	echo "/export *.bench.test(rw,no_subtree_check,fsid=1) 127.0.0.0/8(rw,no_subtree_check,fsid=1)" >/etc/exports
-	exportfs -ra
-}
-exports_fast() {
-	echo "/export 127.0.0.0/8(rw,no_subtree_check,fsid=1)" >/etc/exports
-	exportfs -ra
-}
-flush() { exportfs -f; }
-
-rss_kib() { # PID...: summed VmRSS
-	local p t=0 v
-	for p in "$@"; do
-		v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
-		t=$((t + ${v:-0}))
+	blackhole=$!
+	cp /etc/resolv.conf $B/resolv.orig 2>/dev/null || :
+	cp /etc/hosts $B/hosts.orig
+	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >/etc/resolv.conf
+	for i in $(seq 1 100); do echo "127.4.1.$i c$i.bench.test"; done >>/etc/hosts
+	check "the staller's reverse lookup stalls" sh -c '! timeout 10 getent hosts 127.4.0.1'
+	check "the others resolve from /etc/hosts" getent hosts 127.4.1.50
+	one_export "*.bench.test(rw,no_subtree_check,fsid=1) 127.0.0.0/8"
+	handles
+	for d in $DAEMONS; do
+		d_start "$d"
+		flush
+		"$LOAD" -t 60 -f $B/fh -c 1 -s 127.4.0.1 127.0.0.1 >$B/staller.$d 2>&1 &
+		staller=$!
+		sleep 0.3
+		load "s4.$d" -f $B/fh -c 100 -w 1 -s 127.4.1.1
+		wait "$staller"
+		echo "BENCH-RAW s4.$d staller: $(cat $B/staller.$d)"
+		d_stop "$d"
 	done
-	echo "$t"
-}
+	line=""
+	for d in $DAEMONS; do
+		line+=" $(dname "$d") p99 ${P99[s4.$d]} s ($(awk -v p="${P99[s4.$d]}" 'BEGIN { printf "%.1f", p * 100 / 2 }')% of the stall),"
+	done
+	echo "BENCH S4 head-of-line (one client's reverse DNS stalls 2 s, 100 others at once):${line%,}"
+	kill "$blackhole"
+	wait "$blackhole" 2>/dev/null
+	cp $B/hosts.orig /etc/hosts
+	[ ! -f $B/resolv.orig ] || cp $B/resolv.orig /etc/resolv.conf
+fi
 
-# storm KEY PREFIX COUNT: COUNT concurrent calls from PREFIX.1..COUNT;
-# the wall time goes to T[KEY]
-storm() {
-	local out
-	out=$(/usr/bin/python3 "$RPCNULL" 127.0.0.1 "$2" 1 "$3" 240 2>&1)
-	echo "$1: $out" >>"$NLC_LOGDIR/bench"
-	check "$1: all $3 calls answered ($out)" grep -q "ok=$3 " <<<"$out"
-	T[$1]=$(sed -n 's/.* wall=\([0-9.]*\).*/\1/p' <<<"$out" | head -1)
-}
+# S6: reload
+if want S6; then
+	say "S6: exportfs -ra with $N exports, 200 active clients"
+	mount_tmpfs "$N"
+	set_exports t "$N"
+	handles
+	for d in $DAEMONS; do
+		d_start "$d"
+		flush
+		load "s6warm.$d" -f $B/fh -c 200 -w 1 -n 200 -s 127.6.0.1
+		t0=$(date +%s.%N)
+		exportfs -ra
+		t1=$(date +%s.%N)
+		load "s6.$d" -f $B/fh -c 200 -w 1 -n 200 -s 127.6.0.1
+		W[s6.$d]=$(awk -v a="$t0" -v b="$t1" -v w="${W[s6.$d]}" 'BEGIN { printf "%.4f", b - a + w }')
+		echo "BENCH-RAW s6.$d: exportfs -ra took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s"
+		d_stop "$d"
+	done
+	report S6 "reload (exportfs -ra with $N exports, then 200 active clients each call once: exportfs start to last reply)" s6
+fi
 
-declare -A T RSS
-for d in mountd nlcached; do
-	# both as deployed: no debug logging
-	if [ $d = mountd ]; then
-		rpc.mountd --foreground --no-nfs-version 3 --no-udp >"$NLC_LOGDIR/mountd" 2>&1 &
-		check "rpc.mountd is running" wait_for 10 pgrep -x rpc.mountd
-		pids=$(pgrep -x rpc.mountd | xargs)
-	else
-		nlcached -F >"$NLC_LOGDIR/nlcached" 2>&1 &
-		echo $! >"$NLC_LOGDIR/nlcached.pid"
-		nlcached_wait_attached
-		pids=$(nlcached_pid)
-	fi
-	exports_slow
+# Idle: nlcached with 10 000 cached entries
+if want Idle; then
+	say "Idle: nlcached with 5 x $((N < 2000 ? N : 2000)) auth.unix.ip entries"
+	one_export
+	handles
+	d_start nlcached
 	flush
-	# the slow storm uses its own addresses; reverse DNS stalls for each
-	storm $d.slow 127.2.0 "$SLOW_N"
-	exports_fast
-	flush
-	storm $d.fast 127.1.0 "$FAST_N"
-	RSS[$d]=$(rss_kib $pids)
-	if [ $d = mountd ]; then
-		mountd_stop
-	else
-		kill -USR1 "$(nlcached_pid)"
-		wait_for 5 grep -q ' scans, ' "$NLC_LOGDIR/nlcached"
-		grep -E 'auth.unix.ip: .* positive| scans, ' "$NLC_LOGDIR/nlcached" |
-			sed 's/^nlcached: /BENCH nlcached counters: /'
-		nlcached_stop
-		check_eq "nlcached exits 0" 0 "$nlcached_rc"
-	fi
-	flush
-done
-kill "$blackhole" 2>/dev/null
+	# 5 x 2000 new addresses (5 x N when N is smaller)
+	per=$((N < 2000 ? N : 2000))
+	for r in 10 11 12 13 14; do
+		load "idle.$r" -f $B/fh -c "$per" -w 1 -n "$per" -s 127.$r.0.1
+	done
+	entries=$(cache_entries auth.unix.ip | wc -l)
+	pid=$(nlcached_pid)
+	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
+	cs() { cat /proc/$pid/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
+	sleep 2
+	c0=$(cs)
+	sleep 10
+	c1=$(cs)
+	echo "BENCH Idle: nlcached with $entries auth.unix.ip entries: RSS $rss KiB," \
+		"$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.1f", (b - a) / 10 }') wake-ups/s over 10 s idle"
+	d_stop nlcached
+fi
 
-# A 50 000-line exports file read directly (no DNS: address clients).
-LOAD_N=${NLC_BENCH_LOAD:-50000}
-awk -v n="$LOAD_N" 'BEGIN { for (i = 0; i < n; i++)
-	printf "/export/e%d 10.%d.%d.%d(rw,no_subtree_check)\n", i % 5000,
-		int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' >/tmp/big.exports
-check_eq "the big exports file has $LOAD_N lines" "$LOAD_N" "$(wc -l </tmp/big.exports)"
-t0=$(date +%s.%N)
-nlcached -F --exports /tmp/big.exports >"$NLC_LOGDIR/nlcached" 2>&1 &
-echo $! >"$NLC_LOGDIR/nlcached.pid"
-check "nlcached loads $LOAD_N entries" \
-	wait_for 600 grep -q "exports: $LOAD_N entries" "$NLC_LOGDIR/nlcached"
-t1=$(date +%s.%N)
-T[load]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-RSS[load]=$(rss_kib "$(nlcached_pid)")
-nlcached_stop
-check_eq "nlcached exits 0" 0 "$nlcached_rc"
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
-say "results (seconds of wall time until every client had its reply; lower is better)"
-echo "BENCH slow-dns: $SLOW_N new clients at once, reverse DNS times out after 2 s:" \
-	"rpc.mountd ${T[mountd.slow]} s, nlcached ${T[nlcached.slow]} s," \
-	"ratio $(ratio "${T[mountd.slow]}" "${T[nlcached.slow]}")x"
-echo "BENCH fast: $FAST_N new clients at once, no DNS:" \
-	"rpc.mountd ${T[mountd.fast]} s, nlcached ${T[nlcached.fast]} s," \
-	"ratio $(ratio "${T[mountd.fast]}" "${T[nlcached.fast]}")x"
-echo "BENCH etab-load: nlcached read $LOAD_N exports entries in ${T[load]} s" \
-	"(start to log line), RSS ${RSS[load]} KiB"
-echo "BENCH rss: rpc.mountd ${RSS[mountd]} KiB, nlcached ${RSS[nlcached]} KiB," \
-	"ratio $(ratio "${RSS[mountd]}" "${RSS[nlcached]}")x"
+say "guest time of the benchmark: $((SECONDS - t_start)) s"
