@@ -231,6 +231,14 @@ static void export_positive(const struct nlc_snap_export *x,
 			return;
 		}
 		have_id = rc == 0 && id.found;
+		if (have_id && id.uuid.unknown) {
+			/* no reply without the uuid mountd would send */
+			out->kind = NLC_ANSWER_DEFER;
+			msgf(out->msg, &out->prio, LOG_WARNING,
+			     "cannot read the filesystem uuid of '%s' now",
+			     path);
+			return;
+		}
 	}
 	out->has_uuid = nlc_export_uuid(path, x->path, x->uuid, out->flags,
 					have_id ? &id.uuid : NULL, out->uuid);
@@ -437,6 +445,11 @@ static int fh_try(const char *path, void *arg)
 	if (rc < 0) {
 		if (!nlc_lookup_error(rc))
 			f->dev_missing = true;
+		return 0;
+	}
+	if (nlc_fsid_match_unknown(&f->req, &f->xf, &id)) {
+		/* its uuid cannot be read now: no answer built without it */
+		f->dev_missing = true;
 		return 0;
 	}
 	if (!nlc_fsid_match(&f->req, &f->xf, &id))

@@ -614,34 +614,93 @@ static struct dev_ent *dev_lookup(struct nlc_mount_table *t, dev_t dev)
 	return NULL;
 }
 
-/* libblkid's UUID of the block device @dev, if usable. malloc'ed. */
-static char *blkid_uuid_of(dev_t dev)
+/*
+ * Why libblkid found nothing, when its cache API (what rpc.mountd uses)
+ * returned no device: probe the device directly. 0: it has no
+ * recognisable filesystem (so no blkid UUID, and mountd uses f_fsid),
+ * or a negative errno: it could not be examined now.
+ */
+static int blkid_probe_none(const char *devname)
+{
+	blkid_probe pr;
+	int rc;
+
+	errno = 0;
+	pr = blkid_new_probe_from_filename(devname);
+	if (!pr)
+		return errno ? -errno : -EIO;
+	rc = blkid_do_safeprobe(pr);
+	blkid_free_probe(pr);
+	return rc == 1 ? 0 : -EIO;
+}
+
+/*
+ * libblkid's UUID of the block device @dev, as rpc.mountd reads it
+ * (get_uuid_blkdev): *@uuid gets it malloc'ed, or NULL when @dev is no
+ * block device, has no UUID, or is btrfs. Returns 0, or a negative
+ * errno when libblkid could not tell now; then the filesystem's uuid is
+ * unknown, and f_fsid must not be used in its place.
+ */
+static int blkid_uuid_of(dev_t dev, char **uuid)
 {
 	blkid_cache cache = NULL;
-	char *devname, *uuid = NULL, *type;
+	blkid_tag_iterate it;
+	const char *type, *val;
+	blkid_dev bd;
+	char *devname;
+	int ret = 0;
 
+	*uuid = NULL;
 	pthread_mutex_lock(&blkid_lock);
 	devname = blkid_devno_to_devname(dev);
-	if (devname && blkid_get_cache(&cache, NULL) == 0) {
-		uuid = blkid_get_tag_value(cache, "UUID", devname);
-		if (uuid) {
-			type = blkid_get_tag_value(cache, "TYPE", devname);
-			if (!nlc_blkid_type_usable(type)) {
-				free(uuid);
-				uuid = NULL;
-			}
-			free(type);
-		}
-		blkid_put_cache(cache);
+	if (!devname)
+		goto out;	/* no block device behind it */
+	if (blkid_get_cache(&cache, NULL) != 0) {
+		ret = -EIO;
+		goto out;
 	}
+	bd = blkid_get_dev(cache, devname, BLKID_DEV_NORMAL);
+	if (!bd) {
+		ret = blkid_probe_none(devname);
+		goto out;
+	}
+	it = blkid_tag_iterate_begin(bd);
+	if (!it) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (blkid_tag_next(it, &type, &val) == 0) {
+		if (!strcmp(type, "UUID")) {
+			free(*uuid);
+			*uuid = strdup(val);
+			if (!*uuid) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		if (!strcmp(type, "TYPE") && !nlc_blkid_type_usable(val)) {
+			free(*uuid);
+			*uuid = NULL;
+			break;
+		}
+	}
+	blkid_tag_iterate_end(it);
+out:
+	if (cache)
+		blkid_put_cache(cache);
 	free(devname);
 	pthread_mutex_unlock(&blkid_lock);
-	return uuid;
+	if (ret) {
+		free(*uuid);
+		*uuid = NULL;
+	}
+	return ret;
 }
 
 /*
  * The superblock facts of @dev, learnt through @path (which stat()ed to
- * @dev). NULL when statfs() fails or on ENOMEM; *@err then says which.
+ * @dev). NULL when statfs() or libblkid fails or on ENOMEM; *@err then
+ * says which. Failures are not cached.
  */
 static const struct dev_ent *dev_facts(struct nlc_mount_table *t,
 				       const char *path, dev_t dev, int *err)
@@ -667,8 +726,15 @@ static const struct dev_ent *dev_facts(struct nlc_mount_table *t,
 	nd->dev = dev;
 	nd->f_type = (unsigned long)sf.f_type;
 	memcpy(nd->f_fsid, &sf.f_fsid, sizeof(nd->f_fsid));
-	if (nlc_fstype_uses_blkid(nd->f_type))
-		nd->blkid_uuid = blkid_uuid_of(dev);
+	if (nlc_fstype_uses_blkid(nd->f_type)) {
+		int rc = blkid_uuid_of(dev, &nd->blkid_uuid);
+
+		if (rc) {
+			free(nd);
+			*err = rc;
+			return NULL;
+		}
+	}
 
 	pthread_mutex_lock(&t->lock);
 	d = dev_lookup(t, dev);
@@ -791,10 +857,13 @@ static int mounts_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 			id.uuid.have_f_fsid = true;
 			id.uuid.f_fsid[0] = d->f_fsid[0];
 			id.uuid.f_fsid[1] = d->f_fsid[1];
+		} else {
+			/* never f_fsid in place of a uuid we cannot read */
+			id.uuid.unknown = true;
 		}
 		/*
-		 * Only a complete answer is cached: a failed statfs (or
-		 * ".." stat) is retried by the next caller.
+		 * Only a complete answer is cached: a failed statfs, blkid
+		 * (or ".." stat) is retried by the next caller.
 		 */
 		if (!d || (mp < 0 && !nlc_lookup_error(mp))) {
 			*out = id;
