@@ -160,7 +160,19 @@ static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
 		ip = "192.0.2.1";
 	else if (!strcmp(name, "ws7.example.com"))
 		ip = "192.0.2.7";
-	else
+	else if (!strncmp(name, "host", 4) && name[4] >= 'a' &&
+		 name[4] <= 'c' && !name[5]) {
+		/* hosta and hostc are 192.0.2.20; hostb is .20 and .21 */
+		snprintf(h->name, sizeof(h->name), "%s.example.com", name);
+		assert_int_equal(nlc_addr_parse("192.0.2.20", &h->addrs[0]), 0);
+		h->naddrs = 1;
+		if (name[4] == 'b') {
+			assert_int_equal(nlc_addr_parse("192.0.2.21",
+							&h->addrs[1]), 0);
+			h->naddrs = 2;
+		}
+		return 0;
+	} else
 		return -ENOENT;
 	snprintf(h->name, sizeof(h->name), "%s",
 		 ip[8] == '1' ? "host1.example.com" : name);
@@ -229,6 +241,25 @@ static struct nlc_snapshot *snap_mode(const char *text,
 static struct nlc_snapshot *snap(const char *text)
 {
 	return snap_mode(text, NLC_IPADDR_AUTO);
+}
+
+/* A snapshot whose load logs @nwarn warnings. */
+static struct nlc_snapshot *snap_warned(const char *text, size_t nwarn)
+{
+	struct nlc_snap_config c = {
+		.etab = etab,
+		.supported_flags = ~0u,
+		.resolver = &R,
+	};
+	struct nlc_snapshot *s;
+	FILE *f = fopen(etab, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(nlc_snapshot_load(&c, NULL, 1, &s), 0);
+	assert_int_equal(s->table.nerr, nwarn);
+	return s;
 }
 
 static void export(const struct nlc_snapshot *s, const char *domain,
@@ -349,6 +380,75 @@ static void test_export_choice(void **state)
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
 	assert_true(a.exp->v4root);
 	nlc_export_answer_free(&a);
+	nlc_snapshot_put(s);
+}
+
+static void test_fqdn_merge(void **state)
+{
+	/* issue 9 item 3: FQDN specs sharing an address are one client in
+	 * rpc.mountd, named after the first */
+	struct nlc_export_answer e;
+	struct nlc_ip_answer ip;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap_warned("/a\thosta(rw)\n"
+			"/b\thostb(rw)\n", 1);
+	assert_non_null(strstr(s->table.err[0].msg, "hostb"));
+	assert_non_null(strstr(s->table.err[0].msg, "refused"));
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_int_equal(ip.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	/* hostb's other address matches nothing, as in rpc.mountd */
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.21", &ip);
+	assert_int_equal(ip.kind, NLC_ANSWER_NEGATIVE);
+	/* /b under mountd's domain */
+	export(s, "hosta.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	/* and under the domain a daemon keeping them apart composes */
+	export(s, "hosta.example.com,hostb.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	export(s, "hostb.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	/* but hostb's name never opens hosta's exports */
+	export(s, "hostb.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	/* $addr domains check the owner's addresses */
+	export(s, "$192.0.2.20", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	export(s, "$192.0.2.21", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	nlc_snapshot_put(s);
+
+	/* one path through both names: the second line is a duplicate of
+	 * the first (its options lost), as rpc.mountd's export_lookup has it */
+	s = snap_warned("/a\thosta(ro)\n"
+			"/a\thostc(rw)\n", 2);
+	export(s, "hosta.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	assert_true(e.flags & F_RO);
+	assert_null(strstr(e.msg, "arbitrarily"));
+	nlc_export_answer_free(&e);
+	export(s, "hostc.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	nlc_snapshot_put(s);
+
+	/* no shared address: two clients, as before */
+	s = snap("/a\thosta(rw)\n"
+		 "/h\thost1(rw)\n");
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.1", &ip);
+	assert_string_equal(ip.domain, "host1.example.com");
 	nlc_snapshot_put(s);
 }
 
@@ -881,9 +981,13 @@ static void test_fh_types(void **state)
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
 	assert_string_equal(a.path, "/srv/sub");
 	assert_string_equal(a.exp->path, "/srv");
+	/* folded to 8 bytes, 2222... and /num's 4444... are both zero; the
+	 * later line is tried first, as in rpc.mountd's lists */
 	fh(s, "*", NLC_FSID_UUID8, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
-	assert_string_equal(a.path, "/srv/sub");
+	assert_string_equal(a.path, "/num");
+	assert_string_equal(a.msg,
+			    "/num and /srv/sub have same filehandle for *, using first");
 	/* and by the f_fsid source of a deeper one */
 	src = src_uuid("0000123400005678", 0);
 	fh(s, "*", NLC_FSID_UUID16, &src, &a);
@@ -1009,15 +1113,21 @@ static void test_fh_winner(void **state)
 	struct nlc_snapshot *s;
 
 	(void)state;
-	/* same fs under two export paths: the first, with a warning */
+	/* same fs under two export paths: the first in rpc.mountd's list
+	 * order, which puts the later line first, with a warning */
 	s = snap("/num\t*(rw)\n"
 		 "/alias\t*(rw)\n");
 	src = src_dev(8, 4, 2);
 	fh(s, "*", NLC_FSID_DEV, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
-	assert_string_equal(a.path, "/num");
+	assert_string_equal(a.path, "/alias");
 	assert_string_equal(a.msg,
-			    "/num and /alias have same filehandle for *, using first");
+			    "/alias and /num have same filehandle for *, using first");
+	nlc_snapshot_put(s);
+	s = snap("/alias\t*(rw)\n"
+		 "/num\t*(rw)\n");
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_string_equal(a.path, "/num");
 	nlc_snapshot_put(s);
 
 	/* a later export below a crossmnt winner replaces it */
@@ -1093,6 +1203,7 @@ int main(void)
 		T(test_ip_domain),
 		T(test_ip_refused_default_ipaddr),
 		T(test_export_choice),
+		T(test_fqdn_merge),
 		T(test_export_v4root_loses),
 		T(test_export_crossmnt_longer_wins),
 		T(test_export_ipaddr_domain),
