@@ -97,7 +97,8 @@ bool nlc_lookup_error(int err)
 	case -ENOTDIR:
 	case -ELOOP:
 	case -ENAMETOOLONG:
-	case -EACCES:
+		/* not EACCES: Debian 12's nfs-utils 2.6.2 treats it as
+		 * "cannot tell now" (later nfs-utils count it here) */
 		return true;
 	default:
 		return false;
@@ -502,6 +503,29 @@ int nlc_mounts_below(const struct nlc_mount_table *t, const char *path,
 	return ret;
 }
 
+int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
+			  int (*fn)(const char *mnt, void *arg), void *arg)
+{
+	size_t len, i;
+	int ret;
+
+	if (!t || !path || path[0] != '/')
+		return 0;
+	len = strlen(path);
+	if (len <= 1)
+		return 0;	/* nfs-utils 2.6.2: nothing below "/" */
+	for (i = 0; i < t->n; i++) {
+		const char *m = t->mounts[i].point;
+
+		if (strncmp(m, path, len) || m[len] != '/')
+			continue;
+		ret = fn(m, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* --- the caches ------------------------------------------------------- */
 
 static uint32_t str_hash(const char *s)
@@ -901,7 +925,7 @@ static int mounts_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 static int mounts_submounts(void *ctx, const char *path,
 			    int (*fn)(const char *mnt, void *arg), void *arg)
 {
-	return nlc_mounts_below(ctx, path, fn, arg);
+	return nlc_mounts_below_mtab(ctx, path, fn, arg);
 }
 
 static int mounts_fs_type(void *ctx, const char *path, unsigned long *f_type)

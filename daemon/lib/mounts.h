@@ -51,6 +51,14 @@ const struct nlc_mount *nlc_mounts_find(const struct nlc_mount_table *t,
 /* Mount points strictly below @path, in path order (parents first). */
 int nlc_mounts_below(const struct nlc_mount_table *t, const char *path,
 		     int (*fn)(const char *mnt, void *arg), void *arg);
+/*
+ * The walk rpc.mountd 2.6.2 makes for a crossmnt export (next_mnt over
+ * /etc/mtab): every mount whose point starts with @path + "/", in mount
+ * table order, a point mounted twice twice; nothing at all below "/"
+ * (Debian 12's nfs-utils stops there; later ones list everything).
+ */
+int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
+			  int (*fn)(const char *mnt, void *arg), void *arg);
 
 /*
  * A struct nlc_sysinfo over table @t (held by the sysinfo until

@@ -550,6 +550,18 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 		x->line = e->line;
 		s->nexp++;
 	}
+	for (i = 0; i < s->nexp; i++) {
+		const struct nlc_snap_export *x = &s->exp[i];
+
+		if (strcmp(x->path, "/") ||
+		    !(x->opts->flags & NLCACHE_EXPORT_FLAGS_CROSSMOUNT))
+			continue;
+		/* nfs-utils 2.6.2's next_mnt() lists nothing below "/" */
+		err = snap_warn(&s->table, x->file, x->line,
+				"crossmnt on '/': filehandles of the filesystems mounted below it are refused (ESTALE), as Debian 12's rpc.mountd refuses them; export them explicitly");
+		if (err)
+			return err;
+	}
 	/* resolved (and merged) before the pseudo root is built from them,
 	 * as rpc.mountd's xtab_read comes before v4root_set */
 	s->dns_failures = nlc_client_list_resolve(&s->clients, cfg->resolver,

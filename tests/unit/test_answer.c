@@ -117,13 +117,14 @@ static int fake_submounts(void *ctx, const char *path,
 	int rc;
 
 	(void)ctx;
+	if (l == 1)
+		return 0;	/* nfs-utils 2.6.2: nothing below "/" */
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
 		const char *m = fs[i].path;
 
 		if (!fs[i].mnt || fs[i].err)
 			continue;
-		if (l == 1 ? m[1] == '\0'
-			   : strncmp(m, path, l) != 0 || m[l] != '/')
+		if (strncmp(m, path, l) != 0 || m[l] != '/')
 			continue;
 		rc = fn(m, arg);
 		if (rc)
@@ -515,8 +516,9 @@ static void test_export_crossmnt_longer_wins(void **state)
 	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
 	nlc_snapshot_put(s);
 
-	/* everything is below a crossmnt "/" */
-	s = snap("/\t*(ro,crossmnt)\n");
+	/* everything is below a crossmnt "/" (its load warning is about
+	 * nfsd.fh) */
+	s = snap_warned("/\t*(ro,crossmnt)\n", 1);
 	export(s, "*", "/srv/sub", &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
 	assert_string_equal(a.exp->path, "/");
@@ -1142,8 +1144,8 @@ static void test_fh_winner(void **state)
 
 	/* the same below a crossmnt "/" (mountd's subexport() misses this
 	 * case and keeps "/"; the reply path is the same either way) */
-	s = snap("/\t*(ro,crossmnt)\n"
-		 "/srv/sub\t*(ro)\n");
+	s = snap_warned("/\t*(ro,crossmnt)\n"
+			"/srv/sub\t*(ro)\n", 1);
 	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
 	fh(s, "*", NLC_FSID_UUID16, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
@@ -1163,6 +1165,43 @@ static void test_fh_winner(void **state)
 	assert_string_equal(a.path, "/alias");
 	fh(s, "$198.51.100.9", NLC_FSID_DEV, &src, &a);
 	assert_string_equal(a.path, "/num");
+	nlc_snapshot_put(s);
+}
+
+static void test_fh_crossmnt_root(void **state)
+{
+	/* issue 9 item 9: Debian 12's rpc.mountd (2.6.2) walks no mounts
+	 * below a crossmnt "/"; nlcached refuses what it refuses, and says
+	 * so at load */
+	struct nlc_export_answer e;
+	struct nlc_fsid_src src;
+	struct nlc_fh_answer a;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap_warned("/\t*(ro,crossmnt)\n", 1);
+	assert_non_null(strstr(s->table.err[0].msg, "crossmnt on '/'"));
+	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
+	/* "/" itself is found */
+	src = src_dev(8, 1, 2);
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/");
+	/* nfsd.export still covers the submount (mountd's
+	 * is_subdirectory knows "/") */
+	export(s, "*", "/srv/sub", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	nlc_snapshot_put(s);
+
+	/* any other crossmnt export walks its submounts */
+	s = snap("/srv\t*(ro,crossmnt)\n");
+	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/srv/sub");
 	nlc_snapshot_put(s);
 }
 
@@ -1223,6 +1262,7 @@ int main(void)
 		T(test_fh_defer),
 		T(test_blkid_unknown_no_fsid_fallback),
 		T(test_fh_winner),
+		T(test_fh_crossmnt_root),
 		T(test_fh_v4root_prefers_real),
 	};
 
