@@ -5,8 +5,9 @@
  * The mount table, read from /proc/self/mountinfo once per change and
  * indexed by path, and the per-path / per-superblock facts derived from
  * it (stat identity, is-mountpoint, statfs f_fsid and f_type, the
- * libblkid UUID), cached for the life of that table generation. This is
- * the real struct nlc_sysinfo (sysinfo.h).
+ * libblkid UUID): per-superblock facts are kept for the life of that
+ * table generation, per-path ones only while a fresh stat() finds the
+ * same object. This is the real struct nlc_sysinfo (sysinfo.h).
  */
 #ifndef NLC_MOUNTS_H
 #define NLC_MOUNTS_H
