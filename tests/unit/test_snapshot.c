@@ -247,6 +247,23 @@ static void test_v4root_uuid_and_root_fix(void **state)
 	assert_true(x->opts->has_uuid);
 	nlc_snapshot_put(s);
 
+	/* an identifiable filesystem too: rpc.mountd 2.6.2's test export
+	 * fails for want of its "-test-client-" domain, so every pseudo-root
+	 * directory but "/" has the generated uuid */
+	write_file(etab, "/srv/a/b\t*(rw,sync,sec=sys)\n");
+	config(&c);
+	c.fs_identifiable = NULL;
+	s = load(&c, NULL);
+	x = find(s, "/srv/a", "*", true);
+	assert_non_null(x);
+	nlc_v4root_path_uuid("/srv/a", u);
+	assert_non_null(x->uuid);
+	assert_string_equal(x->uuid, u);
+	x = find(s, "/", "*", true);
+	assert_non_null(x);
+	assert_null(x->uuid);
+	nlc_snapshot_put(s);
+
 	/* an fsid=0 export: no pseudo root at all */
 	write_file(etab, "/srv\t*(rw,sync,fsid=0,sec=sys)\n"
 			 "/srv/a\t*(rw,sync,sec=sys)\n");
