@@ -316,7 +316,8 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
-		in[i].client = s->exp[i].client->spec;
+		/* a merged FQDN spec's exports are its owner's (mountd) */
+		in[i].client = nlc_client_owner(s->exp[i].client)->spec;
 		in[i].path = s->exp[i].path;
 		in[i].flags = s->exp[i].opts->flags;
 		in[i].fsid = s->exp[i].opts->fsid;

@@ -418,6 +418,19 @@ static void test_fqdn_merge(void **state)
 	export(s, "hostb.example.com", "/a", &e);
 	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
 	nlc_export_answer_free(&e);
+	/* one pseudo root for the merged client, as in rpc.mountd */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < s->nexp; i++)
+			n += s->exp[i].v4root && !strcmp(s->exp[i].path, "/");
+		assert_int_equal(n, 1);
+	}
+	export(s, "hosta.example.com", "/", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	assert_true(e.exp->v4root);
+	assert_null(strstr(e.msg, "arbitrarily"));
+	nlc_export_answer_free(&e);
 	/* $addr domains check the owner's addresses */
 	export(s, "$192.0.2.20", "/b", &e);
 	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
