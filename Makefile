@@ -21,7 +21,7 @@ VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
 	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
-	nlcached-mountd nlcached-equiv-fid
+	nlcached-mountd nlcached-equiv-fid nlcached-coexist
 SELFTESTS := $(sort $(basename $(notdir $(wildcard tests/vm/guest/selftest-*.sh))))
 
 # The files a dkms source tree needs (tests/vm/kernel.sh builds from the
