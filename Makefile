@@ -21,7 +21,7 @@ VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
 	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
 	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
-	nlcached-mountd
+	nlcached-mountd nlcached-equiv-fid nlcached-coexist
 # Guests booted at once by the VM test targets (tests/vm/run.sh -j): two
 # on this project's 2-core reference machine, where a guest mostly waits
 # (boot, nfsd's grace period, timeouts) and two finish the suite in a bit

@@ -89,12 +89,28 @@ static int who_init(struct who *w, const struct nlc_snapshot *s,
 	return 0;
 }
 
+/*
+ * A domain names export x when it names x's client, or the client x's
+ * FQDN spec was filed under (rpc.mountd's merge: that is the name its
+ * auth.unix.ip answers carry; nlcached composes the same, and accepts
+ * either so that domains written by either daemon keep working). A
+ * "$addr" domain is checked against the owner's addresses, as mountd.
+ */
+static bool domain_names(const char *domain, const struct nlc_client *c)
+{
+	const struct nlc_client *own = nlc_client_owner(c);
+
+	return nlc_client_member(domain, own->name) ||
+	       (own != c && nlc_client_member(domain, c->name));
+}
+
 static bool who_matches(const struct who *w, const struct nlc_sysinfo *si,
 			const struct nlc_snap_export *x)
 {
 	if (w->ipaddr)
-		return nlc_client_check(x->client, &w->caller, si->resolver);
-	return nlc_client_member(w->domain, x->client->name);
+		return nlc_client_check(nlc_client_owner(x->client),
+					&w->caller, si->resolver);
+	return domain_names(w->domain, x->client);
 }
 
 /* ---- auth.unix.ip ------------------------------------------------------- */
@@ -239,6 +255,14 @@ static void export_positive(const struct nlc_snap_export *x,
 			return;
 		}
 		have_id = rc == 0 && id.found;
+		if (have_id && id.uuid.unknown) {
+			/* no reply without the uuid mountd would send */
+			out->kind = NLC_ANSWER_DEFER;
+			msgf(out->msg, &out->prio, LOG_WARNING,
+			     "cannot read the filesystem uuid of '%s' now",
+			     path);
+			return;
+		}
 	}
 	out->has_uuid = nlc_export_uuid(path, x->path, x->uuid, out->flags,
 					have_id ? &id.uuid : NULL, out->uuid);
@@ -306,9 +330,10 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 		return;
 	}
 	for (i = 0; i < s->nexp; i++) {
+		size_t k = s->order ? s->order[i] : i;
 		uint32_t fl;
 
-		x = &s->exp[i];
+		x = &s->exp[k];
 		fl = x->opts->flags;
 		if (strcmp(path, x->path) != 0 &&
 		    !((fl & F_CROSSMNT) && path_below(path, x->path)))
@@ -319,7 +344,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 		cand[n].v4root = x->v4root || (fl & F_V4ROOT);
 		cand[n].crossmnt = fl & F_CROSSMNT;
 		cand[n].pathlen = strlen(x->path);
-		idx[n++] = i;
+		idx[n++] = k;
 	}
 	best = nlc_export_choose(cand, n, &arb);
 	if (best < 0) {
@@ -337,8 +362,8 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 		if (i < n)
 			msgf(out->msg, &out->prio, LOG_WARNING,
 			     "%s exported to both %s and %s, arbitrarily choosing options from first",
-			     path, x->client->name,
-			     s->exp[idx[i]].client->name);
+			     path, nlc_client_owner(x->client)->name,
+			     nlc_client_owner(s->exp[idx[i]].client)->name);
 	}
 	free(cand);
 	free(idx);
@@ -447,10 +472,16 @@ static int fh_try(const char *path, void *arg)
 			f->dev_missing = true;
 		return 0;
 	}
+	if (nlc_fsid_match_unknown(&f->req, &f->xf, &id)) {
+		/* its uuid cannot be read now: no answer built without it */
+		f->dev_missing = true;
+		return 0;
+	}
 	if (!nlc_fsid_match(&f->req, &f->xf, &id))
 		return 0;
 	if (f->w->ipaddr &&
-	    !nlc_client_check(x->client, &f->w->caller, f->si->resolver))
+	    !nlc_client_check(nlc_client_owner(x->client), &f->w->caller,
+			      f->si->resolver))
 		return 0;
 	if (!f->win || subexport(x, f->win)) {
 		fh_take(f, path);
@@ -473,7 +504,7 @@ static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
 	const char *mp;
 	int rc;
 
-	if (!f->w->ipaddr && !nlc_client_member(domain, x->client->name))
+	if (!f->w->ipaddr && !domain_names(domain, x->client))
 		return;
 	f->x = x;
 	f->xf.flags = x->opts->flags;
@@ -533,11 +564,18 @@ void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
 		nlc_fhindex_put(ix);
 		indexed = f.win != NULL;
 	}
-	/* Else (or no match) the full scan decides, and notes missing filesystems. */
+	/*
+	 * Else (or no match) the full scan decides, and notes missing
+	 * filesystems; s->order is by type already, the type loop covers no
+	 * order.
+	 */
 	for (t = 0; !indexed && t < NLC_CLIENT_NTYPES; t++) {
 		for (i = 0; i < s->nexp; i++) {
-			if ((int)s->exp[i].client->type == t)
-				fh_visit(&f, &s->exp[i], domain);
+			const struct nlc_snap_export *x =
+				&s->exp[s->order ? s->order[i] : i];
+
+			if ((int)x->client->type == t)
+				fh_visit(&f, x, domain);
 		}
 	}
 	if (f.win && !f.win_mounted) {

@@ -563,7 +563,62 @@ unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 			c->stale = true;
 		}
 	}
+	nlc_client_list_merge(l);
 	return failed;
+}
+
+static bool addrs_overlap(const struct nlc_client *a, const struct nlc_client *b)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->naddrs; i++)
+		for (j = 0; j < b->naddrs; j++)
+			if (nlc_addr_equal(&a->addrs[i], &b->addrs[j]))
+				return true;
+	return false;
+}
+
+static bool addrs_subset(const struct nlc_client *a, const struct nlc_client *b)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->naddrs; i++) {
+		for (j = 0; j < b->naddrs; j++)
+			if (nlc_addr_equal(&a->addrs[i], &b->addrs[j]))
+				break;
+		if (j == b->naddrs)
+			return false;
+	}
+	return true;
+}
+
+unsigned int nlc_client_list_merge(struct nlc_client_list *l)
+{
+	unsigned int merged = 0;
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		l->v[i]->merged = NULL;
+		l->v[i]->merged_lossy = false;
+	}
+	for (i = 0; i < l->n; i++) {
+		struct nlc_client *c = l->v[i];
+
+		if (c->type != NLC_CLIENT_FQDN || !c->naddrs)
+			continue;
+		for (j = 0; j < i; j++) {
+			struct nlc_client *o = l->v[j];
+
+			if (o->type != NLC_CLIENT_FQDN || o->merged ||
+			    !o->naddrs || !addrs_overlap(o, c))
+				continue;
+			c->merged = o;
+			c->merged_lossy = !addrs_subset(c, o);
+			merged++;
+			break;
+		}
+	}
+	return merged;
 }
 
 /* ---- the caller --------------------------------------------------------- */
@@ -772,7 +827,8 @@ int nlc_client_compose(const struct nlc_client_list *l,
 		for (i = 0; i < l->n; i++) {
 			const struct nlc_client *c = l->v[i];
 
-			if ((int)c->type != t || !nlc_client_check(c, who, r))
+			if ((int)c->type != t || c->merged ||
+			    !nlc_client_check(c, who, r))
 				continue;
 			matched++;
 			if (c->name[0])

@@ -119,7 +119,27 @@ struct nlc_client {
 	const char *quirk;
 	bool quirk_told;	/* the warning was logged for this load */
 	bool stale;		/* last lookup failed; addrs are the last good */
+	/*
+	 * NLC_CLIENT_FQDN: the earlier FQDN client this one shares an
+	 * address with, or NULL. rpc.mountd's client_lookup files an FQDN
+	 * spec under the first client already holding one of its
+	 * addresses: the spec's exports belong to that client (its name is
+	 * what domains carry, its addresses are the ones that match), and
+	 * the spec is never a client of its own.
+	 */
+	struct nlc_client *merged;
+	/* merged, and some of its addresses are not the target's (those
+	 * addresses match nothing, as in rpc.mountd) */
+	bool merged_lossy;
+	bool merge_told;	/* the load warning about it was logged */
 };
+
+/* The client an export of @c belongs to: @c, or the one it merged into. */
+static inline const struct nlc_client *
+nlc_client_owner(const struct nlc_client *c)
+{
+	return c->merged ? c->merged : c;
+}
 
 /* Classify a spec without parsing it any further. */
 enum nlc_client_type nlc_client_gettype(const char *spec);
@@ -159,11 +179,20 @@ bool nlc_client_list_has(const struct nlc_client_list *l,
  * takes the addresses and name of the same spec in prev (the previous
  * generation; may be NULL or l itself), and is marked stale; with no last
  * good data it stays unresolved and matches nothing.
- * Returns how many lookups failed.
+ * Then the FQDN clients are merged as rpc.mountd merges them
+ * (nlc_client_list_merge). Returns how many lookups failed.
  */
 unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 				     const struct nlc_resolver *r,
 				     const struct nlc_client_list *prev);
+
+/*
+ * Set ->merged of every FQDN client of l, in list order: the first
+ * earlier FQDN client that is not merged itself and has an address in
+ * common. Clients without addresses take no part. Returns how many
+ * clients were merged.
+ */
+unsigned int nlc_client_list_merge(struct nlc_client_list *l);
 
 /* Who is asking: an address and the name it is known by. */
 struct nlc_caller {
@@ -191,7 +220,7 @@ bool nlc_client_check(const struct nlc_client *c, const struct nlc_caller *who,
 
 /*
  * The sorted, comma-joined, de-duplicated names of every client in l
- * that matches. Returns the number of matching clients (0: none, buf is
+ * that matches (merged clients are not clients of their own). Returns the number of matching clients (0: none, buf is
  * ""), or -ENOSPC if buf is too small.
  */
 int nlc_client_compose(const struct nlc_client_list *l,

@@ -17,6 +17,7 @@
 struct fh_ent {
 	uint32_t fsid;
 	uint32_t type;		/* the export's client type */
+	size_t rank;		/* in the scan order (s->order) */
 	size_t idx;		/* in s->exp */
 };
 
@@ -40,7 +41,7 @@ static int ent_cmp(const void *a, const void *b)
 		return x->fsid < y->fsid ? -1 : 1;
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
 static struct nlc_fhindex *build(const struct nlc_snapshot *s)
@@ -56,13 +57,15 @@ static struct nlc_fhindex *build(const struct nlc_snapshot *s)
 		return NULL;
 	}
 	for (i = 0; i < s->nexp; i++) {
-		const struct nlc_snap_export *x = &s->exp[i];
+		size_t at = s->order ? s->order[i] : i;
+		const struct nlc_snap_export *x = &s->exp[at];
 
 		if (!(x->opts->flags & NLCACHE_EXPORT_FLAGS_FSID))
 			continue;
 		ix->ent[ix->n].fsid = x->opts->fsid;
 		ix->ent[ix->n].type = (uint32_t)x->client->type;
-		ix->ent[ix->n].idx = i;
+		ix->ent[ix->n].rank = i;
+		ix->ent[ix->n].idx = at;
 		ix->n++;
 	}
 	qsort(ix->ent, ix->n, sizeof(*ix->ent), ent_cmp);

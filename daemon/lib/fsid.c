@@ -231,18 +231,19 @@ bool nlc_uuid_from_sources(const struct nlc_uuid_sources *src, unsigned int n,
 			   size_t len, uint8_t *out)
 {
 	char fsid_hex[NLC_FSID_HEXLEN];
-	const char *cand[2];
-	unsigned int k = 0;
 
-	if (src->blkid_uuid)
-		cand[k++] = src->blkid_uuid;
-	if (src->have_f_fsid &&
-	    nlc_uuid_fsid_string(src->f_fsid[0], src->f_fsid[1], fsid_hex))
-		cand[k++] = fsid_hex;
-	if (n >= k)
+	if (n != 0 || src->unknown)
 		return false;
-	nlc_uuid_fold(cand[n], len, out);
-	return true;
+	if (src->blkid_uuid) {
+		nlc_uuid_fold(src->blkid_uuid, len, out);
+		return true;
+	}
+	if (src->have_f_fsid &&
+	    nlc_uuid_fsid_string(src->f_fsid[0], src->f_fsid[1], fsid_hex)) {
+		nlc_uuid_fold(fsid_hex, len, out);
+		return true;
+	}
+	return false;
 }
 
 static bool uuid_matches(const struct nlc_fsid_parsed *req,
@@ -250,16 +251,20 @@ static bool uuid_matches(const struct nlc_fsid_parsed *req,
 			 const struct nlc_fs_ident *fs)
 {
 	uint8_t u[NLC_UUID_LEN];
-	unsigned int n;
 
 	if (exp->uuid) {
 		nlc_uuid_fold(exp->uuid, req->uuid_len, u);
 		return memcmp(u, req->uuid, req->uuid_len) == 0;
 	}
-	for (n = 0; nlc_uuid_from_sources(&fs->uuid, n, req->uuid_len, u); n++)
-		if (memcmp(u, req->uuid, req->uuid_len) == 0)
-			return true;
-	return false;
+	return nlc_uuid_from_sources(&fs->uuid, 0, req->uuid_len, u) &&
+	       memcmp(u, req->uuid, req->uuid_len) == 0;
+}
+
+bool nlc_fsid_match_unknown(const struct nlc_fsid_parsed *req,
+			    const struct nlc_export_fsid *exp,
+			    const struct nlc_fs_ident *fs)
+{
+	return req->uuid_len && !exp->uuid && fs->found && fs->uuid.unknown;
 }
 
 bool nlc_fsid_match(const struct nlc_fsid_parsed *req,

@@ -112,13 +112,22 @@ struct nlc_uuid_sources {
 	const char *blkid_uuid;	/* usable blkid UUID string, or NULL */
 	bool have_f_fsid;	/* statfs() succeeded */
 	uint32_t f_fsid[2];
+	/*
+	 * The sources could not be read now (statfs failed, or libblkid
+	 * could not examine the block device): which uuid the filesystem
+	 * has is unknown, and f_fsid must not stand in for it.
+	 */
+	bool unknown;
 };
 
 /*
- * Source number @n (0 = preferred: blkid, then f_fsid if non-zero)
- * folded to @len bytes into @out. Returns false when there is no source
- * @n. Source 0 is what new filehandles and nfsd.export replies use; the
- * later ones keep older filehandles valid.
+ * The filesystem's uuid as rpc.mountd (uuid_by_path type 0) derives it:
+ * the blkid UUID if there is one, else f_fsid if non-zero, folded to
+ * @len bytes into @out. Returns false when there is none, or when the
+ * sources are unknown. Only @n 0 exists: nfs-utils 2.6.2 (and upstream)
+ * look for blkid only when asked for source 0, so an f_fsid uuid of a
+ * filesystem that has a blkid UUID never matches there; @n > 0 always
+ * returns false.
  */
 bool nlc_uuid_from_sources(const struct nlc_uuid_sources *src, unsigned int n,
 			   size_t len, uint8_t *out);
@@ -146,7 +155,10 @@ struct nlc_export_fsid {
  * export @exp (section 3.2)? DEV-style types compare inode and device;
  * NUM compares the export's fsid= (FSID flag required); UUID4_INUM and
  * UUID16_INUM need the inode, UUID8 and UUID16 need a mountpoint; the
- * uuid is the export's fsid=<uuid> folded, else any uuid source.
+ * uuid is the export's fsid=<uuid> folded, else the filesystem's uuid
+ * (nlc_uuid_from_sources source 0; never f_fsid when blkid has one).
+ * Callers check nlc_fsid_match_unknown() first: with unknown sources
+ * this returns false for the uuid types.
  *
  * The whole 64-bit st_ino is compared with the filehandle's inode, also
  * for the types with a 32-bit slot, as rpc.mountd does: a file whose
@@ -156,6 +168,15 @@ struct nlc_export_fsid {
 bool nlc_fsid_match(const struct nlc_fsid_parsed *req,
 		    const struct nlc_export_fsid *exp,
 		    const struct nlc_fs_ident *fs);
+
+/*
+ * Whether @req cannot be decided for @fs now: a uuid type, no fsid=<uuid>
+ * on the export, and the filesystem's uuid sources unknown. The request
+ * then gets no answer yet (never one built from f_fsid).
+ */
+bool nlc_fsid_match_unknown(const struct nlc_fsid_parsed *req,
+			    const struct nlc_export_fsid *exp,
+			    const struct nlc_fs_ident *fs);
 
 /*
  * The "uuid" field of a positive nfsd.export reply for @path served by

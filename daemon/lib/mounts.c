@@ -7,19 +7,23 @@
  * A table is built once from one read of /proc/self/mountinfo and never
  * changes afterwards, except for two caches filled on demand by the
  * struct nlc_sysinfo callbacks:
- *  - path -> stat() identity and is-mountpoint result;
+ *  - path -> what stat() found and the is-mountpoint result, each
+ *    stamped with the identity (device, inode, type) of the object it
+ *    was learnt from. Every call stat()s the path afresh, as rpc.mountd
+ *    does, and reuses the stored facts only for the same object; failed
+ *    lookups are never stored, so a directory removed and made again,
+ *    or one that appears, is seen at once (issue 9 item 5);
  *  - st_dev -> statfs() f_fsid / f_type and the libblkid UUID (one entry
- *    per superblock).
- * rpc.mountd redoes all of that for every export and every mount on every
- * nfsd.fh upcall (mountd-behaviour.md 3.2, 7.1 item 4); here it is done at
- * most once per path and per superblock until the mount table changes and
- * the caller builds a new table.
+ *    per superblock; a failed probe is not stored).
+ * rpc.mountd redoes statfs and blkid for every export and every mount on
+ * every nfsd.fh upcall (mountd-behaviour.md 3.2, 7.1 item 4); here that
+ * is done once per superblock until the mount table changes and the
+ * caller builds a new table.
  *
  * The caches sit behind one mutex, which is never held across a system
  * call: a lookup that misses computes without the lock and publishes its
- * result under it (the first result published wins, so every caller of
- * one generation sees the same answer). Entries are only freed with the
- * table, which is what keeps the blkid strings handed out valid.
+ * result under it. Entries are only freed with the table, which is what
+ * keeps the blkid strings handed out valid.
  */
 #include <errno.h>
 #include <limits.h>
@@ -54,17 +58,28 @@ struct dev_ent {
 	char *blkid_uuid;	/* usable blkid UUID or NULL */
 };
 
-#define P_IDENT	0x1		/* err / id valid */
-#define P_MP	0x2		/* mp valid */
-
+/*
+ * What one path was found to be, each fact stamped with the identity
+ * (st_dev, st_ino, file type) of the object it was learnt from. Every use
+ * stat()s the path afresh and reuses a fact only when the object is the
+ * same one; failures are never stored.
+ */
 struct path_ent {
 	struct path_ent *next;
 	uint32_t hash;
-	unsigned int have;
-	int err;		/* stat() result: 0 or a negative errno */
+	/* stat() facts */
+	bool have_id;
+	dev_t id_dev;
+	ino_t id_ino;
+	mode_t id_type;
 	struct nlc_fs_ident id;
-	const struct dev_ent *dev;	/* when err == 0 */
-	int mp;			/* is_mountpoint result */
+	const struct dev_ent *dev;
+	/* the lstat() ".." test */
+	bool have_mp;
+	dev_t mp_dev;
+	ino_t mp_ino;
+	mode_t mp_type;
+	int mp;			/* 0 or 1 */
 	char path[];
 };
 
@@ -97,7 +112,8 @@ bool nlc_lookup_error(int err)
 	case -ENOTDIR:
 	case -ELOOP:
 	case -ENAMETOOLONG:
-	case -EACCES:
+		/* not EACCES: Debian 12's nfs-utils 2.6.2 treats it as
+		 * "cannot tell now" (later nfs-utils count it here) */
 		return true;
 	default:
 		return false;
@@ -502,6 +518,29 @@ int nlc_mounts_below(const struct nlc_mount_table *t, const char *path,
 	return ret;
 }
 
+int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
+			  int (*fn)(const char *mnt, void *arg), void *arg)
+{
+	size_t len, i;
+	int ret;
+
+	if (!t || !path || path[0] != '/')
+		return 0;
+	len = strlen(path);
+	if (len <= 1)
+		return 0;	/* nfs-utils 2.6.2: nothing below "/" */
+	for (i = 0; i < t->n; i++) {
+		const char *m = t->mounts[i].point;
+
+		if (strncmp(m, path, len) || m[len] != '/')
+			continue;
+		ret = fn(m, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* --- the caches ------------------------------------------------------- */
 
 static uint32_t str_hash(const char *s)
@@ -614,34 +653,93 @@ static struct dev_ent *dev_lookup(struct nlc_mount_table *t, dev_t dev)
 	return NULL;
 }
 
-/* libblkid's UUID of the block device @dev, if usable. malloc'ed. */
-static char *blkid_uuid_of(dev_t dev)
+/*
+ * Why libblkid found nothing, when its cache API (what rpc.mountd uses)
+ * returned no device: probe the device directly. 0: it has no
+ * recognisable filesystem (so no blkid UUID, and mountd uses f_fsid),
+ * or a negative errno: it could not be examined now.
+ */
+static int blkid_probe_none(const char *devname)
+{
+	blkid_probe pr;
+	int rc;
+
+	errno = 0;
+	pr = blkid_new_probe_from_filename(devname);
+	if (!pr)
+		return errno ? -errno : -EIO;
+	rc = blkid_do_safeprobe(pr);
+	blkid_free_probe(pr);
+	return rc == 1 ? 0 : -EIO;
+}
+
+/*
+ * libblkid's UUID of the block device @dev, as rpc.mountd reads it
+ * (get_uuid_blkdev): *@uuid gets it malloc'ed, or NULL when @dev is no
+ * block device, has no UUID, or is btrfs. Returns 0, or a negative
+ * errno when libblkid could not tell now; then the filesystem's uuid is
+ * unknown, and f_fsid must not be used in its place.
+ */
+static int blkid_uuid_of(dev_t dev, char **uuid)
 {
 	blkid_cache cache = NULL;
-	char *devname, *uuid = NULL, *type;
+	blkid_tag_iterate it;
+	const char *type, *val;
+	blkid_dev bd;
+	char *devname;
+	int ret = 0;
 
+	*uuid = NULL;
 	pthread_mutex_lock(&blkid_lock);
 	devname = blkid_devno_to_devname(dev);
-	if (devname && blkid_get_cache(&cache, NULL) == 0) {
-		uuid = blkid_get_tag_value(cache, "UUID", devname);
-		if (uuid) {
-			type = blkid_get_tag_value(cache, "TYPE", devname);
-			if (!nlc_blkid_type_usable(type)) {
-				free(uuid);
-				uuid = NULL;
-			}
-			free(type);
-		}
-		blkid_put_cache(cache);
+	if (!devname)
+		goto out;	/* no block device behind it */
+	if (blkid_get_cache(&cache, NULL) != 0) {
+		ret = -EIO;
+		goto out;
 	}
+	bd = blkid_get_dev(cache, devname, BLKID_DEV_NORMAL);
+	if (!bd) {
+		ret = blkid_probe_none(devname);
+		goto out;
+	}
+	it = blkid_tag_iterate_begin(bd);
+	if (!it) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (blkid_tag_next(it, &type, &val) == 0) {
+		if (!strcmp(type, "UUID")) {
+			free(*uuid);
+			*uuid = strdup(val);
+			if (!*uuid) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		if (!strcmp(type, "TYPE") && !nlc_blkid_type_usable(val)) {
+			free(*uuid);
+			*uuid = NULL;
+			break;
+		}
+	}
+	blkid_tag_iterate_end(it);
+out:
+	if (cache)
+		blkid_put_cache(cache);
 	free(devname);
 	pthread_mutex_unlock(&blkid_lock);
-	return uuid;
+	if (ret) {
+		free(*uuid);
+		*uuid = NULL;
+	}
+	return ret;
 }
 
 /*
  * The superblock facts of @dev, learnt through @path (which stat()ed to
- * @dev). NULL when statfs() fails or on ENOMEM; *@err then says which.
+ * @dev). NULL when statfs() or libblkid fails or on ENOMEM; *@err then
+ * says which. Failures are not cached.
  */
 static const struct dev_ent *dev_facts(struct nlc_mount_table *t,
 				       const char *path, dev_t dev, int *err)
@@ -667,8 +765,15 @@ static const struct dev_ent *dev_facts(struct nlc_mount_table *t,
 	nd->dev = dev;
 	nd->f_type = (unsigned long)sf.f_type;
 	memcpy(nd->f_fsid, &sf.f_fsid, sizeof(nd->f_fsid));
-	if (nlc_fstype_uses_blkid(nd->f_type))
-		nd->blkid_uuid = blkid_uuid_of(dev);
+	if (nlc_fstype_uses_blkid(nd->f_type)) {
+		int rc = blkid_uuid_of(dev, &nd->blkid_uuid);
+
+		if (rc) {
+			free(nd);
+			*err = rc;
+			return NULL;
+		}
+	}
 
 	pthread_mutex_lock(&t->lock);
 	d = dev_lookup(t, dev);
@@ -694,34 +799,38 @@ static const struct dev_ent *dev_facts(struct nlc_mount_table *t,
 }
 
 /*
- * The stat test for a mount point: ".." on another device, or the same
- * inode as ".." (the root). lstat(), as rpc.mountd does. 1, 0 or a
- * negative errno. Something that is not a directory has no ".." and is
- * not a mount point by this test (a bind-mounted file is found in the
- * table instead).
+ * The stat test for a mount point, as rpc.mountd's check_is_mountpoint:
+ * ".." on another device, or the same inode as ".." (the root), both by
+ * lstat(). @st is lstat(@path). 1, 0 or a negative errno. Only this test
+ * decides (never the mount table): a bind mount of a directory of the
+ * same filesystem is no mount point here, as in mountd; something that
+ * is not a directory has no ".." and is none either.
  */
-static int stat_mountpoint(const char *path)
+static int stat_mountpoint(const char *path, const struct stat *st)
 {
-	struct stat st, pst;
+	struct stat pst;
 	size_t len = strlen(path);
 	char *dd;
 	int ret;
 
-	if (lstat(path, &st))
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return 0;
 	dd = malloc(len + 4);
 	if (!dd)
 		return -ENOMEM;
 	memcpy(dd, path, len);
 	memcpy(dd + len, "/..", 4);
 	if (lstat(dd, &pst))
-		ret = -errno;
+		ret = S_ISDIR(st->st_mode) ? -errno : 0;
 	else
-		ret = st.st_dev != pst.st_dev || st.st_ino == pst.st_ino;
+		ret = st->st_dev != pst.st_dev || st->st_ino == pst.st_ino;
 	free(dd);
 	return ret;
+}
+
+static bool same_object(dev_t dev, ino_t ino, mode_t type,
+			const struct stat *st)
+{
+	return dev == st->st_dev && ino == st->st_ino &&
+	       type == (st->st_mode & S_IFMT);
 }
 
 static int mounts_is_mountpoint(void *ctx, const char *path)
@@ -729,27 +838,31 @@ static int mounts_is_mountpoint(void *ctx, const char *path)
 	struct nlc_mount_table *t = ctx;
 	uint32_t h = str_hash(path);
 	struct path_ent *e;
-	int ret;
+	struct stat st;
+	int ret = INT_MIN;
 
-	if (nlc_mounts_find(t, path))
-		return 1;
+	if (lstat(path, &st))
+		return -errno;
 	pthread_mutex_lock(&t->lock);
 	e = path_lookup(t, path, h);
-	ret = e && (e->have & P_MP) ? e->mp : INT_MIN;
+	if (e && e->have_mp &&
+	    same_object(e->mp_dev, e->mp_ino, e->mp_type, &st))
+		ret = e->mp;
 	pthread_mutex_unlock(&t->lock);
 	if (ret != INT_MIN)
 		return ret;
 
-	ret = stat_mountpoint(path);
-	if (ret >= 0 || nlc_lookup_error(ret)) {
+	ret = stat_mountpoint(path, &st);
+	if (ret >= 0) {
 		pthread_mutex_lock(&t->lock);
 		e = path_get(t, path, h);
-		if (e && !(e->have & P_MP)) {
+		if (e) {
 			e->mp = ret;
-			e->have |= P_MP;
+			e->mp_dev = st.st_dev;
+			e->mp_ino = st.st_ino;
+			e->mp_type = st.st_mode & S_IFMT;
+			e->have_mp = true;
 		}
-		if (e)
-			ret = e->mp;
 		pthread_mutex_unlock(&t->lock);
 	}
 	return ret;
@@ -763,76 +876,67 @@ static int mounts_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 	const struct dev_ent *d = NULL;
 	struct path_ent *e;
 	struct stat st;
+	bool hit = false;
 	int err = 0, mp;
 
+	/* always a fresh stat: the object at @path may have changed */
+	if (stat(path, &st)) {
+		*out = id;
+		return -errno;
+	}
 	pthread_mutex_lock(&t->lock);
 	e = path_lookup(t, path, h);
-	if (e && (e->have & P_IDENT)) {
+	if (e && e->have_id &&
+	    same_object(e->id_dev, e->id_ino, e->id_type, &st)) {
 		*out = e->id;
-		err = e->err;
-		pthread_mutex_unlock(&t->lock);
-		return err;
+		hit = true;
 	}
 	pthread_mutex_unlock(&t->lock);
+	if (hit)
+		return 0;
 
-	if (stat(path, &st)) {
-		err = -errno;
+	id.found = true;
+	id.dir_or_reg = S_ISDIR(st.st_mode) || S_ISREG(st.st_mode);
+	id.major = major(st.st_dev);
+	id.minor = minor(st.st_dev);
+	id.inode = st.st_ino;
+	mp = mounts_is_mountpoint(t, path);
+	id.is_mountpoint = mp == 1;
+	d = dev_facts(t, path, st.st_dev, &err);
+	if (d) {
+		id.uuid.blkid_uuid = d->blkid_uuid;
+		id.uuid.have_f_fsid = true;
+		id.uuid.f_fsid[0] = d->f_fsid[0];
+		id.uuid.f_fsid[1] = d->f_fsid[1];
 	} else {
-		id.found = true;
-		id.dir_or_reg = S_ISDIR(st.st_mode) || S_ISREG(st.st_mode);
-		id.major = major(st.st_dev);
-		id.minor = minor(st.st_dev);
-		id.inode = st.st_ino;
-		mp = mounts_is_mountpoint(t, path);
-		id.is_mountpoint = mp == 1;
-		d = dev_facts(t, path, st.st_dev, &err);
-		if (d) {
-			id.uuid.blkid_uuid = d->blkid_uuid;
-			id.uuid.have_f_fsid = true;
-			id.uuid.f_fsid[0] = d->f_fsid[0];
-			id.uuid.f_fsid[1] = d->f_fsid[1];
-		}
-		/*
-		 * Only a complete answer is cached: a failed statfs (or
-		 * ".." stat) is retried by the next caller.
-		 */
-		if (!d || (mp < 0 && !nlc_lookup_error(mp))) {
-			*out = id;
-			return 0;
-		}
-		err = 0;
+		/* never f_fsid in place of a uuid we cannot read */
+		id.uuid.unknown = true;
 	}
-	if (err && !nlc_lookup_error(err)) {
-		*out = id;
-		return err;
-	}
-
+	*out = id;
+	/*
+	 * Only a complete answer is stored: a failed statfs, blkid (or
+	 * ".." lstat) is retried by the next caller.
+	 */
+	if (!d || mp < 0)
+		return 0;
 	pthread_mutex_lock(&t->lock);
 	e = path_get(t, path, h);
-	if (e && !(e->have & P_IDENT)) {
-		e->id = id;
-		e->err = err;
-		e->dev = d;
-		e->have |= P_IDENT;
-		/* a path that is not there is not a mount point either */
-		if (err && !(e->have & P_MP)) {
-			e->mp = err;
-			e->have |= P_MP;
-		}
-	}
 	if (e) {
-		id = e->id;
-		err = e->err;
+		e->id = id;
+		e->id_dev = st.st_dev;
+		e->id_ino = st.st_ino;
+		e->id_type = st.st_mode & S_IFMT;
+		e->dev = d;
+		e->have_id = true;
 	}
 	pthread_mutex_unlock(&t->lock);
-	*out = id;
-	return err;
+	return 0;
 }
 
 static int mounts_submounts(void *ctx, const char *path,
 			    int (*fn)(const char *mnt, void *arg), void *arg)
 {
-	return nlc_mounts_below(ctx, path, fn, arg);
+	return nlc_mounts_below_mtab(ctx, path, fn, arg);
 }
 
 static int mounts_fs_type(void *ctx, const char *path, unsigned long *f_type)
@@ -848,7 +952,7 @@ static int mounts_fs_type(void *ctx, const char *path, unsigned long *f_type)
 		return err;
 	pthread_mutex_lock(&t->lock);
 	e = path_lookup(t, path, str_hash(path));
-	if (e && (e->have & P_IDENT))
+	if (e && e->have_id)
 		d = e->dev;
 	pthread_mutex_unlock(&t->lock);
 	if (!d) {

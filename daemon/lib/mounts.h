@@ -5,8 +5,9 @@
  * The mount table, read from /proc/self/mountinfo once per change and
  * indexed by path, and the per-path / per-superblock facts derived from
  * it (stat identity, is-mountpoint, statfs f_fsid and f_type, the
- * libblkid UUID), cached for the life of that table generation. This is
- * the real struct nlc_sysinfo (sysinfo.h).
+ * libblkid UUID): per-superblock facts are kept for the life of that
+ * table generation, per-path ones only while a fresh stat() finds the
+ * same object. This is the real struct nlc_sysinfo (sysinfo.h).
  */
 #ifndef NLC_MOUNTS_H
 #define NLC_MOUNTS_H
@@ -51,6 +52,14 @@ const struct nlc_mount *nlc_mounts_find(const struct nlc_mount_table *t,
 /* Mount points strictly below @path, in path order (parents first). */
 int nlc_mounts_below(const struct nlc_mount_table *t, const char *path,
 		     int (*fn)(const char *mnt, void *arg), void *arg);
+/*
+ * The walk rpc.mountd 2.6.2 makes for a crossmnt export (next_mnt over
+ * /etc/mtab): every mount whose point starts with @path + "/", in mount
+ * table order, a point mounted twice twice; nothing at all below "/"
+ * (Debian 12's nfs-utils stops there; later ones list everything).
+ */
+int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
+			  int (*fn)(const char *mnt, void *arg), void *arg);
 
 /*
  * A struct nlc_sysinfo over table @t (held by the sysinfo until

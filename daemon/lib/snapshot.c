@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,13 +253,44 @@ static int v4root_opts(const struct nlc_v4root_entry *e,
 	}
 	o->nsec = (unsigned int)j;
 	if (e->uuid[0]) {
-		o->uuid_text = strdup(e->uuid);
+		size_t n = strlen(e->uuid);
+
+		/*
+		 * rpc.mountd strips the hyphens of the 36-character uuid text
+		 * in place and never moves its NUL: the text it folds is the
+		 * 32 digits followed by the last 4 again, which XOR into the
+		 * first 4 (seen in vmtest nlcached-equiv-fid). The same text
+		 * here, so the filehandles are the same.
+		 */
+		o->uuid_text = malloc(n + 5);
 		if (!o->uuid_text)
 			return -ENOMEM;
+		memcpy(o->uuid_text, e->uuid, n);
+		memcpy(o->uuid_text + n, e->uuid + (n >= 4 ? n - 4 : 0),
+		       n >= 4 ? 4 : 0);
+		o->uuid_text[n + (n >= 4 ? 4 : 0)] = '\0';
 		o->has_uuid = true;
-		nlc_uuid_fold(e->uuid, NLC_EXPORT_UUID_LEN, o->uuid);
+		nlc_uuid_fold(o->uuid_text, NLC_EXPORT_UUID_LEN, o->uuid);
 	}
 	return 0;
+}
+
+/*
+ * rpc.mountd 2.6.2 gives a pseudo-root directory other than "/" a uuid
+ * made from its path when a test export of it (export_test: an
+ * nfsd.export write for the domain "-test-client-") fails. That domain
+ * exists only from exportfs's own /proc test to the cache flush that
+ * ends every exportfs run, so by the time mountd reloads etab the test
+ * fails for every directory, and every such directory gets the generated
+ * uuid (seen in vmtest nlcached-equiv-fid). So here too, whatever the
+ * filesystem: the pseudo-root filehandles then stay valid when switching
+ * daemons either way.
+ */
+static bool mountd_test_export(const char *path, void *arg)
+{
+	(void)path;
+	(void)arg;
+	return false;
 }
 
 /*
@@ -270,7 +302,7 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 {
 	struct nlc_v4root_opts vo = {
 		.krb5_keytab = cfg->krb5_keytab,
-		.fs_identifiable = cfg->fs_identifiable,
+		.fs_identifiable = mountd_test_export,
 		.arg = cfg->arg,
 	};
 	struct nlc_v4root_export *in;
@@ -284,7 +316,8 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
-		in[i].client = s->exp[i].client->spec;
+		/* a merged FQDN spec's exports are its owner's (mountd) */
+		in[i].client = nlc_client_owner(s->exp[i].client)->spec;
 		in[i].path = s->exp[i].path;
 		in[i].flags = s->exp[i].opts->flags;
 		in[i].fsid = s->exp[i].opts->fsid;
@@ -328,6 +361,176 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 		s->nexp++;
 	}
 	return 0;
+}
+
+/* ---- rpc.mountd's list order ------------------------------------------- */
+
+#define MOUNTD_HASH_SIZE 1021u
+
+unsigned int nlc_mountd_export_hash(const char *path)
+{
+	unsigned int n = 0;
+	int i;
+
+	/* char is signed on the platforms Debian's nfs-utils is built for
+	 * here (x86, as the source does arithmetic on plain char) */
+	for (i = 0; path[i]; i++)
+		n += (unsigned int)((int)(signed char)path[i] * i);
+	return n % MOUNTD_HASH_SIZE;
+}
+
+void nlc_mountd_export_order(const char *const *paths, const int *types,
+			     size_t n, size_t *order)
+{
+	size_t *next, *bucket, *first, *last, out = 0, i;
+	const size_t NONE = (size_t)-1;
+	int t;
+
+	next = calloc(n ? n : 1, sizeof(*next));
+	bucket = calloc(n ? n : 1, sizeof(*bucket));
+	first = malloc(MOUNTD_HASH_SIZE * sizeof(*first));
+	last = malloc(MOUNTD_HASH_SIZE * sizeof(*last));
+	if (!next || !bucket || !first || !last) {
+		/* out of memory: keep the given order */
+		for (i = 0; i < n; i++)
+			order[i] = i;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		bucket[i] = nlc_mountd_export_hash(paths[i]);
+	for (t = 0; t < NLC_CLIENT_NTYPES; t++) {
+		size_t head = NONE;
+
+		for (i = 0; i < MOUNTD_HASH_SIZE; i++)
+			first[i] = last[i] = NONE;
+		for (i = 0; i < n; i++) {
+			size_t b = bucket[i];
+
+			if (types[i] != t)
+				continue;
+			if (first[b] == NONE) {
+				next[i] = head;
+				head = i;
+				first[b] = i;
+			} else {
+				next[i] = next[last[b]];
+				next[last[b]] = i;
+			}
+			last[b] = i;
+		}
+		for (i = head; i != NONE; i = next[i])
+			order[out++] = i;
+	}
+out:
+	free(next);
+	free(bucket);
+	free(first);
+	free(last);
+}
+
+static int build_order(struct nlc_snapshot *s)
+{
+	const char **paths;
+	int *types;
+	size_t i;
+
+	s->order = calloc(s->nexp ? s->nexp : 1, sizeof(*s->order));
+	paths = calloc(s->nexp ? s->nexp : 1, sizeof(*paths));
+	types = calloc(s->nexp ? s->nexp : 1, sizeof(*types));
+	if (!s->order || !paths || !types) {
+		free(paths);
+		free(types);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->nexp; i++) {
+		paths[i] = s->exp[i].path;
+		types[i] = (int)nlc_client_owner(s->exp[i].client)->type;
+	}
+	nlc_mountd_export_order(paths, types, s->nexp, s->order);
+	free(paths);
+	free(types);
+	return 0;
+}
+
+/* ---- merged FQDN clients ---------------------------------------------- */
+
+static uint64_t pair_key(const struct nlc_client *c, const char *path)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)c;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/*
+ * rpc.mountd files an FQDN spec that shares an address with an earlier
+ * FQDN client under that client: a later line for a path the client
+ * already exports is then a duplicate, and only the first is kept. Drop
+ * those, warn about them and about merged specs whose other addresses
+ * match nothing (mountd refuses them; so does nlcached).
+ */
+static int apply_merges(struct nlc_snapshot *s)
+{
+	struct key { uint64_t k; size_t i; } *tab = NULL;
+	size_t cap = 16, i, o = 0;
+	int err = 0;
+
+	for (i = 0; i < s->clients.n; i++)
+		if (s->clients.v[i]->merged)
+			break;
+	if (i == s->clients.n)
+		return 0;
+	while (cap < 2 * s->nexp)
+		cap <<= 1;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return -ENOMEM;
+	for (i = 0; i < s->nexp; i++) {
+		struct nlc_snap_export *x = &s->exp[i];
+		const struct nlc_client *own = nlc_client_owner(x->client);
+		uint64_t k = pair_key(own, x->path);
+		size_t j = (size_t)k & (cap - 1);
+		bool dup = false;
+
+		for (; tab[j].k; j = (j + 1) & (cap - 1))
+			if (tab[j].k == k &&
+			    nlc_client_owner(s->exp[tab[j].i].client) == own &&
+			    !strcmp(s->exp[tab[j].i].path, x->path)) {
+				dup = true;
+				break;
+			}
+		if (x->client->merged && !x->client->merge_told) {
+			x->client->merge_told = true;
+			err = snap_warn(&s->table, x->file, x->line,
+					"client '%s' shares an address with '%s': served as '%s', as rpc.mountd does%s",
+					x->client->spec, own->spec, own->name,
+					x->client->merged_lossy ?
+					"; its other addresses are refused, as rpc.mountd refuses them" : "");
+			if (err)
+				break;
+		}
+		if (dup) {
+			const struct nlc_snap_export *f = &s->exp[tab[j].i];
+
+			err = snap_warn(&s->table, x->file, x->line,
+					"%s exported to '%s' again through the merged client '%s' (first at %s:%u): ignored, as rpc.mountd ignores it",
+					x->path, own->spec, x->client->spec,
+					f->file ? f->file : "?", f->line);
+			if (err)
+				break;
+			continue;
+		}
+		tab[j].k = k;
+		tab[j].i = o;
+		if (o != i)
+			s->exp[o] = *x;
+		o++;
+	}
+	free(tab);
+	if (!err)
+		s->nexp = o;
+	return err;
 }
 
 /* ---- load ---------------------------------------------------------------- */
@@ -379,13 +582,30 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 		x->line = e->line;
 		s->nexp++;
 	}
+	for (i = 0; i < s->nexp; i++) {
+		const struct nlc_snap_export *x = &s->exp[i];
+
+		if (strcmp(x->path, "/") ||
+		    !(x->opts->flags & NLCACHE_EXPORT_FLAGS_CROSSMOUNT))
+			continue;
+		/* nfs-utils 2.6.2's next_mnt() lists nothing below "/" */
+		err = snap_warn(&s->table, x->file, x->line,
+				"crossmnt on '/': filehandles of the filesystems mounted below it are refused (ESTALE), as Debian 12's rpc.mountd refuses them; export them explicitly");
+		if (err)
+			return err;
+	}
+	/* resolved (and merged) before the pseudo root is built from them,
+	 * as rpc.mountd's xtab_read comes before v4root_set */
+	s->dns_failures = nlc_client_list_resolve(&s->clients, cfg->resolver,
+						  prev ? &prev->clients : NULL);
+	err = apply_merges(s);
+	if (err)
+		return err;
 	err = add_v4root(s, cfg);
 	if (err)
 		return err;
-	s->dns_failures = nlc_client_list_resolve(&s->clients, cfg->resolver,
-						  prev ? &prev->clients : NULL);
 	s->use_ipaddr = nlc_client_use_ipaddr(&s->clients, cfg->ipaddr_mode);
-	return 0;
+	return build_order(s);
 }
 
 static void snapshot_free(struct nlc_snapshot *s)
@@ -398,6 +618,7 @@ static void snapshot_free(struct nlc_snapshot *s)
 	free(s->v4opts);
 	nlc_v4root_free(&s->v4root);
 	free(s->exp);
+	free(s->order);
 	nlc_client_list_free(&s->clients);
 	nlc_exports_free(&s->table);
 	for (i = 0; i < s->nstamps; i++)

@@ -38,8 +38,9 @@ struct nlc_snap_config {
 	bool krb5_keytab;
 	/* first value of /proc/fs/nfsd/export_features, or ~0u */
 	uint32_t supported_flags;
-	/* Can nfsd export this directory without fsid/uuid? (v4root) NULL:
-	 * assume yes. */
+	/* Can nfsd export this directory without fsid/uuid? Not used since
+	 * issue 9: rpc.mountd 2.6.2's test export fails for every pseudo-root
+	 * directory, so each gets its generated uuid (snapshot.c). */
 	bool (*fs_identifiable)(const char *path, void *arg);
 	void *arg;
 	const struct nlc_resolver *resolver;
@@ -90,7 +91,28 @@ struct nlc_snapshot {
 	unsigned int dns_failures;	/* FQDN clients that did not resolve */
 	struct nlc_snap_stamp *stamps;
 	size_t nstamps;
+	/*
+	 * Indexes into exp in the order rpc.mountd walks its export lists
+	 * (nlc_mountd_export_order): candidates are visited in this order,
+	 * so the same export wins where mountd keeps "the first".
+	 */
+	size_t *order;
 };
+
+/*
+ * rpc.mountd's export list order (nfs-utils export_add): one list per
+ * client type, visited in type order; an export whose path hashes to a
+ * bucket no earlier export used goes to the head of its type's list,
+ * otherwise right after the last export of that bucket. So later etab
+ * lines come first, except that lines of one path (or one hash bucket)
+ * stay together in etab order. @types[i] is export i's client type,
+ * @paths[i] its path, in the order the exports were added; @order gets
+ * the n indexes.
+ */
+void nlc_mountd_export_order(const char *const *paths, const int *types,
+			     size_t n, size_t *order);
+/* mountd's bucket of @path (export_hash: sum of byte * position, % 1021) */
+unsigned int nlc_mountd_export_hash(const char *path);
 
 /*
  * Read the sources of @cfg into a new snapshot (refs 1). @prev (may be

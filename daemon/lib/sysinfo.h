@@ -36,9 +36,9 @@ struct nlc_sysinfo {
 	 */
 	int (*is_mountpoint)(void *ctx, const char *path);
 	/*
-	 * Call @fn for every mount point strictly below @path ("/": every
-	 * mount point but "/"), parents before children. A nonzero return
-	 * from @fn stops the walk and is returned.
+	 * Call @fn for every mount point strictly below @path in mount
+	 * table order, as rpc.mountd 2.6.2 walks /etc/mtab ("/": none).
+	 * A nonzero return from @fn stops the walk and is returned.
 	 */
 	int (*submounts)(void *ctx, const char *path,
 			 int (*fn)(const char *mnt, void *arg), void *arg);
@@ -49,9 +49,10 @@ struct nlc_sysinfo {
 	void *ctx;
 };
 
-/* stat() errors that mean "no such path" (mountd's path_lookup_error):
- * ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES. Others (ETIMEDOUT on a
- * hung NFS mount, EIO) mean "cannot tell now". @err is negative. */
+/* stat() errors that mean "no such path" (path_lookup_error of Debian
+ * 12's nfs-utils 2.6.2): ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG. Others
+ * (ETIMEDOUT on a hung NFS mount, EIO, and EACCES as in 2.6.2) mean
+ * "cannot tell now". @err is negative. */
 bool nlc_lookup_error(int err);
 
 #endif /* NLC_SYSINFO_H */

@@ -39,6 +39,7 @@ struct fake_path {
 	bool mnt;
 	const char *blkid;
 	uint32_t f_fsid[2];
+	bool unknown;		/* its uuid sources cannot be read now */
 };
 
 /* parents before children, as a mount table walk gives them */
@@ -58,6 +59,7 @@ static const struct fake_path fs[] = {
 	{ "/mnt/y", 0, 10, 1, 2, true, "77777777-7777-7777-7777-777777777777" },
 	{ "/mnt/hung", -ETIMEDOUT },
 	{ "/gone", -ENOENT },
+	{ "/flaky", 0, 11, 1, 2, true, NULL, { 0xabc, 1 }, true },
 	{ "/srv/slow", -EIO },
 };
 
@@ -92,6 +94,7 @@ static int fake_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 	out->uuid.have_f_fsid = true;
 	out->uuid.f_fsid[0] = p->f_fsid[0];
 	out->uuid.f_fsid[1] = p->f_fsid[1];
+	out->uuid.unknown = p->unknown;
 	return 0;
 }
 
@@ -114,13 +117,14 @@ static int fake_submounts(void *ctx, const char *path,
 	int rc;
 
 	(void)ctx;
+	if (l == 1)
+		return 0;	/* nfs-utils 2.6.2: nothing below "/" */
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
 		const char *m = fs[i].path;
 
 		if (!fs[i].mnt || fs[i].err)
 			continue;
-		if (l == 1 ? m[1] == '\0'
-			   : strncmp(m, path, l) != 0 || m[l] != '/')
+		if (strncmp(m, path, l) != 0 || m[l] != '/')
 			continue;
 		rc = fn(m, arg);
 		if (rc)
@@ -157,7 +161,19 @@ static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
 		ip = "192.0.2.1";
 	else if (!strcmp(name, "ws7.example.com"))
 		ip = "192.0.2.7";
-	else
+	else if (!strncmp(name, "host", 4) && name[4] >= 'a' &&
+		 name[4] <= 'c' && !name[5]) {
+		/* hosta and hostc are 192.0.2.20; hostb is .20 and .21 */
+		snprintf(h->name, sizeof(h->name), "%s.example.com", name);
+		assert_int_equal(nlc_addr_parse("192.0.2.20", &h->addrs[0]), 0);
+		h->naddrs = 1;
+		if (name[4] == 'b') {
+			assert_int_equal(nlc_addr_parse("192.0.2.21",
+							&h->addrs[1]), 0);
+			h->naddrs = 2;
+		}
+		return 0;
+	} else
 		return -ENOENT;
 	snprintf(h->name, sizeof(h->name), "%s",
 		 ip[8] == '1' ? "host1.example.com" : name);
@@ -226,6 +242,25 @@ static struct nlc_snapshot *snap_mode(const char *text,
 static struct nlc_snapshot *snap(const char *text)
 {
 	return snap_mode(text, NLC_IPADDR_AUTO);
+}
+
+/* A snapshot whose load logs @nwarn warnings. */
+static struct nlc_snapshot *snap_warned(const char *text, size_t nwarn)
+{
+	struct nlc_snap_config c = {
+		.etab = etab,
+		.supported_flags = ~0u,
+		.resolver = &R,
+	};
+	struct nlc_snapshot *s;
+	FILE *f = fopen(etab, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(nlc_snapshot_load(&c, NULL, 1, &s), 0);
+	assert_int_equal(s->table.nerr, nwarn);
+	return s;
 }
 
 static void export(const struct nlc_snapshot *s, const char *domain,
@@ -349,6 +384,88 @@ static void test_export_choice(void **state)
 	nlc_snapshot_put(s);
 }
 
+static void test_fqdn_merge(void **state)
+{
+	/* issue 9 item 3: FQDN specs sharing an address are one client in
+	 * rpc.mountd, named after the first */
+	struct nlc_export_answer e;
+	struct nlc_ip_answer ip;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap_warned("/a\thosta(rw)\n"
+			"/b\thostb(rw)\n", 1);
+	assert_non_null(strstr(s->table.err[0].msg, "hostb"));
+	assert_non_null(strstr(s->table.err[0].msg, "refused"));
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_int_equal(ip.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	/* hostb's other address matches nothing, as in rpc.mountd */
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.21", &ip);
+	assert_int_equal(ip.kind, NLC_ANSWER_NEGATIVE);
+	/* /b under mountd's domain */
+	export(s, "hosta.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	/* and under the domain a daemon keeping them apart composes */
+	export(s, "hosta.example.com,hostb.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	export(s, "hostb.example.com", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	/* but hostb's name never opens hosta's exports */
+	export(s, "hostb.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	/* one pseudo root for the merged client, as in rpc.mountd */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < s->nexp; i++)
+			n += s->exp[i].v4root && !strcmp(s->exp[i].path, "/");
+		assert_int_equal(n, 1);
+	}
+	export(s, "hosta.example.com", "/", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	assert_true(e.exp->v4root);
+	assert_null(strstr(e.msg, "arbitrarily"));
+	nlc_export_answer_free(&e);
+	/* $addr domains check the owner's addresses */
+	export(s, "$192.0.2.20", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	export(s, "$192.0.2.21", "/b", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	nlc_snapshot_put(s);
+
+	/* one path through both names: the second line is a duplicate of
+	 * the first (its options lost), as rpc.mountd's export_lookup has it */
+	s = snap_warned("/a\thosta(ro)\n"
+			"/a\thostc(rw)\n", 2);
+	export(s, "hosta.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	assert_true(e.flags & F_RO);
+	assert_null(strstr(e.msg, "arbitrarily"));
+	nlc_export_answer_free(&e);
+	export(s, "hostc.example.com", "/a", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_NEGATIVE);
+	nlc_export_answer_free(&e);
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	nlc_snapshot_put(s);
+
+	/* no shared address: two clients, as before */
+	s = snap("/a\thosta(rw)\n"
+		 "/h\thost1(rw)\n");
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.20", &ip);
+	assert_string_equal(ip.domain, "hosta.example.com");
+	nlc_answer_ip(s, &SI, &O, "nfsd", "192.0.2.1", &ip);
+	assert_string_equal(ip.domain, "host1.example.com");
+	nlc_snapshot_put(s);
+}
+
 static void test_export_v4root_loses(void **state)
 {
 	struct nlc_export_answer a;
@@ -446,8 +563,9 @@ static void test_export_crossmnt_longer_wins(void **state)
 	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
 	nlc_snapshot_put(s);
 
-	/* everything is below a crossmnt "/" */
-	s = snap("/\t*(ro,crossmnt)\n");
+	/* everything is below a crossmnt "/" (its load warning is about
+	 * nfsd.fh) */
+	s = snap_warned("/\t*(ro,crossmnt)\n", 1);
 	export(s, "*", "/srv/sub", &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
 	assert_string_equal(a.exp->path, "/");
@@ -912,9 +1030,13 @@ static void test_fh_types(void **state)
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
 	assert_string_equal(a.path, "/srv/sub");
 	assert_string_equal(a.exp->path, "/srv");
+	/* folded to 8 bytes, 2222... and /num's 4444... are both zero; the
+	 * later line is tried first, as in rpc.mountd's lists */
 	fh(s, "*", NLC_FSID_UUID8, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
-	assert_string_equal(a.path, "/srv/sub");
+	assert_string_equal(a.path, "/num");
+	assert_string_equal(a.msg,
+			    "/num and /srv/sub have same filehandle for *, using first");
 	/* and by the f_fsid source of a deeper one */
 	src = src_uuid("0000123400005678", 0);
 	fh(s, "*", NLC_FSID_UUID16, &src, &a);
@@ -999,6 +1121,40 @@ static void test_fh_defer(void **state)
 	nlc_snapshot_put(s);
 }
 
+static void test_blkid_unknown_no_fsid_fallback(void **state)
+{
+	/* issue 9 item 7: a filesystem whose blkid probe failed just now
+	 * gets no answer, never one built from its f_fsid */
+	struct nlc_export_answer e;
+	struct nlc_fsid_src src;
+	struct nlc_fh_answer a;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap("/flaky\t*(rw)\n");
+	export(s, "*", "/flaky", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_DEFER);
+	assert_false(e.has_uuid);
+	nlc_export_answer_free(&e);
+	src = src_uuid("00000abc00000001", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_DEFER);
+	/* the device number still identifies it: DEV types need no uuid */
+	src = src_dev(11, 1, 2);
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/flaky");
+	nlc_snapshot_put(s);
+
+	/* fsid=N needs no uuid: answered */
+	s = snap("/flaky\t*(rw,fsid=9)\n");
+	export(s, "*", "/flaky", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	assert_false(e.has_uuid);
+	nlc_export_answer_free(&e);
+	nlc_snapshot_put(s);
+}
+
 static void test_fh_winner(void **state)
 {
 	struct nlc_fsid_src src;
@@ -1006,15 +1162,21 @@ static void test_fh_winner(void **state)
 	struct nlc_snapshot *s;
 
 	(void)state;
-	/* same fs under two export paths: the first, with a warning */
+	/* same fs under two export paths: the first in rpc.mountd's list
+	 * order, which puts the later line first, with a warning */
 	s = snap("/num\t*(rw)\n"
 		 "/alias\t*(rw)\n");
 	src = src_dev(8, 4, 2);
 	fh(s, "*", NLC_FSID_DEV, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
-	assert_string_equal(a.path, "/num");
+	assert_string_equal(a.path, "/alias");
 	assert_string_equal(a.msg,
-			    "/num and /alias have same filehandle for *, using first");
+			    "/alias and /num have same filehandle for *, using first");
+	nlc_snapshot_put(s);
+	s = snap("/alias\t*(rw)\n"
+		 "/num\t*(rw)\n");
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_string_equal(a.path, "/num");
 	nlc_snapshot_put(s);
 
 	/* a later export below a crossmnt winner replaces it */
@@ -1029,8 +1191,8 @@ static void test_fh_winner(void **state)
 
 	/* the same below a crossmnt "/" (mountd's subexport() misses this
 	 * case and keeps "/"; the reply path is the same either way) */
-	s = snap("/\t*(ro,crossmnt)\n"
-		 "/srv/sub\t*(ro)\n");
+	s = snap_warned("/\t*(ro,crossmnt)\n"
+			"/srv/sub\t*(ro)\n", 1);
 	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
 	fh(s, "*", NLC_FSID_UUID16, &src, &a);
 	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
@@ -1050,6 +1212,43 @@ static void test_fh_winner(void **state)
 	assert_string_equal(a.path, "/alias");
 	fh(s, "$198.51.100.9", NLC_FSID_DEV, &src, &a);
 	assert_string_equal(a.path, "/num");
+	nlc_snapshot_put(s);
+}
+
+static void test_fh_crossmnt_root(void **state)
+{
+	/* issue 9 item 9: Debian 12's rpc.mountd (2.6.2) walks no mounts
+	 * below a crossmnt "/"; nlcached refuses what it refuses, and says
+	 * so at load */
+	struct nlc_export_answer e;
+	struct nlc_fsid_src src;
+	struct nlc_fh_answer a;
+	struct nlc_snapshot *s;
+
+	(void)state;
+	s = snap_warned("/\t*(ro,crossmnt)\n", 1);
+	assert_non_null(strstr(s->table.err[0].msg, "crossmnt on '/'"));
+	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
+	/* "/" itself is found */
+	src = src_dev(8, 1, 2);
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/");
+	/* nfsd.export still covers the submount (mountd's
+	 * is_subdirectory knows "/") */
+	export(s, "*", "/srv/sub", &e);
+	assert_int_equal(e.kind, NLC_ANSWER_POSITIVE);
+	nlc_export_answer_free(&e);
+	nlc_snapshot_put(s);
+
+	/* any other crossmnt export walks its submounts */
+	s = snap("/srv\t*(ro,crossmnt)\n");
+	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/srv/sub");
 	nlc_snapshot_put(s);
 }
 
@@ -1090,6 +1289,7 @@ int main(void)
 		T(test_ip_domain),
 		T(test_ip_refused_default_ipaddr),
 		T(test_export_choice),
+		T(test_fqdn_merge),
 		T(test_export_v4root_loses),
 		T(test_export_v4root_needs_feature),
 		T(test_export_crossmnt_longer_wins),
@@ -1108,7 +1308,9 @@ int main(void)
 		T(test_fh_types),
 		T(test_fh_invalid),
 		T(test_fh_defer),
+		T(test_blkid_unknown_no_fsid_fallback),
 		T(test_fh_winner),
+		T(test_fh_crossmnt_root),
 		T(test_fh_v4root_prefers_real),
 	};
 

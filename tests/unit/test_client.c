@@ -17,6 +17,8 @@
 
 #include <arpa/inet.h>
 
+#include <stdlib.h>
+
 #include "client.h"
 
 /* ---- fake name services ------------------------------------------------- */
@@ -1193,6 +1195,73 @@ static void test_export_choose(void **state)
 	assert_true(arb);
 }
 
+static void set_addrs(struct nlc_client *c, const char *name,
+		      const char *a0, const char *a1)
+{
+	free(c->name);
+	c->name = strdup(name);
+	assert_non_null(c->name);
+	c->naddrs = 0;
+	if (a0)
+		assert_int_equal(nlc_addr_parse(a0, &c->addrs[c->naddrs++]), 0);
+	if (a1)
+		assert_int_equal(nlc_addr_parse(a1, &c->addrs[c->naddrs++]), 0);
+}
+
+static void test_list_merge(void **state)
+{
+	/* issue 9 item 3: rpc.mountd's client_lookup merges FQDN specs by
+	 * shared address into the first client holding one */
+	struct nlc_client_list l;
+	struct nlc_client *a, *b, *c, *d, *lit, *net;
+	struct nlc_caller who;
+	struct nlc_addr ad;
+	char buf[256];
+
+	(void)state;
+	nlc_client_list_init(&l);
+	assert_int_equal(nlc_client_list_add(&l, "hosta", &a), 0);
+	assert_int_equal(nlc_client_list_add(&l, "10.0.0.0/8", &net), 0);
+	assert_int_equal(nlc_client_list_add(&l, "hostb", &b), 0);
+	assert_int_equal(nlc_client_list_add(&l, "hostc", &c), 0);
+	assert_int_equal(nlc_client_list_add(&l, "hostd", &d), 0);
+	assert_int_equal(nlc_client_list_add(&l, "10.9.9.9", &lit), 0);
+	set_addrs(a, "a.example", "10.0.0.1", NULL);
+	set_addrs(b, "b.example", "10.0.0.2", "10.0.0.1");
+	set_addrs(c, "c.example", "10.0.0.2", NULL);	/* only b's other */
+	set_addrs(d, "d.example", NULL, NULL);		/* unresolved */
+	assert_int_equal(nlc_client_list_merge(&l), 1);
+	assert_ptr_equal(b->merged, a);
+	assert_true(b->merged_lossy);
+	/* c shares only with b, which is no client of its own: c is */
+	assert_null(c->merged);
+	assert_null(a->merged);
+	assert_null(d->merged);
+	assert_null(net->merged);
+	assert_ptr_equal(nlc_client_owner(b), a);
+	assert_ptr_equal(nlc_client_owner(c), c);
+	assert_null(lit->merged);
+
+	/* an IP literal of a resolved address merges too (mountd resolves
+	 * literals like names) */
+	set_addrs(lit, "10.9.9.9", "10.0.0.1", NULL);
+	assert_int_equal(nlc_client_list_merge(&l), 2);
+	assert_ptr_equal(lit->merged, a);
+	assert_false(lit->merged_lossy);
+
+	/* composition: merged specs are no clients; b's other address
+	 * 10.0.0.2 is matched by c (and the subnet) only */
+	assert_int_equal(nlc_addr_parse("10.0.0.1", &ad), 0);
+	nlc_caller_resolve(&who, &ad, &l, NULL);
+	assert_int_equal(nlc_client_compose(&l, &who, NULL, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "10.0.0.0/8,a.example");
+	assert_int_equal(nlc_addr_parse("10.0.0.2", &ad), 0);
+	nlc_caller_resolve(&who, &ad, &l, NULL);
+	assert_int_equal(nlc_client_compose(&l, &who, NULL, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "10.0.0.0/8,c.example");
+	nlc_client_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1214,6 +1283,7 @@ int main(void)
 		cmocka_unit_test_setup(test_list_many, reset),
 		cmocka_unit_test_setup(test_compose_nospace, reset),
 		cmocka_unit_test_setup(test_export_choose, reset),
+		cmocka_unit_test_setup(test_list_merge, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -328,10 +328,16 @@ static void test_uuid_sources_order(void **state)
 	(void)state;
 	assert_true(nlc_uuid_from_sources(&s, 0, 16, u));
 	assert_memory_equal(u, uuid_bin, 16);
-	assert_true(nlc_uuid_from_sources(&s, 1, 16, u));
-	assert_memory_equal(u, "\x12\x34\xab\xcd\0\0\0\x01\0\0\0\0\0\0\0\0",
-			    16);
+	/* mountd never offers f_fsid as a second source (2.6.2, upstream) */
+	assert_false(nlc_uuid_from_sources(&s, 1, 16, u));
 	assert_false(nlc_uuid_from_sources(&s, 2, 16, u));
+	/* unknown sources (a failed blkid probe): nothing, no f_fsid */
+	s.unknown = true;
+	assert_false(nlc_uuid_from_sources(&s, 0, 16, u));
+	s.blkid_uuid = NULL;
+	assert_false(nlc_uuid_from_sources(&s, 0, 16, u));
+	s.unknown = false;
+	s.blkid_uuid = uuid_str;
 
 	/* no blkid: f_fsid is the preferred source */
 	s.blkid_uuid = NULL;
@@ -471,8 +477,8 @@ static void test_match_uuid_types(void **state)
 
 static void test_match_uuid_second_source(void **state)
 {
-	/* an old filehandle built from f_fsid still matches once blkid
-	 * supplies a (different) preferred uuid */
+	/* a filehandle built from f_fsid does not match a filesystem that
+	 * has a blkid UUID: rpc.mountd only ever tries its first source */
 	struct nlc_fs_ident fs = ident();
 	struct nlc_export_fsid exp = { 0 };
 	struct nlc_fsid_parsed r;
@@ -480,9 +486,25 @@ static void test_match_uuid_second_source(void **state)
 
 	(void)state;
 	assert_int_equal(nlc_fsid_parse(NLC_FSID_UUID8, b, 8, &r), 0);
+	assert_false(nlc_fsid_match(&r, &exp, &fs));
+	assert_false(nlc_fsid_match_unknown(&r, &exp, &fs));
+	/* without a blkid UUID, f_fsid is the uuid */
+	fs.uuid.blkid_uuid = NULL;
 	assert_true(nlc_fsid_match(&r, &exp, &fs));
 	fs.uuid.have_f_fsid = false;
 	assert_false(nlc_fsid_match(&r, &exp, &fs));
+	/* blkid could not be read: undecidable, and never an f_fsid match */
+	fs.uuid.have_f_fsid = true;
+	fs.uuid.unknown = true;
+	assert_false(nlc_fsid_match(&r, &exp, &fs));
+	assert_true(nlc_fsid_match_unknown(&r, &exp, &fs));
+	/* ... unless fsid=<uuid> decides, or the type has no uuid */
+	exp.uuid = "12345678-9abc-def0-1122-334455667789";
+	assert_false(nlc_fsid_match_unknown(&r, &exp, &fs));
+	exp.uuid = NULL;
+	b[0] = 0;
+	assert_int_equal(nlc_fsid_parse(NLC_FSID_DEV, b, 8, &r), 0);
+	assert_false(nlc_fsid_match_unknown(&r, &exp, &fs));
 }
 
 static void test_match_configured_uuid(void **state)

@@ -243,8 +243,45 @@ static void test_v4root_uuid_and_root_fix(void **state)
 	assert_non_null(x);
 	nlc_v4root_path_uuid("/srv", u);
 	assert_non_null(x->uuid);
-	assert_string_equal(x->uuid, u);
+	/* rpc.mountd's text: the 32 digits, then the last 4 again */
+	assert_int_equal(strlen(x->uuid), 36);
+	assert_memory_equal(x->uuid, u, 32);
+	assert_memory_equal(x->uuid + 32, u + 28, 4);
 	assert_true(x->opts->has_uuid);
+	{
+		/* folded: bytes 0-1 XOR bytes 14-15, the rest as generated;
+		 * /rfs as in vmtest nlcached-equiv-fid (mountd sent
+		 * 8c8ac6f7 22375bb8 a2684d6f b6914a3c) */
+		uint8_t f[16];
+
+		nlc_v4root_path_uuid("/rfs", u);
+		assert_string_equal(u, "C6B6C6F722375BB8A2684D6FB6914A3C");
+		write_file(etab, "/rfs/r1\t*(rw,sync,sec=sys)\n");
+		nlc_snapshot_put(s);
+		s = load(&c, NULL);
+		x = find(s, "/rfs", "*", true);
+		assert_non_null(x);
+		memcpy(f, "\x8c\x8a\xc6\xf7\x22\x37\x5b\xb8"
+			  "\xa2\x68\x4d\x6f\xb6\x91\x4a\x3c", 16);
+		assert_memory_equal(x->opts->uuid, f, 16);
+	}
+	nlc_snapshot_put(s);
+
+	/* an identifiable filesystem too: rpc.mountd 2.6.2's test export
+	 * fails for want of its "-test-client-" domain, so every pseudo-root
+	 * directory but "/" has the generated uuid */
+	write_file(etab, "/srv/a/b\t*(rw,sync,sec=sys)\n");
+	config(&c);
+	c.fs_identifiable = NULL;
+	s = load(&c, NULL);
+	x = find(s, "/srv/a", "*", true);
+	assert_non_null(x);
+	nlc_v4root_path_uuid("/srv/a", u);
+	assert_non_null(x->uuid);
+	assert_memory_equal(x->uuid, u, 32);
+	x = find(s, "/", "*", true);
+	assert_non_null(x);
+	assert_null(x->uuid);
 	nlc_snapshot_put(s);
 
 	/* an fsid=0 export: no pseudo root at all */
@@ -520,6 +557,85 @@ static void test_quirk_warnings(void **state)
 	nlc_snapshot_put(s);
 }
 
+static void test_mountd_hash(void **state)
+{
+	(void)state;
+	/* sum of byte * position, modulo 1021 */
+	assert_int_equal(nlc_mountd_export_hash("/"), 0);
+	assert_int_equal(nlc_mountd_export_hash("/a"), 97);
+	assert_int_equal(nlc_mountd_export_hash("/srv"),
+			 (115 + 114 * 2 + 118 * 3) % 1021);
+	/* bytes above 0x7f count as negative (signed char), as in mountd */
+	assert_int_equal(nlc_mountd_export_hash("/\xe9"), 85);
+}
+
+static void test_mountd_order(void **state)
+{
+	/* issue 9 item 4: rpc.mountd's list order */
+	const char *p1[] = { "/a", "/b", "/a", "/c", "/d" };
+	const int t1[] = { 2, 2, 2, 0, 2 };
+	size_t o[5];
+	const char *p2[] = { "/x", "/y", "/a\x0e" };
+	const int t2[] = { 4, 4, 4 };
+
+	(void)state;
+	nlc_mountd_export_order(p1, t1, 5, o);
+	/* type 0 first; then the newest bucket first, a path's lines
+	 * together in file order */
+	assert_int_equal(o[0], 3);
+	assert_int_equal(o[1], 4);
+	assert_int_equal(o[2], 1);
+	assert_int_equal(o[3], 0);
+	assert_int_equal(o[4], 2);
+
+	/* three buckets (120, 121, 125): strictly newest first */
+	assert_int_equal(nlc_mountd_export_hash("/x"), 120);
+	assert_int_equal(nlc_mountd_export_hash("/a\x0e"), 125);
+	nlc_mountd_export_order(p2, t2, 3, o);
+	assert_int_equal(o[0], 2);
+	assert_int_equal(o[1], 1);
+	assert_int_equal(o[2], 0);
+}
+
+static void test_mountd_order_collision(void **state)
+{
+	/* "/y" (121) and "/a\x0c" (97 + 12 * 2 = 121) share a bucket: the
+	 * later joins the earlier's group although "/z" came between */
+	const char *p[] = { "/y", "/z", "/a\x0c" };
+	const int t[] = { 1, 1, 1 };
+	size_t o[3];
+
+	(void)state;
+	assert_int_equal(nlc_mountd_export_hash("/y"),
+			 nlc_mountd_export_hash("/a\x0c"));
+	nlc_mountd_export_order(p, t, 3, o);
+	assert_int_equal(o[0], 1);
+	assert_int_equal(o[1], 0);
+	assert_int_equal(o[2], 2);
+}
+
+static void test_snapshot_order(void **state)
+{
+	struct nlc_snap_config c = {
+		.etab = etab,
+		.supported_flags = 0,	/* no pseudo root */
+	};
+	struct nlc_snapshot *s;
+
+	(void)state;
+	write_file(etab, "/a\t*(rw)\n"
+			 "/b\t192.0.2.0/24(rw)\n"
+			 "/c\t*(rw)\n");
+	assert_int_equal(nlc_snapshot_load(&c, NULL, 1, &s), 0);
+	assert_int_equal(s->nexp, 3);
+	assert_non_null(s->order);
+	/* the subnet first (type order), then "*" lines newest first */
+	assert_string_equal(s->exp[s->order[0]].path, "/b");
+	assert_string_equal(s->exp[s->order[1]].path, "/c");
+	assert_string_equal(s->exp[s->order[2]].path, "/a");
+	nlc_snapshot_put(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -536,6 +652,10 @@ int main(void)
 		T(test_use_ipaddr),
 		T(test_quirk_warnings),
 		T(test_etab_realpath),
+		cmocka_unit_test(test_mountd_hash),
+		cmocka_unit_test(test_mountd_order),
+		cmocka_unit_test(test_mountd_order_collision),
+		T(test_snapshot_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
