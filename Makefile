@@ -44,6 +44,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRCS := $(wildcard daemon/lib/*.c)
 LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
+# nlcached's parts besides main (daemon/nlcached.h maps them)
+NLCACHED_SRCS := $(wildcard daemon/nlcached-*.c daemon/cache-*.c)
+NLCACHED_HDRS := daemon/nlcached.h
 PROGS := nlcachectl nlcached
 MAN8 := packaging/nlcachectl.8 packaging/nlcached.8
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
@@ -117,27 +120,33 @@ dkms-install:
 # --- user space ----------------------------------------------------------------
 daemon: $(addprefix $(B)/daemon/,$(PROGS))
 
-$(B)/daemon/%.o: daemon/%.c $(LIB_HDRS)
+$(B)/daemon/%.o: daemon/%.c $(LIB_HDRS) $(NLCACHED_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/daemon/nlcached: $(B)/daemon/nlcached.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
+$(B)/daemon/nlcached: $(B)/daemon/nlcached.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(NLCACHED_SRCS)) $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: every tests/unit/test_X.c links against all of daemon/lib
-# (-pthread: test_nlc_request runs a fake kernel in a thread).
-$(B)/unit/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
-		-o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+# and the sources UNIT_SRCS_test_X names (-pthread: test_nlc_request and
+# test_nlcached run a fake kernel in a thread).
+FAKE_KERNEL := tests/unit/fake_kernel.c
+UNIT_SRCS_test_nlc_request := $(FAKE_KERNEL)
+UNIT_SRCS_test_nlcached := $(FAKE_KERNEL) $(NLCACHED_SRCS)
+UNIT_DEPS := $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS) $(FAKE_KERNEL) $(NLCACHED_SRCS) $(NLCACHED_HDRS)
 
-$(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
+$(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -Idaemon \
+		-o $@ $< $(UNIT_SRCS_$*) $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/unit-san/%: tests/unit/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -pthread $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
-		-Itests/unit -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+		-Itests/unit -Idaemon -o $@ $< $(UNIT_SRCS_$*) $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # test_cli runs the programs themselves (option parsing, exit statuses).
 $(B)/unit/test_cli $(B)/unit-san/test_cli: $(addprefix $(B)/daemon/,$(PROGS))
