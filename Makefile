@@ -35,22 +35,34 @@ B := build
 PKGS := libnl-genl-3.0 libnl-3.0 blkid
 NLC_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/lib
+	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/proto -Idaemon/lib -Idaemon
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRCS := $(wildcard daemon/lib/*.c)
-LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
-# nlcached's parts besides main (daemon/nlcached.h maps them)
+# User space is built from static archives, each named for its users:
+#   libnlcproto.a   daemon/proto/: netlink plumbing, the attribute codec,
+#                   the cache channel's words (both programs)
+#   libnlcmountd.a  daemon/lib/: rpc.mountd's logic (exports, clients,
+#                   fsid, pseudo-root, snapshots, mounts, answers, groups,
+#                   nfs.conf) for nlcached
+#   libnlcachectl.a nlcachectl's argument parsing and status output
+#   libnlcached.a   nlcached's parts besides main (daemon/nlcached.h)
+PROTO_SRCS := $(wildcard daemon/proto/*.c)
+MOUNTD_SRCS := $(wildcard daemon/lib/*.c)
+CTL_SRCS := daemon/nlc_args.c daemon/nlc_status.c
 NLCACHED_SRCS := $(wildcard daemon/nlcached-*.c daemon/cache-*.c)
-NLCACHED_HDRS := daemon/nlcached.h
+# test helpers (the fake kernel)
+TESTLIB_SRCS := tests/unit/fake_kernel.c
+LIBS_NLCACHECTL := libnlcachectl.a libnlcproto.a
+LIBS_NLCACHED := libnlcached.a libnlcmountd.a libnlcproto.a
+LIBS_UNIT := libnlctest.a libnlcached.a libnlcmountd.a libnlcachectl.a libnlcproto.a
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 libnl-3.0)
 PROGS := nlcachectl nlcached
 MAN8 := packaging/nlcachectl.8 packaging/nlcached.8
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
-UNIT_HDRS := $(wildcard tests/unit/*.h)
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
@@ -120,33 +132,60 @@ dkms-install:
 # --- user space ----------------------------------------------------------------
 daemon: $(addprefix $(B)/daemon/,$(PROGS))
 
-$(B)/daemon/%.o: daemon/%.c $(LIB_HDRS) $(NLCACHED_HDRS)
+# Objects: $(B)/obj/<source>.o, and $(B)/obj-san/<source>.o for the
+# sanitized unit tests; -MMD writes each one's header dependencies.
+OBJ = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+SAN_CFLAGS := -O1 -g $(SAN_FLAGS)
+
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
+		-MMD -MP -c -o $@ $<
 
-$(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/obj-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
+		-MMD -MP -c -o $@ $<
 
-$(B)/daemon/nlcached: $(B)/daemon/nlcached.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(NLCACHED_SRCS)) $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
+-include $(shell find $(B)/obj $(B)/obj-san -name '*.d' 2>/dev/null)
+
+define ARCHIVES
+$(B)/$(1)/libnlcproto.a: $(call OBJ,$(1),$(PROTO_SRCS))
+$(B)/$(1)/libnlcmountd.a: $(call OBJ,$(1),$(MOUNTD_SRCS))
+$(B)/$(1)/libnlcachectl.a: $(call OBJ,$(1),$(CTL_SRCS))
+$(B)/$(1)/libnlcached.a: $(call OBJ,$(1),$(NLCACHED_SRCS))
+$(B)/$(1)/libnlctest.a: $(call OBJ,$(1),$(TESTLIB_SRCS))
+endef
+$(eval $(call ARCHIVES,obj))
+$(eval $(call ARCHIVES,obj-san))
+
+$(B)/obj/%.a:
+	rm -f $@ && $(AR) rcs $@ $^
+$(B)/obj-san/%.a:
+	rm -f $@ && $(AR) rcs $@ $^
+
+# nlcachectl links neither libblkid nor the exports parser.
+$(B)/daemon/nlcachectl: $(B)/obj/daemon/nlcachectl.o $(addprefix $(B)/obj/,$(LIBS_NLCACHECTL))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+
+$(B)/daemon/nlcached: $(B)/obj/daemon/nlcached.o $(addprefix $(B)/obj/,$(LIBS_NLCACHED))
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Unit tests: every tests/unit/test_X.c links against all of daemon/lib
-# and the sources UNIT_SRCS_test_X names (-pthread: test_nlc_request and
-# test_nlcached run a fake kernel in a thread).
-FAKE_KERNEL := tests/unit/fake_kernel.c
-UNIT_SRCS_test_nlc_request := $(FAKE_KERNEL)
-UNIT_SRCS_test_nlcached := $(FAKE_KERNEL) $(NLCACHED_SRCS)
-UNIT_DEPS := $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS) $(FAKE_KERNEL) $(NLCACHED_SRCS) $(NLCACHED_HDRS)
-
-$(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
+# Unit tests: tests/unit/test_X.c linked with the archives (each test pulls
+# what it uses; -pthread: the fake kernel runs in a thread).
+$(B)/unit/%: $(B)/obj/tests/unit/%.o $(addprefix $(B)/obj/,$(LIBS_UNIT))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -Idaemon \
-		-o $@ $< $(UNIT_SRCS_$*) $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(B)/unit-san/%: tests/unit/%.c $(UNIT_DEPS)
+$(B)/unit-san/%: $(B)/obj-san/tests/unit/%.o $(addprefix $(B)/obj-san/,$(LIBS_UNIT))
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -pthread $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
-		-Itests/unit -Idaemon -o $@ $< $(UNIT_SRCS_$*) $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(SAN_CFLAGS) -pthread $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# the test objects are kept (make would delete them as intermediates)
+.SECONDARY: $(call OBJ,obj,$(wildcard tests/unit/test_*.c)) \
+	$(call OBJ,obj-san,$(wildcard tests/unit/test_*.c))
 
 # test_cli runs the programs themselves (option parsing, exit statuses).
 $(B)/unit/test_cli $(B)/unit-san/test_cli: $(addprefix $(B)/daemon/,$(PROGS))
