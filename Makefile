@@ -15,7 +15,10 @@ RUNNING := $(shell uname -r)
 MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1))
 # The VM tests always boot a stock Debian kernel.
 VM_KVER := $(or $(KVER),6.1)
-VM_MATRIX ?= 5.10 6.1 6.12
+# The supported kernels are declared once, in tests/kernels.list.
+KERNELS_LIST := tests/kernels.list
+KERNELS := $(shell awk '!/^\#/ && NF {print $$1}' $(KERNELS_LIST))
+VM_MATRIX ?= $(shell awk '!/^\#/ && $$2 == "matrix" {print $$1}' $(KERNELS_LIST))
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
@@ -84,18 +87,18 @@ all: module daemon
 help:
 	@echo "make demo              (as root) boot Debian's 6.1 kernel in QEMU and show nlcached"
 	@echo "                       serving an NFSv4 mount: deps, module, daemon, then a transcript"
-	@echo "make [module] [KVER=5.10|6.1|6.12|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
+	@echo "make [module] [KVER=$(subst $(eval) ,|,$(VM_MATRIX))|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
 	@echo "make daemon            user-space programs ($(PROGS)) in $(B)/daemon"
 	@echo "make unit              cmocka unit tests, plain and with ASan/UBSan"
 	@echo "make vmtest [KVER=…]   VM tests ($(VMTESTS)) on a stock Debian kernel (6.1)"
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
-	@echo "make vmtest-native     module-smoke, nlc-native, legacy-mount on sid's 7.2 (builds in a sid chroot)"
+	@echo "make vmtest-native     $(NATIVE_VMTESTS) on sid's $(NATIVE_KVER) (builds in a sid chroot)"
 	@echo "make bench             rpc.mountd vs nlcached on upcall storms (BENCH lines)"
 	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
-	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
+	@echo "make test-probes       Kbuild feature probes on the headers of $(KERNELS) ($(KERNELS_LIST))"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
 	@echo "make check             deps, style, unit, test-probes, test-dkms,"
 	@echo "                       vmtest-selftest, vmtest: the test command"
@@ -251,7 +254,7 @@ vmtest-selftest:
 
 # Debian sid's 7.2 has native netlink upcalls; its kbuild tools need a sid
 # chroot to build in (tests/vm/sid-chroot.sh). Not part of make check.
-NATIVE_KVER ?= 7.2
+NATIVE_KVER ?= $(lastword $(shell awk '!/^\#/ && $$2 == "native" {print $$1}' $(KERNELS_LIST)))
 NATIVE_VMTESTS ?= module-smoke nlc-native legacy-mount nlcached-native
 
 sid-chroot:
