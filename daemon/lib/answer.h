@@ -19,11 +19,9 @@
 #include "snapshot.h"
 #include "sysinfo.h"
 
-/* mountd's TTLs */
-#define NLC_TTL_DEFAULT		1800u
+/* mountd's TTL of a mountpoint= export not mounted (NLC_TTL_DEFAULT:
+ * nlc_proto.h) */
 #define NLC_TTL_NOT_MOUNTED	60u
-/* nfsd.fh positive entries: absolute expiry, as mountd */
-#define NLC_FH_EXPIRY		0x7fffffffull
 
 enum nlc_answer_kind {
 	NLC_ANSWER_POSITIVE,

@@ -22,6 +22,20 @@
 
 #include <linux/nfsd_nlcache.h>
 
+/* Pseudoflavour numbers (secinfo): AUTH_NULL, AUTH_UNIX, Kerberos v5. */
+#define NLC_SEC_NULL	0u
+#define NLC_SEC_SYS	1u
+#define NLC_SEC_KRB5	390003u
+#define NLC_SEC_KRB5I	390004u
+#define NLC_SEC_KRB5P	390005u
+/* anon-uid and anon-gid of an export that names none (nfsd's nobody) */
+#define NLC_ANON_DEFAULT	65534u
+/* Answers expire this many seconds from now unless told otherwise
+ * (mountd's default). */
+#define NLC_TTL_DEFAULT		1800u
+/* nfsd.fh answers: an absolute expiry that never comes (mountd's) */
+#define NLC_FH_EXPIRY		0x7fffffffull
+
 /* Largest fsid of any fsid type (FSID_UUID16_INUM), in bytes. */
 #define NLC_FSID_MAX	24
 /* The largest nla_len: a requests nest can never be bigger. */
