@@ -4,7 +4,7 @@
  *
  * The answers to the four cache requests, computed from an exports
  * snapshot and the live system (struct nlc_sysinfo), the way rpc.mountd
- * computes them in /proc mode (mountd-behaviour.md sections 1-4).
+ * computes them in /proc mode.
  * These functions block (stat, DNS, blkid): nlcached calls them on its
  * worker threads.
  */

@@ -11,7 +11,7 @@
  *  - st_dev -> statfs() f_fsid / f_type and the libblkid UUID (one entry
  *    per superblock).
  * rpc.mountd redoes all of that for every export and every mount on every
- * nfsd.fh upcall (mountd-behaviour.md 3.2, 7.1 item 4); here it is done at
+ * nfsd.fh upcall (for each candidate's uuid and mount point); here it is done at
  * most once per path and per superblock until the mount table changes and
  * the caller builds a new table.
  *
