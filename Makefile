@@ -76,11 +76,13 @@ DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
 	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev libblkid-dev \
-	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml systemd
+	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml systemd \
+	sparse shellcheck clang clang-tools
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench \
+	lint lint-sparse lint-shell lint-analyzer
 
 all: module daemon
 
@@ -97,6 +99,8 @@ help:
 	@echo "make bench             rpc.mountd vs nlcached on upcall storms (BENCH lines)"
 	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
+	@echo "make lint              sparse (C=2) on the module, shellcheck on the scripts,"
+	@echo "                       clang's scan-build on user space; each must be clean"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
 	@echo "make test-probes       Kbuild feature probes on the headers of $(KERNELS) ($(KERNELS_LIST))"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
@@ -310,6 +314,40 @@ check-full:
 
 style:
 	tests/style.sh
+
+# --- static analysis (make lint) ----------------------------------------------
+# sparse on every module source (C=2) against the installed headers (make
+# deps installs Debian 12's), in a copy of the dkms tree so no object lands
+# in the sources; shellcheck at warning level (with sourced files followed);
+# clang's analyzer over nlcached and nlcachectl. Any finding fails.
+LINT_DIR = $(abspath $(B))/lint
+LINT_KDIR ?= $(or $(KDIR),$(firstword $(wildcard /lib/modules/$(RUNNING)/build \
+	/usr/src/linux-headers-*-amd64)))
+LINT_SHELL := $(wildcard tests/*.sh tests/vm/*.sh tests/vm/guest/*.sh tests/systest/*.sh) \
+	tests/systest/image/systest-boot packaging/debian/nlcached.postinst \
+	packaging/debian/nlcached.prerm
+
+lint: lint-sparse lint-shell lint-analyzer
+
+lint-sparse:
+	@test -n "$(LINT_KDIR)" || { echo "lint-sparse: no kernel headers (make deps)" >&2; exit 1; }
+	rm -rf $(LINT_DIR)/module
+	$(MAKE) --no-print-directory module-tree DEST=$(LINT_DIR)/module
+	rc=0; $(MAKE) -C $(LINT_KDIR) M=$(LINT_DIR)/module C=2 CHECK=sparse modules \
+		>$(LINT_DIR)/sparse.log 2>&1 || rc=$$?; cat $(LINT_DIR)/sparse.log; exit $$rc
+	@! grep -E '(warning|error):' $(LINT_DIR)/sparse.log || \
+		{ echo "lint-sparse: findings above" >&2; exit 1; }
+	@echo "lint-sparse: clean"
+
+lint-shell:
+	shellcheck -x -P SCRIPTDIR:SCRIPTDIR/guest -S warning $(LINT_SHELL)
+	@echo "lint-shell: clean ($(words $(LINT_SHELL)) scripts)"
+
+lint-analyzer:
+	rm -rf $(LINT_DIR)/scan $(LINT_DIR)/scan-report
+	scan-build --status-bugs -o $(LINT_DIR)/scan-report $(MAKE) --no-print-directory \
+		B=$(LINT_DIR)/scan daemon
+	@echo "lint-analyzer: clean"
 
 # packaging/nlcached.service: systemd-analyze verify, sandbox, exposure.
 test-unit-file: daemon

@@ -406,7 +406,7 @@ void jobs_drain(struct nlcached *d)
 	for (i = 0; i < NLC_NCACHES; i++) {
 		size_t nneg = 0;
 
-		if (!n[i])
+		if (!n[i] || !v[i])
 			continue;
 		send_jobs(d, &d->be.caches[i], v[i], n[i], false);
 		for (k = 0; k < n[i]; k++) {

@@ -325,7 +325,7 @@ static int parse_squash(const char *v, char **out)
 			snprintf(num, sizeof(num), "%lu-%lu,", a, z);
 		sb_puts(&b, num);
 	}
-	if (b.oom)
+	if (b.oom || !b.p || !b.len)
 		goto bad;
 	b.p[b.len - 1] = '\0';	/* drop the last comma */
 	free(*out);

@@ -284,7 +284,9 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
-		in[i].client = s->exp[i].client->spec;
+		/* every entry has its client (entries without one are
+		 * skipped when read) */
+		in[i].client = s->exp[i].client ? s->exp[i].client->spec : "";
 		in[i].path = s->exp[i].path;
 		in[i].flags = s->exp[i].opts->flags;
 		in[i].fsid = s->exp[i].opts->fsid;
@@ -305,9 +307,10 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 		return 0;
 	s->v4opts = calloc(s->v4root.n, sizeof(*s->v4opts));
 	grown = realloc(s->exp, (nreal + s->v4root.n) * sizeof(*s->exp));
+	if (grown)
+		s->exp = grown;	/* even if v4opts failed: the old block is gone */
 	if (!s->v4opts || !grown)
 		return -ENOMEM;
-	s->exp = grown;
 	for (i = 0; i < s->v4root.n; i++) {
 		const struct nlc_v4root_entry *e = &s->v4root.v[i];
 		struct nlc_snap_export *x = &s->exp[s->nexp];
