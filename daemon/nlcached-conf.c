@@ -32,7 +32,8 @@ static void usage(FILE *f)
 		"      --backend auto|nlcache|native\n"
 		"      --exports FILE            serve this exports(5) file instead of etab\n"
 		"      --config FILE             nfs.conf to read\n"
-		"  -h, --help    -V, --version\n");
+		"  -h, --help    -V, --version\n\n"
+		"nlcached(8) describes every option.\n");
 }
 
 int conf_parse_debug(const char *s, unsigned int *out)
