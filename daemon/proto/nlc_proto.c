@@ -637,30 +637,30 @@ int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
 
 ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size)
 {
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
-	nlc_line_init(&l, buf, size);
-	nlc_line_add(&l, r->cache->name);
-	nlc_line_adduint(&l, r->seqno);
+	nlc_qword_line_init(&l, buf, size);
+	nlc_qword_line_add(&l, r->cache->name);
+	nlc_qword_line_adduint(&l, r->seqno);
 	switch (r->cache->type) {
 	case NLCACHE_CACHE_TYPE_IP_MAP:
-		nlc_line_add(&l, r->u.ip_map.class);
-		nlc_line_add(&l, r->u.ip_map.addr);
+		nlc_qword_line_add(&l, r->u.ip_map.class);
+		nlc_qword_line_add(&l, r->u.ip_map.addr);
 		break;
 	case NLCACHE_CACHE_TYPE_UNIX_GID:
-		nlc_line_adduint(&l, r->u.unix_gid.uid);
+		nlc_qword_line_adduint(&l, r->u.unix_gid.uid);
 		break;
 	case NLCACHE_CACHE_TYPE_SVC_EXPORT:
-		nlc_line_add(&l, r->u.svc_export.client);
-		nlc_line_add(&l, r->u.svc_export.path);
+		nlc_qword_line_add(&l, r->u.svc_export.client);
+		nlc_qword_line_add(&l, r->u.svc_export.path);
 		break;
 	case NLCACHE_CACHE_TYPE_EXPKEY:
-		nlc_line_add(&l, r->u.expkey.client);
-		nlc_line_adduint(&l, r->u.expkey.fsidtype);
-		nlc_line_addhex(&l, r->u.expkey.fsid, r->u.expkey.fsid_len);
+		nlc_qword_line_add(&l, r->u.expkey.client);
+		nlc_qword_line_adduint(&l, r->u.expkey.fsidtype);
+		nlc_qword_line_addhex(&l, r->u.expkey.fsid, r->u.expkey.fsid_len);
 		break;
 	}
-	return nlc_line_end(&l);
+	return nlc_qword_line_end(&l);
 }
 
 int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
