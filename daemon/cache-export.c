@@ -12,7 +12,7 @@
 
 #include "nlcached.h"
 
-static int export_key_copy(union cache_key *k, const struct nlc_req *r)
+static int export_key_copy(union cache_key *k, const struct nlc_pending *r)
 {
 	k->exp.client = strdup(r->u.svc_export.client);
 	k->exp.path = strdup(r->u.svc_export.path);
@@ -25,7 +25,7 @@ static void export_key_free(union cache_key *k)
 	free(k->exp.path);
 }
 
-static char *export_key_text(const struct nlc_req *r)
+static char *export_key_text(const struct nlc_pending *r)
 {
 	char *key;
 

@@ -12,7 +12,7 @@
 
 #include "nlcached.h"
 
-static int fh_key_copy(union cache_key *k, const struct nlc_req *r)
+static int fh_key_copy(union cache_key *k, const struct nlc_pending *r)
 {
 	k->fh.client = strdup(r->u.expkey.client);
 	k->fh.fsidtype = r->u.expkey.fsidtype;
@@ -27,7 +27,7 @@ static void fh_key_free(union cache_key *k)
 	free(k->fh.client);
 }
 
-static char *fh_key_text(const struct nlc_req *r)
+static char *fh_key_text(const struct nlc_pending *r)
 {
 	char hex[2 * NLC_FSID_MAX + 1];
 	char *key;

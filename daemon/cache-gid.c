@@ -14,7 +14,7 @@
 #include "gids.h"
 #include "nlcached.h"
 
-static int gid_key_copy(union cache_key *k, const struct nlc_req *r)
+static int gid_key_copy(union cache_key *k, const struct nlc_pending *r)
 {
 	k->gid.uid = r->u.unix_gid.uid;
 	return 0;
@@ -25,7 +25,7 @@ static void gid_key_free(union cache_key *k)
 	(void)k;
 }
 
-static char *gid_key_text(const struct nlc_req *r)
+static char *gid_key_text(const struct nlc_pending *r)
 {
 	char *key;
 

@@ -12,7 +12,7 @@
 
 #include "nlcached.h"
 
-static int ip_key_copy(union cache_key *k, const struct nlc_req *r)
+static int ip_key_copy(union cache_key *k, const struct nlc_pending *r)
 {
 	k->ip.class = strdup(r->u.ip_map.class);
 	k->ip.addr = strdup(r->u.ip_map.addr);
@@ -25,7 +25,7 @@ static void ip_key_free(union cache_key *k)
 	free(k->ip.addr);
 }
 
-static char *ip_key_text(const struct nlc_req *r)
+static char *ip_key_text(const struct nlc_pending *r)
 {
 	char *key;
 

@@ -310,7 +310,7 @@ void backend_lost(struct nlcached *d, int err, const char *what)
 
 /* ----------------------------------------------------------------- scans */
 
-static int scan_req(const struct nlc_req *r, void *arg)
+static int scan_req(const struct nlc_pending *r, void *arg)
 {
 	return jobs_seen(arg, r);
 }
@@ -330,7 +330,7 @@ static int scan_reply(const struct nlmsghdr *nlh, void *arg)
 {
 	struct scan_ctx *ctx = arg;
 
-	nlc_reqs_walk(ctx->c, nlh, scan_req, scan_bad, ctx->d);
+	nlc_pending_walk(ctx->c, nlh, scan_req, scan_bad, ctx->d);
 	return 0;
 }
 

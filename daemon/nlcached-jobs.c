@@ -272,7 +272,7 @@ static unsigned int cache_index(const struct nlcached *d, const struct nlc_cache
 	return (unsigned int)(c - d->be.caches);
 }
 
-static struct job *job_new(const struct nlc_req *r, unsigned int ci, char *keytext,
+static struct job *job_new(const struct nlc_pending *r, unsigned int ci, char *keytext,
 			   uint32_t h)
 {
 	struct job *j = calloc(1, sizeof(*j));
@@ -291,7 +291,7 @@ static struct job *job_new(const struct nlc_req *r, unsigned int ci, char *keyte
 	return j;
 }
 
-int jobs_seen(struct nlcached *d, const struct nlc_req *r)
+int jobs_seen(struct nlcached *d, const struct nlc_pending *r)
 {
 	struct jobs *q = &d->jobs;
 	unsigned int ci = cache_index(d, r->cache);
@@ -325,7 +325,7 @@ int jobs_seen(struct nlcached *d, const struct nlc_req *r)
 	if (log_debugging(D_CALL)) {
 		char line[1024];
 
-		if (nlc_req_format(r, line, sizeof(line)) > 0) {
+		if (nlc_pending_format(r, line, sizeof(line)) > 0) {
 			line[strcspn(line, "\n")] = 0;
 			dlog(D_CALL, "request: %s", line);
 		}

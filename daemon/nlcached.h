@@ -195,11 +195,11 @@ struct cache_ops {
 	unsigned int log_class;	/* debug class of its routine lines */
 	bool needs_exports;	/* its answer reads the snapshot and mounts */
 	/* Copy the key out of a decoded request: 0 or -ENOMEM. */
-	int (*key_copy)(union cache_key *k, const struct nlc_req *r);
+	int (*key_copy)(union cache_key *k, const struct nlc_pending *r);
 	void (*key_free)(union cache_key *k);
 	/* A request's key as one string, the dedup table's key (malloc'ed;
 	 * NULL if out of memory). */
-	char *(*key_text)(const struct nlc_req *r);
+	char *(*key_text)(const struct nlc_pending *r);
 	/* The key for a log line ("<class> <addr>"). */
 	void (*key_describe)(const union cache_key *k, char *buf, size_t size);
 	/* Compute the answer into j (kind, ttl/expiry, payload). Blocks. */
@@ -285,7 +285,7 @@ void jobs_stop(struct nlcached *d);
 void jobs_free(struct jobs *q);
 
 /* A pending request seen in a scan: a new job, or a duplicate of one. */
-int jobs_seen(struct nlcached *d, const struct nlc_req *r);
+int jobs_seen(struct nlcached *d, const struct nlc_pending *r);
 /* Re-read the exports on a worker. */
 void jobs_queue_reload(struct nlcached *d);
 /* Take one queued job and compute it on this thread; false if none. */

@@ -595,8 +595,8 @@ static int genl_attrs(const struct nlmsghdr *nlh, const void **head, int *len)
 
 #define REQ_MAX 8	/* above every attribute id of the four sets */
 
-int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
-		  struct nlc_req *r)
+int nlc_pending_parse(const struct nlc_cache *c, const struct nlattr *nest,
+		  struct nlc_pending *r)
 {
 	const struct nlattr *tb[REQ_MAX + 1];
 	int seqno_type = 1;	/* *_SEQNO is 1 in every set */
@@ -635,7 +635,7 @@ int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
 	return -EINVAL;
 }
 
-ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size)
+ssize_t nlc_pending_format(const struct nlc_pending *r, char *buf, size_t size)
 {
 	struct nlc_qword_line l;
 
@@ -663,13 +663,13 @@ ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size)
 	return nlc_qword_line_end(&l);
 }
 
-int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
-		  nlc_req_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
+int nlc_pending_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
+		  nlc_pending_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
 		  void *arg)
 {
 	const struct nlattr *a;
 	struct attr_iter it;
-	struct nlc_req r;
+	struct nlc_pending r;
 	bool broken = false;
 	const void *head;
 	int len, ret;
@@ -680,7 +680,7 @@ int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
 	while ((a = iter_next(&it, &broken))) {
 		if (attr_type(a) != c->requests)
 			continue;
-		if (nlc_req_parse(c, a, &r)) {
+		if (nlc_pending_parse(c, a, &r)) {
 			if (bad)
 				bad(c, arg);
 			continue;

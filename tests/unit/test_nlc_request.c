@@ -159,7 +159,7 @@ struct lines {
 	int n;
 };
 
-static int seqno_cb(const struct nlc_req *r, void *arg)
+static int seqno_cb(const struct nlc_pending *r, void *arg)
 {
 	struct lines *l = arg;
 
@@ -169,7 +169,7 @@ static int seqno_cb(const struct nlc_req *r, void *arg)
 
 static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	return nlc_reqs_walk(nlc_cache_lookup("ip-map"), nlh, seqno_cb, NULL, arg);
+	return nlc_pending_walk(nlc_cache_lookup("ip-map"), nlh, seqno_cb, NULL, arg);
 }
 
 static void test_dump(void **state)

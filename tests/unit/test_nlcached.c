@@ -81,9 +81,9 @@ static void disconnect_fake(struct nlc_sock *s)
 	D.be.route = ROUTE_NONE;
 }
 
-static struct nlc_req ip_req(const char *addr)
+static struct nlc_pending ip_req(const char *addr)
 {
-	struct nlc_req r = { .cache = &nlc_caches[0] };
+	struct nlc_pending r = { .cache = &nlc_caches[0] };
 
 	r.u.ip_map.class = "nfsd";
 	r.u.ip_map.addr = addr;
@@ -116,8 +116,8 @@ static struct job *only_job(void)
 
 static void test_dedup_in_flight(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2");
-	struct nlc_req gid = { .cache = &nlc_caches[1] };
+	struct nlc_pending a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2");
+	struct nlc_pending gid = { .cache = &nlc_caches[1] };
 
 	(void)state;
 	gid.u.unix_gid.uid = 1000;
@@ -199,7 +199,7 @@ static void test_defer_delay(void **state)
 
 static void test_defer_backoff_and_forget(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1");
+	struct nlc_pending a = ip_req("192.0.2.1");
 	struct nlc_sock s = { 0 };
 	struct job *j;
 	time_t now;
@@ -256,7 +256,7 @@ static void test_defer_backoff_and_forget(void **state)
 
 static void test_defer_not_retried_while_disconnected(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1");
+	struct nlc_pending a = ip_req("192.0.2.1");
 	struct nlc_sock s = { 0 };
 	struct job *j;
 
@@ -281,7 +281,7 @@ static void test_defer_not_retried_while_disconnected(void **state)
 /* An answer finished while disconnected is dropped, not sent. */
 static void test_answer_without_backend_dropped(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1");
+	struct nlc_pending a = ip_req("192.0.2.1");
 
 	(void)state;
 	jobs_seen(&D, &a);
@@ -341,7 +341,7 @@ static void respond_set_refuse_second(struct peer *p, const struct nlmsghdr *req
 
 static void test_refused_resent_negative(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2"),
+	struct nlc_pending a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2"),
 		       c = ip_req("192.0.2.3");
 	struct seen_set seen = { 0 };
 	struct nlc_sock s;
@@ -378,7 +378,7 @@ static void test_refused_resent_negative(void **state)
 /* Negative answers are not re-sent when refused. */
 static void test_refused_negative_not_resent(void **state)
 {
-	struct nlc_req a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2");
+	struct nlc_pending a = ip_req("192.0.2.1"), b = ip_req("192.0.2.2");
 	struct seen_set seen = { 0 };
 	struct nlc_sock s;
 	struct peer p;
