@@ -16,8 +16,16 @@
 #include "client.h"
 #include "nlcached.h"
 
-/* mountd's NFSEXP_OLDFLAGS: the flags of kernels without export_features */
-#define EXPORT_FEATURES_OLD	0x7e3f
+/*
+ * The export flags this kernel's nfsd knows, from export_features. If that
+ * file cannot be read (nfsd's filesystem not mounted in this mount
+ * namespace, say), assume what every kernel nlcached runs on (5.10 and
+ * later) supports: everything but sign_fh (7.2, which has the file). Never
+ * mountd's fallback of pre-2.6.33 flags: it lacks v4root, and a pseudo root
+ * without v4root is a plain read-only export of "/".
+ */
+#define EXPORT_FEATURES_DEFAULT \
+	(NLCACHE_EXPORT_FLAGS_ALL & ~(uint32_t)NLCACHE_EXPORT_FLAGS_SIGN_FH)
 
 /*
  * The table also caches stat() results per path; directories can be
@@ -74,21 +82,33 @@ void tables_free(struct tables *t)
 
 uint32_t tables_export_features(struct tables *t)
 {
+	static atomic_bool warned;
 	unsigned int f = atomic_load(&t->features);
-	unsigned int sup, sec;
+	unsigned int sup = 0, sec;
+	const char *why = "unexpected contents";
+	char eb[64];
 	FILE *fp;
 
 	if (f)
 		return f;
 	fp = fopen("/proc/fs/nfsd/export_features", "re");
 	if (!fp)
-		return EXPORT_FEATURES_OLD;
-	if (fscanf(fp, "%x %x", &sup, &sec) == 2 && sup)
+		why = strerror_r(errno, eb, sizeof(eb));
+	if (fp) {
+		if (fscanf(fp, "%x %x", &sup, &sec) != 2)
+			sup = 0;
+		fclose(fp);
+	}
+	if (sup) {
 		atomic_store(&t->features, sup);
-	else
-		sup = EXPORT_FEATURES_OLD;
-	fclose(fp);
-	return sup;
+		xlog(LOG_INFO, "nfsd's export features: %#x", sup);
+		return sup;
+	}
+	if (!atomic_exchange(&warned, true))
+		xlog(LOG_WARNING,
+		     "cannot read /proc/fs/nfsd/export_features (%s); assuming export flags %#x",
+		     why, EXPORT_FEATURES_DEFAULT);
+	return EXPORT_FEATURES_DEFAULT;
 }
 
 static void snapshot_report(const struct tables *t, const struct nlc_snapshot *s)
