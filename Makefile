@@ -144,15 +144,16 @@ daemon: $(addprefix $(B)/daemon/,$(PROGS))
 OBJ = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 SAN_CFLAGS := -O1 -g $(SAN_FLAGS)
 
+# (cmocka's flags only for the tests: a package build has no cmocka)
+$(B)/obj/tests/%.o $(B)/obj-san/tests/%.o: TEST_CFLAGS = $(CMOCKA_CFLAGS) -Itests/unit
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
-		-MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
-		-MMD -MP -c -o $@ $<
+	$(CC) $(SAN_CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(shell find $(B)/obj $(B)/obj-san -name '*.d' 2>/dev/null)
 
