@@ -59,7 +59,7 @@ static int user_of(uid_t uid, char **name, gid_t *gid)
 ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids)
 {
 	int n = 64, want, tries;
-	gid_t *v = NULL, *nv, gid;
+	gid_t *v = NULL, *nv, gid = 0;
 	char *name = NULL;
 	int err;
 

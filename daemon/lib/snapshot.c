@@ -284,12 +284,17 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
-		/* every entry has its client (entries without one are
-		 * skipped when read) */
-		in[i].client = s->exp[i].client ? s->exp[i].client->spec : "";
-		in[i].path = s->exp[i].path;
-		in[i].flags = s->exp[i].opts->flags;
-		in[i].fsid = s->exp[i].opts->fsid;
+		const struct nlc_snap_export *x = &s->exp[i];
+
+		/* every entry read has both (one without is skipped) */
+		if (!x->client || !x->opts) {
+			free(in);
+			return -EINVAL;
+		}
+		in[i].client = x->client->spec;
+		in[i].path = x->path;
+		in[i].flags = x->opts->flags;
+		in[i].fsid = x->opts->fsid;
 	}
 	err = nlc_v4root_build(in, nreal, &vo, &s->v4root);
 	free(in);
