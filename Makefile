@@ -104,7 +104,7 @@ help:
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
 	@echo "make test-probes       Kbuild feature probes on the headers of $(KERNELS) ($(KERNELS_LIST))"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
-	@echo "make check             deps, style, unit, test-probes, test-dkms,"
+	@echo "make check             deps, style, lint, unit, test-probes, test-dkms,"
 	@echo "                       vmtest-selftest, vmtest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
@@ -298,7 +298,7 @@ vmtest-matrix: $(VM_PROGS)
 # The test command: a fresh Debian 12 machine needs nothing else. Sub-makes
 # so that pkg-config runs after deps installed it.
 # tests/steps.sh runs each step as a sub-make and prints the time table.
-CHECK_STEPS := deps style man-lint test-unit-file unit test-uapi test-probes \
+CHECK_STEPS := deps style lint man-lint test-unit-file unit test-uapi test-probes \
 	test-dkms vmtest-selftest vmtest
 check:
 	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
