@@ -15,7 +15,10 @@ RUNNING := $(shell uname -r)
 MODULE_KVER := $(or $(KVER),$(if $(wildcard /lib/modules/$(RUNNING)/build/Makefile),$(RUNNING),6.1))
 # The VM tests always boot a stock Debian kernel.
 VM_KVER := $(or $(KVER),6.1)
-VM_MATRIX ?= 5.10 6.1 6.12
+# The supported kernels are declared once, in tests/kernels.list.
+KERNELS_LIST := tests/kernels.list
+KERNELS := $(shell awk '!/^\#/ && NF {print $$1}' $(KERNELS_LIST))
+VM_MATRIX ?= $(shell awk '!/^\#/ && $$2 == "matrix" {print $$1}' $(KERNELS_LIST))
 VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
 	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg nlc-fuzz \
 	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
@@ -40,19 +43,34 @@ B := build
 PKGS := libnl-genl-3.0 libnl-3.0 blkid
 NLC_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/lib
+	-D_GNU_SOURCE -DNLC_VERSION='"$(VERSION)"' -Iuapi -Idaemon/proto -Idaemon/lib -Idaemon
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRCS := $(wildcard daemon/lib/*.c)
-LIB_HDRS := $(wildcard daemon/lib/*.h) uapi/linux/nfsd_nlcache.h
+# User space is built from static archives, each named for its users:
+#   libnlcproto.a   daemon/proto/: netlink plumbing, the attribute codec,
+#                   the cache channel's words (both programs)
+#   libnlcmountd.a  daemon/lib/: rpc.mountd's logic (exports, clients,
+#                   fsid, pseudo-root, snapshots, mounts, answers, groups,
+#                   nfs.conf) for nlcached
+#   libnlcachectl.a nlcachectl's argument parsing and status output
+#   libnlcached.a   nlcached's parts besides main (daemon/nlcached.h)
+PROTO_SRCS := $(wildcard daemon/proto/*.c)
+MOUNTD_SRCS := $(wildcard daemon/lib/*.c)
+CTL_SRCS := daemon/nlc_args.c daemon/nlc_status.c
+NLCACHED_SRCS := $(wildcard daemon/nlcached-*.c daemon/cache-*.c)
+# test helpers (the fake kernel)
+TESTLIB_SRCS := tests/unit/fake_kernel.c
+LIBS_NLCACHECTL := libnlcachectl.a libnlcproto.a
+LIBS_NLCACHED := libnlcached.a libnlcmountd.a libnlcproto.a
+LIBS_UNIT := libnlctest.a libnlcached.a libnlcmountd.a libnlcachectl.a libnlcproto.a
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 libnl-3.0)
 PROGS := nlcachectl nlcached
 MAN8 := packaging/nlcachectl.8 packaging/nlcached.8
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
-UNIT_HDRS := $(wildcard tests/unit/*.h)
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
@@ -63,32 +81,36 @@ DKMSDIR ?= /usr/src/$(PACKAGE)-$(VERSION)
 DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 	debian-archive-keyring qemu-system-x86 busybox-static iproute2 procps \
 	libnl-3-dev libnl-genl-3-dev libnl-utils libcmocka-dev libblkid-dev \
-	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml systemd
+	nfs-kernel-server nfs-common linux-headers-amd64 python3 python3-yaml systemd \
+	sparse shellcheck clang clang-tools
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools bench-base
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools bench-base \
+	lint lint-sparse lint-shell lint-analyzer
 
 all: module daemon bench-tools
 
 help:
 	@echo "make demo              (as root) boot Debian's 6.1 kernel in QEMU and show nlcached"
 	@echo "                       serving an NFSv4 mount: deps, module, daemon, then a transcript"
-	@echo "make [module] [KVER=5.10|6.1|6.12|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
+	@echo "make [module] [KVER=$(subst $(eval) ,|,$(VM_MATRIX))|<abi>] [KDIR=<tree>]  build nfsd_nlcache.ko"
 	@echo "make daemon            user-space programs ($(PROGS)) in $(B)/daemon"
 	@echo "make unit              cmocka unit tests, plain and with ASan/UBSan"
 	@echo "make vmtest [KVER=…]   VM tests ($(VMTESTS)) on a stock Debian kernel (6.1)"
 	@echo "make vmtest-selftest   the harness's own positive and negative controls"
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
-	@echo "make vmtest-native     module-smoke, nlc-native, legacy-mount on sid's 7.2 (builds in a sid chroot)"
+	@echo "make vmtest-native     $(NATIVE_VMTESTS) on sid's $(NATIVE_KVER) (builds in a sid chroot)"
 	@echo "make bench [BENCH_N=…] rpc.mountd vs nlcached vs nlc-instant, scenarios S1-S6 and Idle (BENCH lines)"
 	@echo "make bench-tools       nfsload and nlc-instant in $(B)/tests"
 	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
+	@echo "make lint              sparse (C=2) on the module, shellcheck on the scripts,"
+	@echo "                       clang's scan-build on user space; each must be clean"
 	@echo "make test-uapi         the UAPI header and the YNL spec agree"
-	@echo "make test-probes       Kbuild feature probes on 5.10, 6.1, 6.12 and 7.2 headers"
+	@echo "make test-probes       Kbuild feature probes on the headers of $(KERNELS) ($(KERNELS_LIST))"
 	@echo "make test-dkms         dkms add/build of the installed source tree (isolated)"
-	@echo "make check             deps, style, unit, test-probes, test-dkms,"
+	@echo "make check             deps, style, lint, unit, test-probes, test-dkms,"
 	@echo "                       vmtest-selftest, vmtest and (alongside) systest: the test command"
 	@echo "make deps              apt-get install what is missing (idempotent)"
 	@echo "make install DESTDIR=… / make dkms-install"
@@ -123,27 +145,61 @@ dkms-install:
 # --- user space ----------------------------------------------------------------
 daemon: $(addprefix $(B)/daemon/,$(PROGS))
 
-$(B)/daemon/%.o: daemon/%.c $(LIB_HDRS)
+# Objects: $(B)/obj/<source>.o, and $(B)/obj-san/<source>.o for the
+# sanitized unit tests; -MMD writes each one's header dependencies.
+OBJ = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+SAN_CFLAGS := -O1 -g $(SAN_FLAGS)
+
+# (cmocka's flags only for the tests: a package build has no cmocka)
+$(B)/obj/tests/%.o $(B)/obj-san/tests/%.o: TEST_CFLAGS = $(CMOCKA_CFLAGS) -Itests/unit
+
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/daemon/nlcachectl: $(B)/daemon/nlcachectl.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/obj-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/daemon/nlcached: $(B)/daemon/nlcached.o $(patsubst daemon/%.c,$(B)/daemon/%.o,$(LIB_SRCS))
+-include $(shell find $(B)/obj $(B)/obj-san -name '*.d' 2>/dev/null)
+
+define ARCHIVES
+$(B)/$(1)/libnlcproto.a: $(call OBJ,$(1),$(PROTO_SRCS))
+$(B)/$(1)/libnlcmountd.a: $(call OBJ,$(1),$(MOUNTD_SRCS))
+$(B)/$(1)/libnlcachectl.a: $(call OBJ,$(1),$(CTL_SRCS))
+$(B)/$(1)/libnlcached.a: $(call OBJ,$(1),$(NLCACHED_SRCS))
+$(B)/$(1)/libnlctest.a: $(call OBJ,$(1),$(TESTLIB_SRCS))
+endef
+$(eval $(call ARCHIVES,obj))
+$(eval $(call ARCHIVES,obj-san))
+
+$(B)/obj/%.a:
+	rm -f $@ && $(AR) rcs $@ $^
+$(B)/obj-san/%.a:
+	rm -f $@ && $(AR) rcs $@ $^
+
+# nlcachectl links neither libblkid nor the exports parser.
+$(B)/daemon/nlcachectl: $(B)/obj/daemon/nlcachectl.o $(addprefix $(B)/obj/,$(LIBS_NLCACHECTL))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+
+$(B)/daemon/nlcached: $(B)/obj/daemon/nlcached.o $(addprefix $(B)/obj/,$(LIBS_NLCACHED))
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Unit tests: every tests/unit/test_X.c links against all of daemon/lib
-# (-pthread: test_nlc_request runs a fake kernel in a thread).
-$(B)/unit/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
+# Unit tests: tests/unit/test_X.c linked with the archives (each test pulls
+# what it uses; -pthread: the fake kernel runs in a thread).
+$(B)/unit/%: $(B)/obj/tests/unit/%.o $(addprefix $(B)/obj/,$(LIBS_UNIT))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit \
-		-o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -pthread $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(B)/unit-san/%: tests/unit/%.c $(LIB_SRCS) $(LIB_HDRS) $(UNIT_HDRS)
+$(B)/unit-san/%: $(B)/obj-san/tests/unit/%.o $(addprefix $(B)/obj-san/,$(LIBS_UNIT))
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -pthread $(SAN_FLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) \
-		-Itests/unit -o $@ $< $(LIB_SRCS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(SAN_CFLAGS) -pthread $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# the test objects are kept (make would delete them as intermediates)
+.SECONDARY: $(call OBJ,obj,$(wildcard tests/unit/test_*.c)) \
+	$(call OBJ,obj-san,$(wildcard tests/unit/test_*.c))
 
 # test_cli runs the programs themselves (option parsing, exit statuses).
 $(B)/unit/test_cli $(B)/unit-san/test_cli: $(addprefix $(B)/daemon/,$(PROGS))
@@ -227,7 +283,7 @@ vmtest-selftest:
 
 # Debian sid's 7.2 has native netlink upcalls; its kbuild tools need a sid
 # chroot to build in (tests/vm/sid-chroot.sh). Not part of make check.
-NATIVE_KVER ?= 7.2
+NATIVE_KVER ?= $(lastword $(shell awk '!/^\#/ && $$2 == "native" {print $$1}' $(KERNELS_LIST)))
 NATIVE_VMTESTS ?= module-smoke nlc-native legacy-mount nlcached-native
 
 sid-chroot:
@@ -288,7 +344,7 @@ vmtest-matrix: $(VM_PROGS)
 # (its image build is downloads and dpkg, its guest mostly waits on its own
 # boots), after the packages that make deb and the image build install;
 # steps.sh prints its output and time when the rest is done.
-CHECK_STEPS := deps deb-deps systest-deps bg:systest style man-lint test-unit-file \
+CHECK_STEPS := deps deb-deps systest-deps bg:systest style lint man-lint test-unit-file \
 	unit test-uapi test-probes test-dkms vmtest-selftest vmtest
 check:
 	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
@@ -305,6 +361,40 @@ check-full:
 
 style:
 	tests/style.sh
+
+# --- static analysis (make lint) ----------------------------------------------
+# sparse on every module source (C=2) against the installed headers (make
+# deps installs Debian 12's), in a copy of the dkms tree so no object lands
+# in the sources; shellcheck at warning level (with sourced files followed);
+# clang's analyzer over nlcached and nlcachectl. Any finding fails.
+LINT_DIR = $(abspath $(B))/lint
+LINT_KDIR ?= $(or $(KDIR),$(firstword $(wildcard /lib/modules/$(RUNNING)/build \
+	/usr/src/linux-headers-*-amd64)))
+LINT_SHELL := $(wildcard tests/*.sh tests/vm/*.sh tests/vm/guest/*.sh tests/systest/*.sh) \
+	tests/systest/image/systest-boot packaging/debian/nlcached.postinst \
+	packaging/debian/nlcached.prerm
+
+lint: lint-sparse lint-shell lint-analyzer
+
+lint-sparse:
+	@test -n "$(LINT_KDIR)" || { echo "lint-sparse: no kernel headers (make deps)" >&2; exit 1; }
+	rm -rf $(LINT_DIR)/module
+	$(MAKE) --no-print-directory module-tree DEST=$(LINT_DIR)/module
+	rc=0; $(MAKE) -C $(LINT_KDIR) M=$(LINT_DIR)/module C=2 CHECK=sparse modules \
+		>$(LINT_DIR)/sparse.log 2>&1 || rc=$$?; cat $(LINT_DIR)/sparse.log; exit $$rc
+	@! grep -E '(warning|error):' $(LINT_DIR)/sparse.log || \
+		{ echo "lint-sparse: findings above" >&2; exit 1; }
+	@echo "lint-sparse: clean"
+
+lint-shell:
+	shellcheck -x -P SCRIPTDIR:SCRIPTDIR/guest -S warning $(LINT_SHELL)
+	@echo "lint-shell: clean ($(words $(LINT_SHELL)) scripts)"
+
+lint-analyzer:
+	rm -rf $(LINT_DIR)/scan $(LINT_DIR)/scan-report
+	scan-build --status-bugs -o $(LINT_DIR)/scan-report $(MAKE) --no-print-directory \
+		B=$(LINT_DIR)/scan daemon
+	@echo "lint-analyzer: clean"
 
 # packaging/nlcached.service: systemd-analyze verify, sandbox, exposure.
 test-unit-file: daemon

@@ -339,10 +339,10 @@ struct pending_ctx {
 	bool bad;
 };
 
-static int pending_print(const struct nlc_req *r, void *arg)
+static int pending_print(const struct nlc_pending *r, void *arg)
 {
 	struct pending_ctx *ctx = arg;
-	ssize_t n = nlc_req_format(r, ctx->line, NLC_REQ_LINE_MAX);
+	ssize_t n = nlc_pending_format(r, ctx->line, NLC_PENDING_LINE_MAX);
 
 	if (n < 0) {
 		fprintf(stderr, "%s: %s: request %" PRIu64 " is too long to print\n",
@@ -369,7 +369,7 @@ static int pending_reply(const struct nlmsghdr *nlh, void *arg)
 
 	if (genl_cmd(nlh) != ctx->cache->get_cmd)
 		return 0;
-	return nlc_reqs_walk(ctx->cache, nlh, pending_print, pending_bad, ctx);
+	return nlc_pending_walk(ctx->cache, nlh, pending_print, pending_bad, ctx);
 }
 
 static int pending_main(int argc, char **argv)
@@ -394,7 +394,7 @@ static int pending_main(int argc, char **argv)
 	if (!n)
 		for (i = 0; i < NLC_NCACHES; i++)
 			list[n++] = &nlc_caches[i];
-	ctx.line = malloc(NLC_REQ_LINE_MAX);
+	ctx.line = malloc(NLC_PENDING_LINE_MAX);
 	if (!ctx.line) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
@@ -483,7 +483,7 @@ static void answer_usage(FILE *f)
 		"2:12, 3:8, 4:8, 5:8, 6:16, 7:24 bytes) unless --raw.\n"
 		"Exit status: 0 all applied, 1 an entry was rejected or the request\n"
 		"failed, 2 usage error.\n%s",
-		prog, prog, NLC_DEFAULT_TTL, NLC_DEFAULT_ANON, NLC_DEFAULT_ANON,
+		prog, prog, NLC_TTL_DEFAULT, NLC_ANON_DEFAULT, NLC_ANON_DEFAULT,
 		cache_names_help);
 }
 

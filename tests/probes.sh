@@ -9,20 +9,24 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# kernel series -> the NLC_HAVE_* flags its headers must produce
-declare -A expect=(
-	[5.10]=""
-	[6.1]="FILE_OPEN_ROOT_MNT GENL_MCAST_CAP_NET_ADMIN GENL_RESV_START_OP PDE_DATA_INLINE"
-	[6.12]="FILE_OPEN_ROOT_MNT GENL_MCAST_CAP_NET_ADMIN GENL_RESV_START_OP NFSEXP_XPRTSEC PDE_DATA_INLINE"
-	[7.2]="FILE_OPEN_ROOT_MNT GENL_MCAST_CAP_NET_ADMIN GENL_RESV_START_OP NATIVE_CACHE_NOTIFY NFSEXP_XPRTSEC PDE_DATA_INLINE"
-)
+# kernel series -> the NLC_HAVE_* flags its headers must produce, from the
+# list of supported kernels
+declare -A expect=()
+kernels=()
+while read -r k _role flags; do
+	case $k in '' | '#'*) continue ;; esac
+	[ "$flags" != - ] || flags=
+	expect[$k]=$(xargs -n1 <<<"$flags" | sort | xargs)
+	kernels+=("$k")
+done <tests/kernels.list
+[ ${#kernels[@]} -gt 0 ] || { echo "FAIL probes: no kernel in tests/kernels.list"; exit 1; }
 
 noop=$(mktemp)
 trap 'rm -f "$noop"' EXIT
 printf 'nlc-noop:\n\t@:\n' >"$noop"
 
 failed=0
-for k in 5.10 6.1 6.12 7.2; do
+for k in "${kernels[@]}"; do
 	src=$(tests/vm/kernel.sh headers "$k")
 	line=$(make -s -f "$noop" -f Kbuild nlc-noop srctree="$src" objtree="$src" \
 		src=. KERNELRELEASE="$k" NLC_SHOW_PROBES=1)

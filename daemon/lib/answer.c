@@ -3,8 +3,8 @@
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
  * The auth.unix.ip, nfsd.export and nfsd.fh answers, computed from one
- * exports snapshot and a struct nlc_sysinfo (mountd-behaviour.md
- * sections 1.3, 1.5, 1.6, 2 and 3).
+ * exports snapshot and a struct nlc_sysinfo, as rpc.mountd answers them
+ * in /proc mode.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -347,7 +347,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 		idx[n++] = k;
 	}
 	best = nlc_export_choose(cand, n, &arb);
-	if (best < 0) {
+	if (best < 0 || (size_t)best >= n) {
 		free(cand);
 		free(idx);
 		msgf(out->msg, &out->prio, LOG_DEBUG, "no export of '%s' for %s", path, domain);
@@ -463,7 +463,7 @@ static int fh_try(const char *path, void *arg)
 	struct nlc_fs_ident id;
 	int rc;
 
-	if (strlen(path) >= sizeof(f->out->path))
+	if (!path || strlen(path) >= sizeof(f->out->path))
 		return 0;
 	memset(&id, 0, sizeof(id));
 	rc = f->si->ident(f->si->ctx, path, &id);

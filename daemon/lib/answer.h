@@ -4,7 +4,7 @@
  *
  * The answers to the four cache requests, computed from an exports
  * snapshot and the live system (struct nlc_sysinfo), the way rpc.mountd
- * computes them in /proc mode (mountd-behaviour.md sections 1-4).
+ * computes them in /proc mode.
  * These functions block (stat, DNS, blkid): nlcached calls them on its
  * worker threads.
  */
@@ -19,11 +19,9 @@
 #include "snapshot.h"
 #include "sysinfo.h"
 
-/* mountd's TTLs */
-#define NLC_TTL_DEFAULT		1800u
+/* mountd's TTL of a mountpoint= export not mounted (NLC_TTL_DEFAULT:
+ * nlc_proto.h) */
 #define NLC_TTL_NOT_MOUNTED	60u
-/* nfsd.fh positive entries: absolute expiry, as mountd */
-#define NLC_FH_EXPIRY		0x7fffffffull
 
 enum nlc_answer_kind {
 	NLC_ANSWER_POSITIVE,

@@ -111,8 +111,8 @@ void nlc_export_opts_init(struct nlc_export_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->flags = syntax == NLC_EXPORTS_ETAB ? NLC_EXPORT_ETAB_DEFAULT_FLAGS
 					      : NLC_EXPORT_DEFAULT_FLAGS;
-	o->anonuid = NLC_EXPORT_ANON_DEFAULT;
-	o->anongid = NLC_EXPORT_ANON_DEFAULT;
+	o->anonuid = NLC_ANON_DEFAULT;
+	o->anongid = NLC_ANON_DEFAULT;
 }
 
 void nlc_export_opts_free(struct nlc_export_opts *o)
@@ -325,7 +325,7 @@ static int parse_squash(const char *v, char **out)
 			snprintf(num, sizeof(num), "%lu-%lu,", a, z);
 		sb_puts(&b, num);
 	}
-	if (b.oom)
+	if (b.oom || !b.p || !b.len)
 		goto bad;
 	b.p[b.len - 1] = '\0';	/* drop the last comma */
 	free(*out);

@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <linux/nfsd_nlcache.h>
+
+#include "nlc_proto.h"
 #include "nlc_util.h"
 
 #define NLC_EXPORT_MAX_SEC	8	/* mountd's and the kernel's limit */
@@ -26,19 +29,17 @@
 #define NLC_EXPORT_UUID_LEN	16
 /* Flags that may differ between the sec= flavours (the kernel's
  * NFSEXP_SECINFO_FLAGS: ro, insecure, root_squash, all_squash). */
-#define NLC_EXPORT_SECINFO_FLAGS	0xfu
+#define NLC_EXPORT_SECINFO_FLAGS	(NLCACHE_EXPORT_FLAGS_READONLY | \
+					 NLCACHE_EXPORT_FLAGS_INSECURE_PORT | \
+					 NLCACHE_EXPORT_FLAGS_ROOTSQUASH | \
+					 NLCACHE_EXPORT_FLAGS_ALLSQUASH)
 /* Defaults for a new /etc/exports entry: ro, root_squash, wdelay,
  * no_subtree_check. etab entries start without wdelay (and sync). */
-#define NLC_EXPORT_DEFAULT_FLAGS	0x425u
-#define NLC_EXPORT_ETAB_DEFAULT_FLAGS	0x405u
-#define NLC_EXPORT_ANON_DEFAULT		65534u
-
-/* Pseudoflavour numbers as sent in secinfo. */
-#define NLC_SEC_NULL	0u
-#define NLC_SEC_SYS	1u
-#define NLC_SEC_KRB5	390003u
-#define NLC_SEC_KRB5I	390004u
-#define NLC_SEC_KRB5P	390005u
+#define NLC_EXPORT_ETAB_DEFAULT_FLAGS	(NLCACHE_EXPORT_FLAGS_READONLY | \
+					 NLCACHE_EXPORT_FLAGS_ROOTSQUASH | \
+					 NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK)
+#define NLC_EXPORT_DEFAULT_FLAGS	(NLC_EXPORT_ETAB_DEFAULT_FLAGS | \
+					 NLCACHE_EXPORT_FLAGS_GATHERED_WRITES)
 
 enum nlc_exports_syntax {
 	NLC_EXPORTS_FILE,	/* /etc/exports: "-opts" defaults allowed */

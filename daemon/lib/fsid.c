@@ -12,24 +12,15 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "fsid.h"
+#include "nlc_proto.h"
 #include "qword.h"
 
-static const signed char fsid_lens[NLC_FSID_NTYPES] = {
-	[NLC_FSID_DEV] = 8,
-	[NLC_FSID_NUM] = 4,
-	[NLC_FSID_MAJOR_MINOR] = 12,
-	[NLC_FSID_ENCODE_DEV] = 8,
-	[NLC_FSID_UUID4_INUM] = 8,
-	[NLC_FSID_UUID8] = 8,
-	[NLC_FSID_UUID16] = 16,
-	[NLC_FSID_UUID16_INUM] = 24,
-};
-
+/* the lengths are the protocol's (nlc_fsid_len) */
 int nlc_fsid_type_len(int type)
 {
 	if (type < 0 || type >= NLC_FSID_NTYPES)
 		return -1;
-	return fsid_lens[type];
+	return nlc_fsid_len((unsigned int)type);
 }
 
 static uint32_t get_u32(const uint8_t *p)

@@ -18,7 +18,7 @@
  * as ENOENT, ESRCH, EBADF or EPERM (getpwnam(3)). */
 static int user_of(uid_t uid, char **name, gid_t *gid)
 {
-	struct passwd pw, *res = NULL;
+	struct passwd pw = { 0 }, *res = NULL;
 	size_t size = 1024;
 	char *buf = NULL, *nb;
 	int err;
@@ -59,7 +59,7 @@ static int user_of(uid_t uid, char **name, gid_t *gid)
 ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids)
 {
 	int n = 64, want, tries;
-	gid_t *v = NULL, *nv, gid;
+	gid_t *v = NULL, *nv, gid = 0;
 	char *name = NULL;
 	int err;
 

@@ -16,8 +16,8 @@
  *  - st_dev -> statfs() f_fsid / f_type and the libblkid UUID (one entry
  *    per superblock; a failed probe is not stored).
  * rpc.mountd redoes statfs and blkid for every export and every mount on
- * every nfsd.fh upcall (mountd-behaviour.md 3.2, 7.1 item 4); here that
- * is done once per superblock until the mount table changes and the
+ * every nfsd.fh upcall (for each candidate's uuid and mount point); here
+ * that is done once per superblock until the mount table changes and the
  * caller builds a new table.
  *
  * The caches sit behind one mutex, which is never held across a system

@@ -316,11 +316,18 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
+		const struct nlc_snap_export *x = &s->exp[i];
+
+		/* every entry read has both (one without is skipped) */
+		if (!x->client || !x->opts) {
+			free(in);
+			return -EINVAL;
+		}
 		/* a merged FQDN spec's exports are its owner's (mountd) */
-		in[i].client = nlc_client_owner(s->exp[i].client)->spec;
-		in[i].path = s->exp[i].path;
-		in[i].flags = s->exp[i].opts->flags;
-		in[i].fsid = s->exp[i].opts->fsid;
+		in[i].client = nlc_client_owner(x->client)->spec;
+		in[i].path = x->path;
+		in[i].flags = x->opts->flags;
+		in[i].fsid = x->opts->fsid;
 	}
 	err = nlc_v4root_build(in, nreal, &vo, &s->v4root);
 	free(in);
@@ -338,9 +345,10 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 		return 0;
 	s->v4opts = calloc(s->v4root.n, sizeof(*s->v4opts));
 	grown = realloc(s->exp, (nreal + s->v4root.n) * sizeof(*s->exp));
+	if (grown)
+		s->exp = grown;	/* even if v4opts failed: the old block is gone */
 	if (!s->v4opts || !grown)
 		return -ENOMEM;
-	s->exp = grown;
 	for (i = 0; i < s->v4root.n; i++) {
 		const struct nlc_v4root_entry *e = &s->v4root.v[i];
 		struct nlc_snap_export *x = &s->exp[s->nexp];

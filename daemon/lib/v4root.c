@@ -261,8 +261,8 @@ static void pair_free(struct pairset *ps)
 
 static void set_security(struct nlc_v4root_entry *e, bool krb5)
 {
-	static const uint32_t krb[] = { NLC_FLAVOR_KRB5, NLC_FLAVOR_KRB5I,
-					NLC_FLAVOR_KRB5P };
+	static const uint32_t krb[] = { NLC_SEC_KRB5, NLC_SEC_KRB5I,
+					NLC_SEC_KRB5P };
 	uint32_t fl = e->flags | NLCACHE_EXPORT_FLAGS_INSECURE_PORT;
 	size_t i;
 
@@ -270,7 +270,7 @@ static void set_security(struct nlc_v4root_entry *e, bool krb5)
 	if (krb5)
 		for (i = 0; i < 3; i++)
 			e->sec[e->nsec++] = (struct nlc_v4root_sec){ krb[i], fl };
-	e->sec[e->nsec++] = (struct nlc_v4root_sec){ NLC_FLAVOR_SYS, fl };
+	e->sec[e->nsec++] = (struct nlc_v4root_sec){ NLC_SEC_SYS, fl };
 }
 
 static int add_pseudo(struct nlc_v4root *r, const char *client,
@@ -298,7 +298,7 @@ static int add_pseudo(struct nlc_v4root *r, const char *client,
 		return -ENOMEM;
 	}
 	r->n++;
-	e->anonuid = e->anongid = NLC_V4ROOT_ANON;
+	e->anonuid = e->anongid = NLC_ANON_DEFAULT;
 	if (strcmp(e->path, "/") == 0) {
 		e->flags = NLC_V4ROOT_FLAGS_ROOT;
 	} else {

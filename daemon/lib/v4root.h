@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/nfsd_nlcache.h>
+
+#include "nlc_proto.h"
+
 /* One real export (an etab line), as v4root synthesis needs it. */
 struct nlc_v4root_export {
 	const char *client;	/* client spec exactly as written, e.g. "*" */
@@ -24,18 +28,15 @@ struct nlc_v4root_export {
 	uint32_t fsid;		/* fsid=N, valid with the FSID flag */
 };
 
-/* RPC pseudo-flavour numbers */
-#define NLC_FLAVOR_SYS 1
-#define NLC_FLAVOR_KRB5 390003
-#define NLC_FLAVOR_KRB5I 390004
-#define NLC_FLAVOR_KRB5P 390005
 #define NLC_V4ROOT_MAXSEC 4
 
-#define NLC_V4ROOT_ANON 65534
-/* RO | INSECURE_PORT | NOSUBTREECHECK | FSID | V4ROOT; no root squash */
-#define NLC_V4ROOT_FLAGS_ROOT 0x12403u
-/* the same without FSID, for every other directory */
-#define NLC_V4ROOT_FLAGS_DIR 0x10403u
+/* every pseudo-root directory: read-only, any port, no root squash */
+#define NLC_V4ROOT_FLAGS_DIR (NLCACHE_EXPORT_FLAGS_READONLY | \
+			      NLCACHE_EXPORT_FLAGS_INSECURE_PORT | \
+			      NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK | \
+			      NLCACHE_EXPORT_FLAGS_V4ROOT)
+/* the root itself also has its fsid (0) */
+#define NLC_V4ROOT_FLAGS_ROOT (NLC_V4ROOT_FLAGS_DIR | NLCACHE_EXPORT_FLAGS_FSID)
 
 /* "%32X" of a 16-byte uuid plus NUL */
 #define NLC_V4ROOT_UUIDLEN 33
@@ -51,7 +52,7 @@ struct nlc_v4root_entry {
 	char *path;
 	uint32_t flags;		/* NLC_V4ROOT_FLAGS_ROOT or _DIR */
 	uint32_t fsid;		/* always 0 */
-	uint32_t anonuid;	/* NLC_V4ROOT_ANON */
+	uint32_t anonuid;	/* NLC_ANON_DEFAULT */
 	uint32_t anongid;
 	/* fsid=<uuid> text when the directory's filesystem cannot be
 	 * identified otherwise; "" when not needed */

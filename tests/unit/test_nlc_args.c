@@ -335,7 +335,7 @@ static void test_answer_ip_map(void **state)
 	assert_string_equal(a.r.ip_map.addr, "192.0.2.1");
 	assert_string_equal(a.r.ip_map.domain, "client.example");
 	assert_false(a.r.ip_map.negative);
-	assert_int_equal(a.r.ip_map.expiry, NOW + NLC_DEFAULT_TTL);
+	assert_int_equal(a.r.ip_map.expiry, NOW + NLC_TTL_DEFAULT);
 	nlc_answer_free(&a);
 
 	PARSE_OK(&a, "ip-map", "nfsd", "192.0.2.1", "--negative", "--ttl", "60");
@@ -414,7 +414,7 @@ static void test_answer_svc_export(void **state)
 	assert_int_equal(r->nsecinfo, 0);
 	assert_int_equal(r->nfslocs, 0);
 	assert_int_equal(r->xprtsec, 0);
-	assert_int_equal(r->expiry, NOW + NLC_DEFAULT_TTL);
+	assert_int_equal(r->expiry, NOW + NLC_TTL_DEFAULT);
 	nlc_answer_free(&a);
 
 	PARSE_OK(&a, "svc-export", "--flags", "rw,no_root_squash,no_subtree_check", "*", "/srv/a",

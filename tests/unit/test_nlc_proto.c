@@ -619,12 +619,12 @@ struct collected {
 	int bad;
 };
 
-static int collect(const struct nlc_req *r, void *arg)
+static int collect(const struct nlc_pending *r, void *arg)
 {
 	struct collected *c = arg;
 
 	assert_true(c->n < 8);
-	assert_true(nlc_req_format(r, c->lines[c->n], sizeof(c->lines[0])) > 0);
+	assert_true(nlc_pending_format(r, c->lines[c->n], sizeof(c->lines[0])) > 0);
 	c->n++;
 	return 0;
 }
@@ -658,7 +658,7 @@ static void test_reqs_ip_map_and_gid(void **state)
 	nla_put_string(msg, NLCACHE_A_IP_MAP_CLASS, "nfsd");
 	nla_put_string(msg, NLCACHE_A_IP_MAP_ADDR, "::ffff:1");
 	nla_nest_end(msg, n);
-	assert_int_equal(nlc_reqs_walk(ip, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(ip, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.bad, 0);
 	assert_string_equal(c.lines[0], "auth.unix.ip 17 nfsd 192.0.2.9\n");
@@ -671,7 +671,7 @@ static void test_reqs_ip_map_and_gid(void **state)
 	put_u64_pad(msg, NLCACHE_A_UNIX_GID_SEQNO, 1);
 	nla_put_u32(msg, NLCACHE_A_UNIX_GID_UID, 4294967294u);
 	nla_nest_end(msg, n);
-	assert_int_equal(nlc_reqs_walk(gid, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(gid, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.lines[0], "auth.unix.gid 1 4294967294\n");
 	nlmsg_free(msg);
@@ -693,7 +693,7 @@ static void test_reqs_export_and_fh(void **state)
 	nla_put_string(msg, NLCACHE_A_SVC_EXPORT_CLIENT, "my client");
 	nla_put_string(msg, NLCACHE_A_SVC_EXPORT_PATH, "/srv/a b\\c\td\ne");
 	nla_nest_end(msg, n);
-	assert_int_equal(nlc_reqs_walk(exp, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(exp, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.lines[0],
 			    "nfsd.export 3 my\\040client /srv/a\\040b\\134c\\011d\\012e\n");
@@ -707,7 +707,7 @@ static void test_reqs_export_and_fh(void **state)
 	nla_put_u8(msg, NLCACHE_A_EXPKEY_FSIDTYPE, 1);
 	nla_put(msg, NLCACHE_A_EXPKEY_FSID, sizeof(fsid), fsid);
 	nla_nest_end(msg, n);
-	assert_int_equal(nlc_reqs_walk(fh, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(fh, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.lines[0], "nfsd.fh 12345678901 c 1 \\x0001abff\n");
 	nlmsg_free(msg);
@@ -747,7 +747,7 @@ static void test_reqs_malformed_are_skipped(void **state)
 	nla_put_string(msg, NLCACHE_A_IP_MAP_ADDR, "192.0.2.2");
 	nla_nest_end(msg, n);
 	nla_put_u32(msg, 7, 7);
-	assert_int_equal(nlc_reqs_walk(ip, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(ip, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.bad, 3);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.lines[0], "auth.unix.ip 2 nfsd 192.0.2.2\n");
@@ -768,7 +768,7 @@ static void test_reqs_malformed_are_skipped(void **state)
 	nla_put_u32(msg, NLCACHE_A_EXPKEY_FSIDTYPE, 7);
 	nla_put(msg, NLCACHE_A_EXPKEY_FSID, 4, "0123");
 	nla_nest_end(msg, n);
-	assert_int_equal(nlc_reqs_walk(fh, nlmsg_hdr(msg), collect, count_bad, &c), 0);
+	assert_int_equal(nlc_pending_walk(fh, nlmsg_hdr(msg), collect, count_bad, &c), 0);
 	assert_int_equal(c.bad, 2);
 	assert_int_equal(c.n, 0);
 	nlmsg_free(msg);
@@ -777,14 +777,14 @@ static void test_reqs_malformed_are_skipped(void **state)
 static void test_req_format_too_small(void **state)
 {
 	const struct nlc_cache *ip = nlc_cache_lookup("auth.unix.ip");
-	struct nlc_req r = { .cache = ip, .seqno = 1 };
+	struct nlc_pending r = { .cache = ip, .seqno = 1 };
 	char buf[10];
 
 	(void)state;
 	r.u.ip_map.class = "nfsd";
 	r.u.ip_map.addr = "192.0.2.1";
 	errno = 0;
-	assert_int_equal(nlc_req_format(&r, buf, sizeof(buf)), -1);
+	assert_int_equal(nlc_pending_format(&r, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ENOSPC);
 }
 

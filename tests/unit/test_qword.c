@@ -19,48 +19,48 @@
 static void test_plain_fields(void **state)
 {
 	char buf[64];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "nfsd");
-	nlc_line_add(&l, "192.0.2.1");
-	nlc_line_adduint(&l, 1795414420);
-	assert_int_equal(nlc_line_end(&l), 26);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "nfsd");
+	nlc_qword_line_add(&l, "192.0.2.1");
+	nlc_qword_line_adduint(&l, 1795414420);
+	assert_int_equal(nlc_qword_line_end(&l), 26);
 	assert_string_equal(buf, "nfsd 192.0.2.1 1795414420\n");
 }
 
 static void test_escapes_exactly_four_characters(void **state)
 {
 	char buf[64];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "/srv/a b\tc\nd\\e");
-	assert_true(nlc_line_end(&l) > 0);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "/srv/a b\tc\nd\\e");
+	assert_true(nlc_qword_line_end(&l) > 0);
 	assert_string_equal(buf, "/srv/a\\040b\\011c\\012d\\134e\n");
 
 	/* Everything else, including non-ASCII bytes, passes unchanged. */
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "caf\xc3\xa9#$\"'");
-	assert_true(nlc_line_end(&l) > 0);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "caf\xc3\xa9#$\"'");
+	assert_true(nlc_qword_line_end(&l) > 0);
 	assert_string_equal(buf, "caf\xc3\xa9#$\"'\n");
 }
 
 static void test_empty_field_is_kept(void **state)
 {
 	char buf[16];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 	const char *p = buf;
 	char word[8];
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "a");
-	nlc_line_add(&l, "");
-	nlc_line_add(&l, "b");
-	assert_true(nlc_line_end(&l) > 0);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "a");
+	nlc_qword_line_add(&l, "");
+	nlc_qword_line_add(&l, "b");
+	assert_true(nlc_qword_line_end(&l) > 0);
 	assert_string_equal(buf, "a  b\n");
 
 	/* Decoding skips runs of spaces, as the kernel's qword_get does. */
@@ -75,58 +75,58 @@ static void test_hex_field(void **state)
 {
 	static const unsigned char fsid[] = { 0x00, 0xde, 0xad, 0xbe, 0xef, 0x7f };
 	char buf[32];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_addhex(&l, fsid, sizeof(fsid));
-	assert_true(nlc_line_end(&l) > 0);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_addhex(&l, fsid, sizeof(fsid));
+	assert_true(nlc_qword_line_end(&l) > 0);
 	assert_string_equal(buf, "\\x00deadbeef7f\n");
 }
 
 static void test_overflow_is_reported(void **state)
 {
 	char buf[8];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "1234");
-	nlc_line_add(&l, "5678");
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "1234");
+	nlc_qword_line_add(&l, "5678");
 	errno = 0;
-	assert_int_equal(nlc_line_end(&l), -1);
+	assert_int_equal(nlc_qword_line_end(&l), -1);
 	assert_int_equal(errno, ENOSPC);
 	assert_true(strlen(buf) < sizeof(buf));
 
 	/* A line that fits exactly, including the terminating NUL. */
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "123456");
-	assert_int_equal(nlc_line_end(&l), 7);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "123456");
+	assert_int_equal(nlc_qword_line_end(&l), 7);
 	assert_string_equal(buf, "123456\n");
 
 	/* An escape that would straddle the end does not fit either. */
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, "abc d");
-	assert_int_equal(nlc_line_end(&l), -1);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, "abc d");
+	assert_int_equal(nlc_qword_line_end(&l), -1);
 	assert_int_equal(errno, ENOSPC);
 }
 
 static void test_line_without_fields(void **state)
 {
 	char buf[8];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
 	(void)state;
-	nlc_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_init(&l, buf, sizeof(buf));
 	errno = 0;
-	assert_int_equal(nlc_line_end(&l), -1);
+	assert_int_equal(nlc_qword_line_end(&l), -1);
 	assert_int_equal(errno, EINVAL);
 }
 
 static void test_round_trip_all_bytes(void **state)
 {
 	char in[256], buf[2048], out[256];
-	struct nlc_line l;
+	struct nlc_qword_line l;
 	const char *p = buf;
 	int i;
 
@@ -134,10 +134,10 @@ static void test_round_trip_all_bytes(void **state)
 	for (i = 1; i < 256; i++)
 		in[i - 1] = (char)i;
 	in[255] = '\0';
-	nlc_line_init(&l, buf, sizeof(buf));
-	nlc_line_add(&l, in);
-	nlc_line_addhex(&l, "\0\1\377", 3);
-	assert_true(nlc_line_end(&l) > 0);
+	nlc_qword_line_init(&l, buf, sizeof(buf));
+	nlc_qword_line_add(&l, in);
+	nlc_qword_line_addhex(&l, "\0\1\377", 3);
+	assert_true(nlc_qword_line_end(&l) > 0);
 
 	assert_int_equal(nlc_qword_get(&p, out, sizeof(out)), 255);
 	assert_memory_equal(out, in, 256);

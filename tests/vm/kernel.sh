@@ -111,7 +111,7 @@ resolve() {
 	*) die "cannot understand kernel '$spec' (want a series like 6.1 or an ABI like 6.1.0-56-$FLAVOUR)" ;;
 	esac
 	# A series: prefer headers installed on the host, newest first.
-	abi=$(find /usr/src -maxdepth 1 -name "linux-headers-$spec[.-]*-$FLAVOUR" -printf '%f\n' 2>/dev/null |
+	abi=$(find /usr/src -maxdepth 1 -name "linux-headers-${spec}[.-]*-$FLAVOUR" -printf '%f\n' 2>/dev/null |
 		sed 's/^linux-headers-//' | grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1 || true)
 	[ -n "$abi" ] || abi=$(newest_abi_in_archive "$spec")
 	[ -n "$abi" ] || die "no Debian kernel of series $spec in bookworm, bookworm-backports, bullseye or sid"

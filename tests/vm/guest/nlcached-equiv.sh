@@ -147,7 +147,7 @@ workload() {
 	check_eq "$run: crossmnt: the client reads a file on the ext4 submount" \
 		"from the disk" "$(cat /mnt/c/e2/disk/diskfile)"
 	ip_entry 1 127.0.0.1
-	check_match "$run: fsid=2 maps to /e2" "^$d1re[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2\$" \
+	check_match "$run: fsid=2 maps to /e2" "^${d1re}[[:space:]]+1[[:space:]]+0x00000002[[:space:]]+/e2\$" \
 		"$(cache_entries nfsd.fh)"
 	if [ "$tmpfs_fsid" != 0 ]; then
 		check_match "$run: the tmpfs submount got an export with its uuid" "^/e2/sub[[:space:]]+$d1re\\(.*uuid=" \

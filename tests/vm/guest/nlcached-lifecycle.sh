@@ -45,8 +45,8 @@ check_eq "nothing pending" 0 "$(nlc_status_field nfsd.export pending)"
 
 # The module goes away under the daemon.
 rmmod_retry() {
-	local i
-	for i in $(seq 1 50); do
+	local _
+	for _ in $(seq 1 50); do
 		rmmod nfsd_nlcache 2>/dev/null && return 0
 		sleep 0.2
 	done

@@ -10,7 +10,7 @@
 
 #include "qword.h"
 
-void nlc_line_init(struct nlc_line *l, char *buf, size_t size)
+void nlc_qword_line_init(struct nlc_qword_line *l, char *buf, size_t size)
 {
 	l->buf = buf;
 	l->size = size;
@@ -20,7 +20,7 @@ void nlc_line_init(struct nlc_line *l, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-static void put(struct nlc_line *l, const char *s, size_t n)
+static void put(struct nlc_qword_line *l, const char *s, size_t n)
 {
 	if (l->overflow)
 		return;
@@ -38,7 +38,7 @@ static bool needs_escape(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\\';
 }
 
-void nlc_line_add(struct nlc_line *l, const char *s)
+void nlc_qword_line_add(struct nlc_qword_line *l, const char *s)
 {
 	const char *run = s;
 	char esc[5];
@@ -55,7 +55,7 @@ void nlc_line_add(struct nlc_line *l, const char *s)
 	put(l, " ", 1);
 }
 
-void nlc_line_addhex(struct nlc_line *l, const void *p, size_t n)
+void nlc_qword_line_addhex(struct nlc_qword_line *l, const void *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
 	const unsigned char *b = p;
@@ -71,7 +71,7 @@ void nlc_line_addhex(struct nlc_line *l, const void *p, size_t n)
 	put(l, " ", 1);
 }
 
-void nlc_line_adduint(struct nlc_line *l, unsigned long long v)
+void nlc_qword_line_adduint(struct nlc_qword_line *l, unsigned long long v)
 {
 	char num[24];
 	int n = snprintf(num, sizeof(num), "%llu", v);
@@ -80,7 +80,7 @@ void nlc_line_adduint(struct nlc_line *l, unsigned long long v)
 	put(l, " ", 1);
 }
 
-ssize_t nlc_line_end(struct nlc_line *l)
+ssize_t nlc_qword_line_end(struct nlc_qword_line *l)
 {
 	if (l->overflow) {
 		errno = ENOSPC;

@@ -22,6 +22,20 @@
 
 #include <linux/nfsd_nlcache.h>
 
+/* Pseudoflavour numbers (secinfo): AUTH_NULL, AUTH_UNIX, Kerberos v5. */
+#define NLC_SEC_NULL	0u
+#define NLC_SEC_SYS	1u
+#define NLC_SEC_KRB5	390003u
+#define NLC_SEC_KRB5I	390004u
+#define NLC_SEC_KRB5P	390005u
+/* anon-uid and anon-gid of an export that names none (nfsd's nobody) */
+#define NLC_ANON_DEFAULT	65534u
+/* Answers expire this many seconds from now unless told otherwise
+ * (mountd's default). */
+#define NLC_TTL_DEFAULT		1800u
+/* nfsd.fh answers: an absolute expiry that never comes (mountd's) */
+#define NLC_FH_EXPIRY		0x7fffffffull
+
 /* Largest fsid of any fsid type (FSID_UUID16_INUM), in bytes. */
 #define NLC_FSID_MAX	24
 /* The largest nla_len: a requests nest can never be bigger. */
@@ -157,7 +171,7 @@ int nlc_fsid_len(unsigned int fsidtype);
  * A pending request from a GET_REQS dump. Strings and fsid point into the
  * message and live as long as it does.
  */
-struct nlc_req {
+struct nlc_pending {
 	const struct nlc_cache *cache;
 	uint64_t seqno;
 	union {
@@ -186,8 +200,8 @@ struct nlc_req {
  * unknown types are skipped. Returns 0, or -EINVAL if an attribute is
  * missing or malformed.
  */
-int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
-		  struct nlc_req *r);
+int nlc_pending_parse(const struct nlc_cache *c, const struct nlattr *nest,
+		  struct nlc_pending *r);
 /*
  * Format r as one `pending` line ending in '\n', fields in the cache
  * channel encoding:
@@ -197,9 +211,9 @@ int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
  *   nfsd.fh <seqno> <client> <fsidtype> \x<fsid hex>
  * Returns the length, or -1 (errno ENOSPC) if buf is too small.
  */
-ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size);
+ssize_t nlc_pending_format(const struct nlc_pending *r, char *buf, size_t size);
 /* Buffer size that always fits a formatted request. */
-#define NLC_REQ_LINE_MAX	(4 * NLCACHE_PATH_MAX * 2 + 256)
+#define NLC_PENDING_LINE_MAX	(4 * NLCACHE_PATH_MAX * 2 + 256)
 
 /*
  * Walk the attributes of a GET_REQS reply message (after the genl header)
@@ -207,9 +221,9 @@ ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size);
  * walk and is returned. Malformed nests are passed to bad (may be NULL)
  * and skipped.
  */
-typedef int (*nlc_req_fn)(const struct nlc_req *r, void *arg);
-int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
-		  nlc_req_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
+typedef int (*nlc_pending_fn)(const struct nlc_pending *r, void *arg);
+int nlc_pending_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
+		  nlc_pending_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
 		  void *arg);
 
 /* The SET_REQS reply: APPLIED and each ERRORS nest. */

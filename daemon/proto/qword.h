@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct nlc_line {
+struct nlc_qword_line {
 	char *buf;
 	size_t size;
 	size_t len;
@@ -23,21 +23,21 @@ struct nlc_line {
 };
 
 /* Start an empty line in buf (size bytes, at least 1). */
-void nlc_line_init(struct nlc_line *l, char *buf, size_t size);
+void nlc_qword_line_init(struct nlc_qword_line *l, char *buf, size_t size);
 /* Append a text field and its separating space. */
-void nlc_line_add(struct nlc_line *l, const char *s);
+void nlc_qword_line_add(struct nlc_qword_line *l, const char *s);
 /* Append n bytes as a \x hex field and its separating space. */
-void nlc_line_addhex(struct nlc_line *l, const void *p, size_t n);
+void nlc_qword_line_addhex(struct nlc_qword_line *l, const void *p, size_t n);
 /* Append an unsigned decimal field (never zero-padded: the kernel reads a
  * leading 0 as octal). */
-void nlc_line_adduint(struct nlc_line *l, unsigned long long v);
+void nlc_qword_line_adduint(struct nlc_qword_line *l, unsigned long long v);
 /*
  * Turn the last separator into the line's '\n'. Returns the line's length,
  * or -1 with errno ENOSPC if anything did not fit (the buffer then holds a
  * truncated, NUL-terminated prefix that must not be sent), or EINVAL for a
  * line without fields.
  */
-ssize_t nlc_line_end(struct nlc_line *l);
+ssize_t nlc_qword_line_end(struct nlc_qword_line *l);
 
 /*
  * Decode the next field at *pos into dst (size bytes, NUL-terminated).

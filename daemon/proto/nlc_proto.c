@@ -595,8 +595,8 @@ static int genl_attrs(const struct nlmsghdr *nlh, const void **head, int *len)
 
 #define REQ_MAX 8	/* above every attribute id of the four sets */
 
-int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
-		  struct nlc_req *r)
+int nlc_pending_parse(const struct nlc_cache *c, const struct nlattr *nest,
+		  struct nlc_pending *r)
 {
 	const struct nlattr *tb[REQ_MAX + 1];
 	int seqno_type = 1;	/* *_SEQNO is 1 in every set */
@@ -635,41 +635,41 @@ int nlc_req_parse(const struct nlc_cache *c, const struct nlattr *nest,
 	return -EINVAL;
 }
 
-ssize_t nlc_req_format(const struct nlc_req *r, char *buf, size_t size)
+ssize_t nlc_pending_format(const struct nlc_pending *r, char *buf, size_t size)
 {
-	struct nlc_line l;
+	struct nlc_qword_line l;
 
-	nlc_line_init(&l, buf, size);
-	nlc_line_add(&l, r->cache->name);
-	nlc_line_adduint(&l, r->seqno);
+	nlc_qword_line_init(&l, buf, size);
+	nlc_qword_line_add(&l, r->cache->name);
+	nlc_qword_line_adduint(&l, r->seqno);
 	switch (r->cache->type) {
 	case NLCACHE_CACHE_TYPE_IP_MAP:
-		nlc_line_add(&l, r->u.ip_map.class);
-		nlc_line_add(&l, r->u.ip_map.addr);
+		nlc_qword_line_add(&l, r->u.ip_map.class);
+		nlc_qword_line_add(&l, r->u.ip_map.addr);
 		break;
 	case NLCACHE_CACHE_TYPE_UNIX_GID:
-		nlc_line_adduint(&l, r->u.unix_gid.uid);
+		nlc_qword_line_adduint(&l, r->u.unix_gid.uid);
 		break;
 	case NLCACHE_CACHE_TYPE_SVC_EXPORT:
-		nlc_line_add(&l, r->u.svc_export.client);
-		nlc_line_add(&l, r->u.svc_export.path);
+		nlc_qword_line_add(&l, r->u.svc_export.client);
+		nlc_qword_line_add(&l, r->u.svc_export.path);
 		break;
 	case NLCACHE_CACHE_TYPE_EXPKEY:
-		nlc_line_add(&l, r->u.expkey.client);
-		nlc_line_adduint(&l, r->u.expkey.fsidtype);
-		nlc_line_addhex(&l, r->u.expkey.fsid, r->u.expkey.fsid_len);
+		nlc_qword_line_add(&l, r->u.expkey.client);
+		nlc_qword_line_adduint(&l, r->u.expkey.fsidtype);
+		nlc_qword_line_addhex(&l, r->u.expkey.fsid, r->u.expkey.fsid_len);
 		break;
 	}
-	return nlc_line_end(&l);
+	return nlc_qword_line_end(&l);
 }
 
-int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
-		  nlc_req_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
+int nlc_pending_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
+		  nlc_pending_fn fn, void (*bad)(const struct nlc_cache *c, void *arg),
 		  void *arg)
 {
 	const struct nlattr *a;
 	struct attr_iter it;
-	struct nlc_req r;
+	struct nlc_pending r;
 	bool broken = false;
 	const void *head;
 	int len, ret;
@@ -680,7 +680,7 @@ int nlc_reqs_walk(const struct nlc_cache *c, const struct nlmsghdr *nlh,
 	while ((a = iter_next(&it, &broken))) {
 		if (attr_type(a) != c->requests)
 			continue;
-		if (nlc_req_parse(c, a, &r)) {
+		if (nlc_pending_parse(c, a, &r)) {
 			if (bad)
 				bad(c, arg);
 			continue;

@@ -17,12 +17,6 @@
 
 #include "nlc_proto.h"
 
-/* Default lifetime of an answer, as rpc.mountd's default_ttl. */
-#define NLC_DEFAULT_TTL		1800
-/* nfsd.fh answers never expire by default (rpc.mountd's choice). */
-#define NLC_EXPKEY_EXPIRY	0x7fffffffULL
-/* The anonymous ids a positive export answer gets unless told. */
-#define NLC_DEFAULT_ANON	65534
 /* Largest hex field --raw lets through (fsid, uuid). */
 #define NLC_HEX_MAX		64
 

@@ -212,8 +212,10 @@ int nlc_parse_flavor(const char *s, uint32_t *flavor)
 		const char *name;
 		uint32_t flavor;
 	} flavors[] = {
-		{ "none", 0 }, { "null", 0 }, { "sys", 1 }, { "unix", 1 },
-		{ "krb5", 390003 }, { "krb5i", 390004 }, { "krb5p", 390005 },
+		{ "none", NLC_SEC_NULL }, { "null", NLC_SEC_NULL },
+		{ "sys", NLC_SEC_SYS }, { "unix", NLC_SEC_SYS },
+		{ "krb5", NLC_SEC_KRB5 }, { "krb5i", NLC_SEC_KRB5I },
+		{ "krb5p", NLC_SEC_KRB5P },
 	};
 	size_t i;
 
@@ -450,9 +452,9 @@ static int compute_expiry(struct nlc_answer *a, time_t now, char *err, size_t er
 		}
 		a->expiry = base + a->ttl;
 	} else if (a->cache->type == NLCACHE_CACHE_TYPE_EXPKEY) {
-		a->expiry = NLC_EXPKEY_EXPIRY;
+		a->expiry = NLC_FH_EXPIRY;
 	} else {
-		a->expiry = base + NLC_DEFAULT_TTL;
+		a->expiry = base + NLC_TTL_DEFAULT;
 	}
 	return 0;
 }
@@ -750,8 +752,8 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 		     char *err, size_t errlen)
 {
 	struct export_args x = {
-		.anon_uid = NLC_DEFAULT_ANON,
-		.anon_gid = NLC_DEFAULT_ANON,
+		.anon_uid = NLC_ANON_DEFAULT,
+		.anon_gid = NLC_ANON_DEFAULT,
 	};
 	bool seen_ttl = false, seen_expiry = false;
 	int opt, npos, ret = -1;

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * The request table. Every pending request a scan sees becomes one job,
+ * found again by its key while it is in flight (the kernel lists a
+ * request in every dump until it is answered), computed on a worker
+ * thread, and sent from the loop. A job without an answer now is deferred
+ * and retried with back-off, and forgotten once the kernel stops asking.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "nlcached.h"
+
+const struct cache_ops *const cache_ops[NLC_NCACHES] = {
+	&cache_ip_ops, &cache_gid_ops, &cache_export_ops, &cache_fh_ops,
+};
+
+void jobs_init(struct jobs *q)
+{
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->q_lock, NULL);
+	pthread_cond_init(&q->q_cond, NULL);
+	q->work_tail = &q->work_head;
+	q->done_tail = &q->done_head;
+}
+
+void nlcached_wake(struct nlcached *d)
+{
+	uint64_t one = 1;
+
+	if (write(d->done_efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		xlog(LOG_ERR, "eventfd write: %m");
+}
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct job *job_find(struct jobs *q, unsigned int ci, const char *key, uint32_t h)
+{
+	struct job *j;
+
+	for (j = q->keytab[h % KEY_BUCKETS]; j; j = j->hnext)
+		if (j->ci == ci && j->hash == h && !strcmp(j->keytext, key))
+			return j;
+	return NULL;
+}
+
+static void job_clear_answer(struct job *j)
+{
+	if (j->ops)
+		j->ops->answer_free(&j->ans);
+	memset(&j->ans, 0, sizeof(j->ans));
+}
+
+static void job_free(struct job *j)
+{
+	if (j->ops) {
+		job_clear_answer(j);
+		j->ops->key_free(&j->key);
+	}
+	free(j->keytext);
+	free(j);
+}
+
+static void job_unhash(struct jobs *q, struct job *j)
+{
+	struct job **pp;
+
+	for (pp = &q->keytab[j->hash % KEY_BUCKETS]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == j) {
+			*pp = j->hnext;
+			q->njobs--;
+			return;
+		}
+	}
+}
+
+void jobs_free(struct jobs *q)
+{
+	struct job *j, *next;
+	int i;
+
+	/* reloads are in no bucket; the other queued jobs are */
+	for (j = q->work_head; j; j = next) {
+		next = j->qnext;
+		if (j->reload)
+			free(j);
+	}
+	for (j = q->done_head; j; j = next) {
+		next = j->qnext;
+		if (j->reload)
+			free(j);
+	}
+	q->work_head = q->done_head = NULL;
+	q->work_tail = &q->work_head;
+	q->done_tail = &q->done_head;
+	for (i = 0; i < KEY_BUCKETS; i++) {
+		for (j = q->keytab[i]; j; j = next) {
+			next = j->hnext;
+			job_free(j);
+		}
+		q->keytab[i] = NULL;
+	}
+	q->njobs = 0;
+}
+
+/* A job's state, read from the loop while a worker may be changing it. */
+static enum job_state job_state(struct jobs *q, struct job *j)
+{
+	enum job_state st;
+
+	pthread_mutex_lock(&q->q_lock);
+	st = j->state;
+	pthread_mutex_unlock(&q->q_lock);
+	return st;
+}
+
+static void job_queue(struct jobs *q, struct job *j)
+{
+	pthread_mutex_lock(&q->q_lock);
+	j->state = J_QUEUED;
+	j->qnext = NULL;
+	*q->work_tail = j;
+	q->work_tail = &j->qnext;
+	pthread_cond_signal(&q->q_cond);
+	pthread_mutex_unlock(&q->q_lock);
+}
+
+void job_log(const struct job *j, unsigned int cls, int prio, const char *msg)
+{
+	if (!msg[0])
+		return;
+	if (j->kind == NLC_ANSWER_DEFER && j->attempts)
+		dlog(D_CALL, "retry %u: %s", j->attempts, msg);
+	else if (prio >= LOG_DEBUG)
+		dlog(cls, "%s", msg);
+	else
+		xlog(prio, "%s", msg);
+}
+
+void nlcached_compute(struct nlcached *d, struct job *j)
+{
+	struct answer_env env = { .d = d, .opts = { .ttl = d->cfg.ttl } };
+	struct nlc_snapshot *s = NULL;
+	struct nlc_mount_table *t = NULL;
+	struct nlc_sysinfo si;
+
+	if (j->reload) {
+		s = tables_snapshot(d);
+		if (s)
+			nlc_snapshot_put(s);
+		return;
+	}
+	job_clear_answer(j);
+	if (!j->ops->needs_exports) {
+		j->ops->answer(j, &env);
+		return;
+	}
+	s = tables_snapshot(d);
+	t = s ? tables_mounts(&d->tables) : NULL;
+	if (!s || !t) {
+		j->kind = NLC_ANSWER_DEFER;
+		if (!s)
+			job_log(j, D_CALL, LOG_DEBUG, "exports are being re-read; answering after");
+		goto out;
+	}
+	nlc_mounts_sysinfo(t, &nlc_resolver_libc, &si);
+	env.snap = s;
+	env.si = &si;
+	j->ops->answer(j, &env);
+	nlc_mounts_sysinfo_release(&si);
+out:
+	if (t)
+		nlc_mounts_put(t);
+	if (s)
+		nlc_snapshot_put(s);
+}
+
+/* Take a queued job (waiting for one unless !wait); NULL if stopping. */
+static struct job *take_work(struct jobs *q, bool wait)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&q->q_lock);
+	while (wait && !q->work_head && !q->workers_stop)
+		pthread_cond_wait(&q->q_cond, &q->q_lock);
+	if (q->workers_stop || !q->work_head) {
+		pthread_mutex_unlock(&q->q_lock);
+		return NULL;
+	}
+	j = q->work_head;
+	q->work_head = j->qnext;
+	if (!q->work_head)
+		q->work_tail = &q->work_head;
+	j->state = J_RUNNING;
+	pthread_mutex_unlock(&q->q_lock);
+	return j;
+}
+
+static void put_done(struct jobs *q, struct job *j)
+{
+	pthread_mutex_lock(&q->q_lock);
+	j->state = J_DONE;
+	j->qnext = NULL;
+	*q->done_tail = j;
+	q->done_tail = &j->qnext;
+	pthread_mutex_unlock(&q->q_lock);
+}
+
+bool jobs_run_one(struct nlcached *d)
+{
+	struct job *j = take_work(&d->jobs, false);
+
+	if (!j)
+		return false;
+	d->compute(d, j);
+	put_done(&d->jobs, j);
+	return true;
+}
+
+static void *worker(void *arg)
+{
+	struct nlcached *d = arg;
+	struct job *j;
+
+	while ((j = take_work(&d->jobs, true))) {
+		d->compute(d, j);
+		put_done(&d->jobs, j);
+		nlcached_wake(d);
+	}
+	return NULL;
+}
+
+int jobs_start(struct nlcached *d, unsigned int n)
+{
+	struct jobs *q = &d->jobs;
+
+	for (q->nthreads = 0; q->nthreads < n; q->nthreads++)
+		if (pthread_create(&q->tids[q->nthreads], NULL, worker, d))
+			return -1;
+	return 0;
+}
+
+void jobs_stop(struct nlcached *d)
+{
+	struct jobs *q = &d->jobs;
+	unsigned int i;
+
+	pthread_mutex_lock(&q->q_lock);
+	q->workers_stop = true;
+	pthread_cond_broadcast(&q->q_cond);
+	pthread_mutex_unlock(&q->q_lock);
+	/* A worker stuck in DNS or on a hung mount is not waited for. */
+	for (i = 0; i < q->nthreads; i++)
+		pthread_detach(q->tids[i]);
+}
+
+static unsigned int cache_index(const struct nlcached *d, const struct nlc_cache *c)
+{
+	return (unsigned int)(c - d->be.caches);
+}
+
+static struct job *job_new(const struct nlc_pending *r, unsigned int ci, char *keytext,
+			   uint32_t h)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	if (cache_ops[ci]->key_copy(&j->key, r)) {
+		free(j);
+		return NULL;
+	}
+	j->c = r->cache;
+	j->ci = ci;
+	j->ops = cache_ops[ci];
+	j->keytext = keytext;
+	j->hash = h;
+	return j;
+}
+
+int jobs_seen(struct nlcached *d, const struct nlc_pending *r)
+{
+	struct jobs *q = &d->jobs;
+	unsigned int ci = cache_index(d, r->cache);
+	time_t now = now_mono();
+	struct job *j;
+	char *key;
+	uint32_t h;
+
+	if (ci >= NLC_NCACHES)
+		return 0;
+	key = cache_ops[ci]->key_text(r);
+	if (!key)
+		return 0;	/* out of memory: the next scan sees it again */
+	h = hash_str(key);
+	j = job_find(q, ci, key, h);
+	if (j) {
+		j->last_seen = now;
+		d->stats.dedup[ci]++;
+		free(key);
+		return 0;
+	}
+	j = job_new(r, ci, key, h);
+	if (!j) {
+		free(key);
+		return 0;
+	}
+	j->last_seen = now;
+	j->hnext = q->keytab[h % KEY_BUCKETS];
+	q->keytab[h % KEY_BUCKETS] = j;
+	q->njobs++;
+	if (log_debugging(D_CALL)) {
+		char line[1024];
+
+		if (nlc_pending_format(r, line, sizeof(line)) > 0) {
+			line[strcspn(line, "\n")] = 0;
+			dlog(D_CALL, "request: %s", line);
+		}
+	}
+	job_queue(q, j);
+	return 0;
+}
+
+void jobs_queue_reload(struct nlcached *d)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		xlog(LOG_ERR, "reload: out of memory");
+		return;
+	}
+	j->reload = true;
+	job_queue(&d->jobs, j);
+}
+
+time_t jobs_defer_delay(unsigned int attempts)
+{
+	time_t delay = 1;
+
+	while (attempts-- > 0 && delay < DEFER_MAX_DELAY)
+		delay *= 2;
+	return delay < DEFER_MAX_DELAY ? delay : DEFER_MAX_DELAY;
+}
+
+void jobs_drain(struct nlcached *d)
+{
+	struct jobs *q = &d->jobs;
+	struct job *list, *j, *next;
+	struct job **v[NLC_NCACHES] = { 0 };
+	size_t n[NLC_NCACHES] = { 0 }, cap[NLC_NCACHES] = { 0 };
+	size_t i, k;
+
+	pthread_mutex_lock(&q->q_lock);
+	list = q->done_head;
+	q->done_head = NULL;
+	q->done_tail = &q->done_head;
+	pthread_mutex_unlock(&q->q_lock);
+
+	for (j = list; j; j = next) {
+		next = j->qnext;
+		if (j->reload) {
+			free(j);
+			continue;
+		}
+		if (j->kind == NLC_ANSWER_DEFER) {
+			j->state = J_DEFERRED;
+			j->retry_at = now_mono() + jobs_defer_delay(j->attempts++);
+			d->stats.deferred[j->ci]++;
+			continue;
+		}
+		if (!backend_connected(&d->be)) {
+			/* no socket to answer on: forget it, the next scan of
+			 * the new registration finds it again */
+			job_unhash(q, j);
+			job_free(j);
+			continue;
+		}
+		if (n[j->ci] == cap[j->ci]) {
+			size_t nc = cap[j->ci] ? cap[j->ci] * 2 : 64;
+			struct job **nv = realloc(v[j->ci], nc * sizeof(*nv));
+
+			if (!nv) {
+				/* cannot batch it: answer it later */
+				j->state = J_DEFERRED;
+				j->retry_at = now_mono() + 1;
+				continue;
+			}
+			v[j->ci] = nv;
+			cap[j->ci] = nc;
+		}
+		v[j->ci][n[j->ci]++] = j;
+	}
+	for (i = 0; i < NLC_NCACHES; i++) {
+		size_t nneg = 0;
+
+		if (!n[i] || !v[i])
+			continue;
+		send_jobs(d, &d->be.caches[i], v[i], n[i], false);
+		for (k = 0; k < n[i]; k++) {
+			j = v[i][k];
+			j->state = J_SENT;
+			d->stats.answered[i][j->kind != NLC_ANSWER_POSITIVE]++;
+			if (j->resend_negative) {
+				/* the refused ones to the front, for the resend */
+				v[i][k] = v[i][nneg];
+				v[i][nneg++] = j;
+			}
+		}
+		if (nneg)
+			send_jobs(d, &d->be.caches[i], v[i], nneg, true);
+		for (k = 0; k < n[i]; k++) {
+			job_unhash(q, v[i][k]);
+			job_free(v[i][k]);
+		}
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+void jobs_retry(struct nlcached *d)
+{
+	struct jobs *q = &d->jobs;
+	time_t now = now_mono();
+	struct job **pp, *j;
+	bool all = atomic_exchange(&d->tables.snap_installed, false);
+	int i;
+
+	for (i = 0; i < KEY_BUCKETS; i++) {
+		pp = &q->keytab[i];
+		while ((j = *pp)) {
+			if (job_state(q, j) != J_DEFERRED) {
+				pp = &j->hnext;
+				continue;
+			}
+			if (now - j->last_seen > DEFER_FORGET) {
+				/* the kernel no longer asks */
+				*pp = j->hnext;
+				q->njobs--;
+				job_free(j);
+				continue;
+			}
+			if ((all || now >= j->retry_at) && backend_connected(&d->be))
+				job_queue(q, j);
+			pp = &j->hnext;
+		}
+	}
+}
+
+void jobs_orphan_deferred(struct nlcached *d)
+{
+	struct jobs *q = &d->jobs;
+	struct job *j;
+	int i;
+
+	/* Deferred requests belong to the old registration. */
+	for (i = 0; i < KEY_BUCKETS; i++)
+		for (j = q->keytab[i]; j; j = j->hnext)
+			if (job_state(q, j) == J_DEFERRED)
+				j->last_seen = 0;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * The exports snapshot and the mount table the answers are computed from.
+ * Both are reference-counted and replaced whole: a worker holds the
+ * generation it started with.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "client.h"
+#include "nlcached.h"
+
+/*
+ * The export flags this kernel's nfsd knows, from export_features. If that
+ * file cannot be read (nfsd's filesystem not mounted in this mount
+ * namespace, say), assume what every kernel nlcached runs on (5.10 and
+ * later) supports: everything but sign_fh (7.2, which has the file). Never
+ * mountd's fallback of pre-2.6.33 flags: it lacks v4root, and a pseudo root
+ * without v4root is a plain read-only export of "/".
+ */
+#define EXPORT_FEATURES_DEFAULT \
+	(NLCACHE_EXPORT_FLAGS_ALL & ~(uint32_t)NLCACHE_EXPORT_FLAGS_SIGN_FH)
+
+/*
+ * The table also caches stat() results per path; directories can be
+ * removed and made again without any mount changing, so a generation is
+ * also retired after this many seconds (and with every exports reload).
+ */
+#define MOUNTS_MAX_AGE	30
+
+/* Can nfsd export @path without fsid= or a uuid? Filesystems backed by a
+ * device can; the rest need an identity (mountd asks with a test export). */
+static bool fs_identifiable(const char *path, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	return stat(path, &st) == 0 && major(st.st_dev) != 0;
+}
+
+void tables_init(struct tables *t, const struct nlcached_config *cfg)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->snap_lock, NULL);
+	pthread_mutex_init(&t->mounts_lock, NULL);
+	atomic_init(&t->mounts_dirty, true);
+	t->snap_cfg.etab = cfg->etab;
+	t->snap_cfg.exports_file = cfg->exports_file;
+	t->snap_cfg.exports = "/etc/exports";
+	t->snap_cfg.exports_dir = "/etc/exports.d";
+	t->snap_cfg.ipaddr_mode = cfg->use_ipaddr ? NLC_IPADDR_FORCED : NLC_IPADDR_AUTO;
+	/*
+	 * The pseudo-root offers krb5, krb5i and krb5p besides sys, as the
+	 * rpc.mountd of Debian 11/12 (nfs-utils <= 2.6) does whether or not
+	 * /etc/krb5.keytab exists; later nfs-utils offer them only with a
+	 * keytab. The mountd being replaced decides: equivalence is tested
+	 * against Debian 12's.
+	 */
+	t->snap_cfg.krb5_keytab = true;
+	t->snap_cfg.supported_flags = ~0u;
+	t->snap_cfg.fs_identifiable = fs_identifiable;
+	t->snap_cfg.resolver = &nlc_resolver_libc;
+}
+
+void tables_free(struct tables *t)
+{
+	if (t->snap_cur)
+		nlc_snapshot_put(t->snap_cur);
+	t->snap_cur = NULL;
+	if (t->mounts_cur)
+		nlc_mounts_put(t->mounts_cur);
+	t->mounts_cur = NULL;
+	pthread_mutex_destroy(&t->snap_lock);
+	pthread_mutex_destroy(&t->mounts_lock);
+}
+
+uint32_t tables_export_features(struct tables *t)
+{
+	static atomic_bool warned;
+	unsigned int f = atomic_load(&t->features);
+	unsigned int sup = 0, sec;
+	const char *why = "unexpected contents";
+	char eb[64];
+	FILE *fp;
+
+	if (f)
+		return f;
+	fp = fopen("/proc/fs/nfsd/export_features", "re");
+	if (!fp)
+		why = strerror_r(errno, eb, sizeof(eb));
+	if (fp) {
+		if (fscanf(fp, "%x %x", &sup, &sec) != 2)
+			sup = 0;
+		fclose(fp);
+	}
+	if (sup) {
+		atomic_store(&t->features, sup);
+		xlog(LOG_INFO, "nfsd's export features: %#x", sup);
+		return sup;
+	}
+	if (!atomic_exchange(&warned, true))
+		xlog(LOG_WARNING,
+		     "cannot read /proc/fs/nfsd/export_features (%s); assuming export flags %#x",
+		     why, EXPORT_FEATURES_DEFAULT);
+	return EXPORT_FEATURES_DEFAULT;
+}
+
+static void snapshot_report(const struct tables *t, const struct nlc_snapshot *s)
+{
+	char files[1024] = "";
+	size_t i, real = 0, off = 0;
+
+	for (i = 0; i < s->table.nerr; i++)
+		xlog(s->table.err[i].warning ? LOG_WARNING : LOG_ERR, "%s",
+		     s->table.err[i].msg);
+	for (i = 0; i < s->nexp; i++)
+		real += !s->exp[i].v4root;
+	for (i = 0; i < s->table.nfiles && off < sizeof(files); i++)
+		off += (size_t)snprintf(files + off, sizeof(files) - off, "%s%s",
+					i ? ", " : "", s->table.files[i]);
+	if (!files[0])
+		snprintf(files, sizeof(files), "%s",
+			 s->source == NLC_SNAP_ETAB ? t->snap_cfg.etab :
+			 s->source == NLC_SNAP_EXPORTS_FILE ? t->snap_cfg.exports_file :
+			 s->source == NLC_SNAP_EXPORTS ? t->snap_cfg.exports :
+			 "no file (no etab, no exports)");
+	xlog(LOG_INFO, "exports: %zu entries from %s (%zu pseudo-root), generation %llu%s",
+	     real, files, s->nexp - real, (unsigned long long)s->generation,
+	     s->use_ipaddr ? ", use_ipaddr" : "");
+	if (s->dns_failures)
+		xlog(LOG_WARNING, "exports: %u client names did not resolve (last good addresses kept)",
+		     s->dns_failures);
+}
+
+/*
+ * The current snapshot, re-read first if a source changed (mountd checks
+ * etab before every answer; so do we, with stat() on a worker thread).
+ * The new table is built without snap_lock held (DNS for FQDN clients,
+ * realpath and pseudo-root stats may take long) and swapped in. While
+ * one worker builds it, the others get NULL for a stale table: their
+ * requests are deferred (never answered from the old table, which may
+ * grant what was just revoked) and retried as soon as the new one is in.
+ */
+struct nlc_snapshot *tables_snapshot(struct nlcached *d)
+{
+	struct tables *t = &d->tables;
+	struct nlc_snapshot *s, *cur, *old;
+	bool force, ipaddr_was;
+	uint64_t gen;
+	int err;
+
+again:
+	pthread_mutex_lock(&t->snap_lock);
+	cur = t->snap_cur ? nlc_snapshot_get(t->snap_cur) : NULL;
+	pthread_mutex_unlock(&t->snap_lock);
+	force = atomic_exchange(&t->snap_force, false);
+	if (cur && !force && !nlc_snapshot_stale(cur, &t->snap_cfg))
+		return cur;
+	pthread_mutex_lock(&t->snap_lock);
+	if (t->snap_cur != cur) {
+		/* another worker installed a newer one meanwhile */
+		pthread_mutex_unlock(&t->snap_lock);
+		if (force)
+			atomic_store(&t->snap_force, true);
+		nlc_snapshot_put(cur);
+		goto again;
+	}
+	if (t->snap_loading) {
+		pthread_mutex_unlock(&t->snap_lock);
+		if (force)
+			atomic_store(&t->snap_force, true);
+		nlc_snapshot_put(cur);
+		return NULL;
+	}
+	t->snap_loading = true;
+	gen = ++t->snap_gen;
+	pthread_mutex_unlock(&t->snap_lock);
+
+	err = nlc_snapshot_load(&t->snap_cfg, cur, gen, &s);
+
+	pthread_mutex_lock(&t->snap_lock);
+	t->snap_loading = false;
+	if (err) {
+		xlog(LOG_ERR, "exports: cannot load: %s (keeping the previous table)",
+		     strerror(-err));
+		pthread_mutex_unlock(&t->snap_lock);
+		atomic_store(&t->snap_installed, true);
+		return cur;
+	}
+	snapshot_report(t, s);
+	atomic_store(&t->mounts_dirty, true);
+	old = t->snap_cur;
+	t->snap_cur = s;
+	ipaddr_was = atomic_exchange(&t->use_ipaddr_cur, s->use_ipaddr);
+	/* No exportfs flushes the kernel's caches in these modes; a use_ipaddr
+	 * change invalidates every domain the kernel holds. */
+	if (old && (force || s->source != NLC_SNAP_ETAB || ipaddr_was != s->use_ipaddr))
+		atomic_store(&t->flush_wanted, true);
+	s = nlc_snapshot_get(s);
+	pthread_mutex_unlock(&t->snap_lock);
+	atomic_store(&t->snap_installed, true);
+	if (cur)
+		nlc_snapshot_put(cur);
+	if (old) {
+		nlc_snapshot_put(old);
+		nlcached_wake(d);
+	}
+	return s;
+}
+
+struct nlc_mount_table *tables_mounts(struct tables *t)
+{
+	struct nlc_mount_table *m;
+	time_t now = now_mono();
+
+	pthread_mutex_lock(&t->mounts_lock);
+	if (atomic_exchange(&t->mounts_dirty, false) || !t->mounts_cur ||
+	    now - t->mounts_read_at >= MOUNTS_MAX_AGE) {
+		t->mounts_read_at = now;
+		m = nlc_mounts_read("/proc/self/mountinfo");
+		if (m) {
+			if (t->mounts_cur)
+				nlc_mounts_put(t->mounts_cur);
+			t->mounts_cur = m;
+			dlog(D_GENERAL, "mount table: %zu mounts", nlc_mounts_count(m));
+		} else {
+			xlog(LOG_ERR, "cannot read /proc/self/mountinfo: %m");
+			atomic_store(&t->mounts_dirty, true);
+		}
+	}
+	m = t->mounts_cur ? nlc_mounts_get(t->mounts_cur) : NULL;
+	pthread_mutex_unlock(&t->mounts_lock);
+	return m;
+}
