@@ -196,16 +196,15 @@ handles() {
 
 # --- runs ----------------------------------------------------------------------
 
-declare -A W P99 P50 OK
-# load KEY NFSLOAD-ARGS...: one nfsload run; its wall time, p50, p99 go to
-# W[KEY], P50[KEY], P99[KEY].
+declare -A W P99 OK
+# load KEY NFSLOAD-ARGS...: one nfsload run; its wall time and p99 go to
+# W[KEY] and P99[KEY] (the raw line, p50 included, is logged).
 load() {
 	local key=$1 out
 	shift
 	out=$("$LOAD" -t 300 "$@" 127.0.0.1 2>&1)
 	echo "$key: $out" | tee -a "$BLOG" | sed 's/^/BENCH-RAW /'
 	W[$key]=$(sed -n 's/.* wall=\([0-9.]*\).*/\1/p' <<<"$out")
-	P50[$key]=$(sed -n 's/.* p50=\([0-9.]*\).*/\1/p' <<<"$out")
 	P99[$key]=$(sed -n 's/.* p99=\([0-9.]*\).*/\1/p' <<<"$out")
 	OK[$key]=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$out")
 	[ -n "${W[$key]}" ] || _nlc_fail "$key: nfsload printed no result" "$out"

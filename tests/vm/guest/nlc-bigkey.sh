@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 480
 # A request whose key nearly fills a page (an nfsd.fh key for a client
 # whose domain name is 4048 characters long: a 4108-byte message) is listed
 # by GET_REQS, dump after dump. Before the fix it did not fit the dump

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 480
 # A hung filesystem stalls only whoever looks a path up on it. Root answers
 # nfsd.export with a path below a FUSE mount whose server never replies:
 # that answer hangs (killably) in the sender's own context, and meanwhile

@@ -2,7 +2,7 @@
 # (h) Two network namespaces, each with its own nfsd, exports and
 # responder: each responder sees only its own netns's requests and both
 # mounts work.
-# timeout: 300
+# timeout: 480
 . "$(dirname "$0")/lib.sh"
 
 # On failure, show each netns's view too.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 480
 # (g) Without CAP_NET_ADMIN every command fails with EPERM, and so does
 # joining the exportd group where the kernel can enforce it. Root of a user
 # namespace that owns a netns serves that netns.

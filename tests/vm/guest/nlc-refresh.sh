@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 300
+# timeout: 480
 # Hand-back keeps valid entries. A mount is served over netlink with
 # answers that expire in 120 s; once they are past half their life, client
 # traffic makes nfsd refresh them ahead of time (the entries stay valid,

@@ -2,7 +2,7 @@
 # (f) rmmod nfsd_nlcache while it is attached and NFS traffic is in flight
 # (with cache flushes forcing fresh upcalls): no oops, the original upcalls
 # are back (rpc.mountd answers from then on) and the traffic completes.
-# timeout: 300
+# timeout: 480
 . "$(dirname "$0")/lib.sh"
 
 nfsd_load

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 480
 # A filesystem that is merely not mounted (yet, or again) is not a
 # permanent ESTALE: the nfsd.fh request naming it gets no answer (it stays
 # pending, the client waits) and nlcached asks again with back-off until

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 180
+# timeout: 480
 # nlcached -g (manage-gids): a user in 20 groups reads a file only its 20th
 # group may read. AUTH_SYS carries at most 16 groups, so the read works only
 # when the server takes the groups from auth.unix.gid, which nlcached fills

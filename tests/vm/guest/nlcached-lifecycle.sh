@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 480
 # nlcached's life around the kernel side: started before nfsd_nlcache is
 # loaded (it loads it through the family lookup), the module removed under
 # it (it notices at once, reloads and re-registers, and a client waiting

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 240
+# timeout: 600
 # nlcached follows changes to the exports:
 #  1. etab mode: /etc/exports edited, `exportfs -ra` (which flushes the
 #     kernel caches): a read-only client becomes writable and a refused

@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 150
+# timeout: 480
 # nlcached instead of rpc.mountd: /etc/exports through `exportfs -ra`
 # (etab), `nlcached -F -d all` serving auth.unix.ip, nfsd.export and nfsd.fh
 # over netlink. An NFSv4.2 client mounts, reads and writes; a client not in
