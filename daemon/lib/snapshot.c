@@ -593,7 +593,8 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 	for (i = 0; i < s->nexp; i++) {
 		const struct nlc_snap_export *x = &s->exp[i];
 
-		if (strcmp(x->path, "/") ||
+		/* every entry counted in nexp has both (the analyzer can't tell) */
+		if (!x->path || !x->opts || strcmp(x->path, "/") ||
 		    !(x->opts->flags & NLCACHE_EXPORT_FLAGS_CROSSMOUNT))
 			continue;
 		/* nfs-utils 2.6.2's next_mnt() lists nothing below "/" */
