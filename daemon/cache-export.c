@@ -47,7 +47,7 @@ static void export_answer(struct job *j, const struct answer_env *env)
 		j->kind = NLC_ANSWER_DEFER;
 		return;
 	}
-	nlc_answer_export(env->snap, env->si, &env->opts,
+	nlc_answer_export(env->snap, env->hv, &env->opts,
 			  tables_export_features(&env->d->tables), client, path, a);
 	j->kind = a->kind;
 	j->ttl = a->ttl ? a->ttl : env->opts.ttl;

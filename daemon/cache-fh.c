@@ -54,7 +54,7 @@ static void fh_answer(struct job *j, const struct answer_env *env)
 		j->kind = NLC_ANSWER_DEFER;
 		return;
 	}
-	nlc_answer_fh(env->snap, env->si, &env->opts, j->key.fh.client, j->key.fh.fsidtype,
+	nlc_answer_fh(env->snap, env->hv, &env->opts, j->key.fh.client, j->key.fh.fsidtype,
 		      j->key.fh.fsid, j->key.fh.fsid_len, now_real(), a);
 	j->kind = a->kind;
 	j->expiry = a->expiry;

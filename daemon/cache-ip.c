@@ -47,7 +47,7 @@ static void ip_answer(struct job *j, const struct answer_env *env)
 		j->kind = NLC_ANSWER_DEFER;
 		return;
 	}
-	nlc_answer_ip(env->snap, env->si, &env->opts, j->key.ip.class, j->key.ip.addr, a);
+	nlc_answer_ip(env->snap, env->hv, &env->opts, j->key.ip.class, j->key.ip.addr, a);
 	j->kind = a->kind;
 	j->ttl = a->ttl ? a->ttl : env->opts.ttl;
 	if (a->kind == NLC_ANSWER_POSITIVE) {

@@ -155,7 +155,7 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 	struct answer_env env = { .d = d, .opts = { .ttl = d->cfg.ttl } };
 	struct nlc_snapshot *s = NULL;
 	struct nlc_mount_table *t = NULL;
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 
 	if (j->reload) {
 		s = tables_snapshot(d);
@@ -176,11 +176,11 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 			job_log(j, D_CALL, LOG_DEBUG, "exports are being re-read; answering after");
 		goto out;
 	}
-	nlc_mounts_sysinfo(t, &nlc_resolver_libc, &si);
+	nlc_mounts_hostview(t, &nlc_resolver_libc, &hv);
 	env.snap = s;
-	env.si = &si;
+	env.hv = &hv;
 	j->ops->answer(j, &env);
-	nlc_mounts_sysinfo_release(&si);
+	nlc_mounts_hostview_release(&hv);
 out:
 	if (t)
 		nlc_mounts_put(t);

@@ -175,7 +175,7 @@ union cache_answer {
 struct answer_env {
 	struct nlcached *d;
 	const struct nlc_snapshot *snap;
-	const struct nlc_sysinfo *si;
+	const struct nlc_hostview *hv;
 	struct nlc_answer_opts opts;
 };
 

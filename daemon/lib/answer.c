@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
  * The auth.unix.ip, nfsd.export and nfsd.fh answers, computed from one
- * exports snapshot and a struct nlc_sysinfo, as rpc.mountd answers them
+ * exports snapshot and a struct nlc_hostview, as rpc.mountd answers them
  * in /proc mode.
  */
 #include <errno.h>
@@ -74,7 +74,7 @@ struct who {
 };
 
 static int who_init(struct who *w, const struct nlc_snapshot *s,
-		    const struct nlc_sysinfo *si, const char *domain)
+		    const struct nlc_hostview *hv, const char *domain)
 {
 	struct nlc_addr a;
 
@@ -85,7 +85,7 @@ static int who_init(struct who *w, const struct nlc_snapshot *s,
 	if (nlc_addr_parse(domain + 1, &a) < 0)
 		return -EINVAL;
 	w->ipaddr = true;
-	nlc_caller_resolve(&w->caller, &a, &s->clients, si->resolver);
+	nlc_caller_resolve(&w->caller, &a, &s->clients, hv->resolver);
 	return 0;
 }
 
@@ -104,18 +104,18 @@ static bool domain_names(const char *domain, const struct nlc_client *c)
 	       (own != c && nlc_client_member(domain, c->name));
 }
 
-static bool who_matches(const struct who *w, const struct nlc_sysinfo *si,
+static bool who_matches(const struct who *w, const struct nlc_hostview *hv,
 			const struct nlc_snap_export *x)
 {
 	if (w->ipaddr)
 		return nlc_client_check(nlc_client_owner(x->client),
-					&w->caller, si->resolver);
+					&w->caller, hv->resolver);
 	return domain_names(w->domain, x->client);
 }
 
 /* ---- auth.unix.ip ------------------------------------------------------- */
 
-void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
+void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *class,
 		   const char *addr, struct nlc_ip_answer *out)
 {
@@ -128,7 +128,7 @@ void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
 		msgf(out->msg, &out->prio, LOG_WARNING, "unknown class '%s' for IP %s", class, addr);
 		return;
 	}
-	rc = nlc_auth_unix_ip(&s->clients, si ? si->resolver : NULL, addr,
+	rc = nlc_auth_unix_ip(&s->clients, hv ? hv->resolver : NULL, addr,
 			      s->use_ipaddr, out->domain, sizeof(out->domain));
 	switch (rc) {
 	case 1:
@@ -212,7 +212,7 @@ int nlc_fsloc_split(const char *text, struct nlc_fsloc *loc, size_t max,
 /* ---- nfsd.export ------------------------------------------------------- */
 
 static void export_positive(const struct nlc_snap_export *x,
-			    const struct nlc_sysinfo *si,
+			    const struct nlc_hostview *hv,
 			    const struct nlc_answer_opts *o, uint32_t supported,
 			    const char *domain, const char *path,
 			    struct nlc_export_answer *out)
@@ -247,7 +247,7 @@ static void export_positive(const struct nlc_snap_export *x,
 	/* uuid: the path's own filesystem unless fsid=<uuid> applies */
 	if (!(x->uuid && !different) && !(out->flags & F_FSID)) {
 		memset(&id, 0, sizeof(id));
-		rc = si->ident(si->ctx, path, &id);
+		rc = hv->ident(hv->ctx, path, &id);
 		if (rc < 0 && !nlc_lookup_error(rc)) {
 			out->kind = NLC_ANSWER_DEFER;
 			msgf(out->msg, &out->prio, LOG_WARNING, "cannot examine '%s' now: %s", path,
@@ -298,7 +298,7 @@ done:
 }
 
 void nlc_answer_export(const struct nlc_snapshot *s,
-		       const struct nlc_sysinfo *si,
+		       const struct nlc_hostview *hv,
 		       const struct nlc_answer_opts *o, uint32_t supported,
 		       const char *domain, const char *path,
 		       struct nlc_export_answer *out)
@@ -315,7 +315,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 	memset(out, 0, sizeof(*out));
 	out->kind = NLC_ANSWER_NEGATIVE;
 	out->ttl = o->ttl;
-	if (who_init(&w, s, si, domain) < 0) {
+	if (who_init(&w, s, hv, domain) < 0) {
 		out->kind = NLC_ANSWER_INVALID;
 		msgf(out->msg, &out->prio, LOG_WARNING, "bad domain '%s'", domain);
 		return;
@@ -338,7 +338,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 		if (strcmp(path, x->path) != 0 &&
 		    !((fl & F_CROSSMNT) && path_below(path, x->path)))
 			continue;
-		if (!who_matches(&w, si, x))
+		if (!who_matches(&w, hv, x))
 			continue;
 		cand[n].type = x->client->type;
 		cand[n].v4root = x->v4root || (fl & F_V4ROOT);
@@ -371,7 +371,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 
 	mp = mountpoint_path(x);
 	if (mp) {
-		rc = si->is_mountpoint(si->ctx, mp);
+		rc = hv->is_mountpoint(hv->ctx, mp);
 		if (rc < 0 && !nlc_lookup_error(rc)) {
 			out->kind = NLC_ANSWER_DEFER;
 			msgf(out->msg, &out->prio, LOG_WARNING,
@@ -387,7 +387,7 @@ void nlc_answer_export(const struct nlc_snapshot *s,
 			return;
 		}
 	}
-	export_positive(x, si, o, supported, domain, path, out);
+	export_positive(x, hv, o, supported, domain, path, out);
 }
 
 void nlc_export_answer_free(struct nlc_export_answer *a)
@@ -427,7 +427,7 @@ void nlc_export_answer_reply(const struct nlc_export_answer *a,
 /* ---- nfsd.fh ------------------------------------------------------------- */
 
 struct fh_search {
-	const struct nlc_sysinfo *si;
+	const struct nlc_hostview *hv;
 	const struct who *w;
 	struct nlc_fsid_parsed req;
 	/* the export being tried */
@@ -466,7 +466,7 @@ static int fh_try(const char *path, void *arg)
 	if (!path || strlen(path) >= sizeof(f->out->path))
 		return 0;
 	memset(&id, 0, sizeof(id));
-	rc = f->si->ident(f->si->ctx, path, &id);
+	rc = f->hv->ident(f->hv->ctx, path, &id);
 	if (rc < 0) {
 		if (!nlc_lookup_error(rc))
 			f->dev_missing = true;
@@ -481,7 +481,7 @@ static int fh_try(const char *path, void *arg)
 		return 0;
 	if (f->w->ipaddr &&
 	    !nlc_client_check(nlc_client_owner(x->client), &f->w->caller,
-			      f->si->resolver))
+			      f->hv->resolver))
 		return 0;
 	if (!f->win || subexport(x, f->win)) {
 		fh_take(f, path);
@@ -500,7 +500,7 @@ static int fh_try(const char *path, void *arg)
 static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
 		     const char *domain)
 {
-	const struct nlc_sysinfo *si = f->si;
+	const struct nlc_hostview *hv = f->hv;
 	const char *mp;
 	int rc;
 
@@ -513,7 +513,7 @@ static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
 	f->x_mounted = true;
 	mp = mountpoint_path(x);
 	if (mp) {
-		rc = si->is_mountpoint(si->ctx, mp);
+		rc = hv->is_mountpoint(hv->ctx, mp);
 		if (rc <= 0) {
 			f->x_mounted = false;
 			f->dev_missing = true;
@@ -521,10 +521,10 @@ static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
 	}
 	fh_try(x->path, f);
 	if (x->opts->flags & F_CROSSMNT)
-		si->submounts(si->ctx, x->path, fh_try, f);
+		hv->submounts(hv->ctx, x->path, fh_try, f);
 }
 
-void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
+void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *domain,
 		   unsigned int fsidtype, const void *fsid, size_t fsid_len,
 		   uint64_t now, struct nlc_fh_answer *out)
@@ -547,12 +547,12 @@ void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
 		     fsid_len, domain);
 		return;
 	}
-	if (who_init(&w, s, si, domain) < 0) {
+	if (who_init(&w, s, hv, domain) < 0) {
 		out->kind = NLC_ANSWER_INVALID;
 		msgf(out->msg, &out->prio, LOG_WARNING, "bad domain '%s'", domain);
 		return;
 	}
-	f.si = si;
+	f.hv = hv;
 	f.w = &w;
 	f.out = out;
 	/* fsid=N: only the exports with that number can match (fhindex.h) */

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
  * The answers to the four cache requests, computed from an exports
- * snapshot and the live system (struct nlc_sysinfo), the way rpc.mountd
+ * snapshot and the live system (struct nlc_hostview), the way rpc.mountd
  * computes them in /proc mode.
  * These functions block (stat, DNS, blkid): nlcached calls them on its
  * worker threads.
@@ -17,7 +17,7 @@
 
 #include "nlc_proto.h"
 #include "snapshot.h"
-#include "sysinfo.h"
+#include "hostview.h"
 
 /* mountd's TTL of a mountpoint= export not mounted (NLC_TTL_DEFAULT:
  * nlc_proto.h) */
@@ -50,7 +50,7 @@ struct nlc_ip_answer {
 
 /* auth.unix.ip: class (only "nfsd" is answered positively) and address
  * text as the kernel sent them. */
-void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
+void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *class,
 		   const char *addr, struct nlc_ip_answer *out);
 
@@ -85,7 +85,7 @@ struct nlc_export_answer {
  * other than a lookup error).
  */
 void nlc_answer_export(const struct nlc_snapshot *s,
-		       const struct nlc_sysinfo *si,
+		       const struct nlc_hostview *hv,
 		       const struct nlc_answer_opts *o, uint32_t supported,
 		       const char *domain, const char *path,
 		       struct nlc_export_answer *out);
@@ -110,7 +110,7 @@ struct nlc_fh_answer {
  * missing (mountpoint= export not mounted, stat failing with a
  * non-lookup errno) or the winner is a mountpoint= export not mounted.
  */
-void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_sysinfo *si,
+void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *domain,
 		   unsigned int fsidtype, const void *fsid, size_t fsid_len,
 		   uint64_t now, struct nlc_fh_answer *out);

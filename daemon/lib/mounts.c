@@ -6,7 +6,7 @@
  *
  * A table is built once from one read of /proc/self/mountinfo and never
  * changes afterwards, except for two caches filled on demand by the
- * struct nlc_sysinfo callbacks:
+ * struct nlc_hostview callbacks:
  *  - path -> what stat() found and the is-mountpoint result, each
  *    stamped with the identity (device, inode, type) of the object it
  *    was learnt from. Every call stat()s the path afresh, as rpc.mountd
@@ -968,22 +968,22 @@ static int mounts_fs_type(void *ctx, const char *path, unsigned long *f_type)
 	return 0;
 }
 
-void nlc_mounts_sysinfo(struct nlc_mount_table *t,
-			const struct nlc_resolver *r, struct nlc_sysinfo *si)
+void nlc_mounts_hostview(struct nlc_mount_table *t,
+			 const struct nlc_resolver *r, struct nlc_hostview *hv)
 {
-	memset(si, 0, sizeof(*si));
-	si->ident = mounts_ident;
-	si->is_mountpoint = mounts_is_mountpoint;
-	si->submounts = mounts_submounts;
-	si->fs_type = mounts_fs_type;
-	si->resolver = r;
-	si->ctx = nlc_mounts_get(t);
+	memset(hv, 0, sizeof(*hv));
+	hv->ident = mounts_ident;
+	hv->is_mountpoint = mounts_is_mountpoint;
+	hv->submounts = mounts_submounts;
+	hv->fs_type = mounts_fs_type;
+	hv->resolver = r;
+	hv->ctx = nlc_mounts_get(t);
 }
 
-void nlc_mounts_sysinfo_release(struct nlc_sysinfo *si)
+void nlc_mounts_hostview_release(struct nlc_hostview *hv)
 {
-	if (!si)
+	if (!hv)
 		return;
-	nlc_mounts_put(si->ctx);
-	si->ctx = NULL;
+	nlc_mounts_put(hv->ctx);
+	hv->ctx = NULL;
 }

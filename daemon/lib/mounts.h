@@ -7,7 +7,7 @@
  * it (stat identity, is-mountpoint, statfs f_fsid and f_type, the
  * libblkid UUID): per-superblock facts are kept for the life of that
  * table generation, per-path ones only while a fresh stat() finds the
- * same object. This is the real struct nlc_sysinfo (sysinfo.h).
+ * same object. This is the real struct nlc_hostview (hostview.h).
  */
 #ifndef NLC_MOUNTS_H
 #define NLC_MOUNTS_H
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sysinfo.h"
+#include "hostview.h"
 
 struct nlc_mount {
 	unsigned int id;	/* mount id */
@@ -62,12 +62,12 @@ int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
 			  int (*fn)(const char *mnt, void *arg), void *arg);
 
 /*
- * A struct nlc_sysinfo over table @t (held by the sysinfo until
- * nlc_mounts_sysinfo_release). The ident cache lives in the table, so
- * all sysinfos over one generation share it (thread-safe).
+ * A struct nlc_hostview over table @t (held by the view until
+ * nlc_mounts_hostview_release). The ident cache lives in the table, so
+ * all views over one generation share it (thread-safe).
  */
-void nlc_mounts_sysinfo(struct nlc_mount_table *t,
-			const struct nlc_resolver *r, struct nlc_sysinfo *si);
-void nlc_mounts_sysinfo_release(struct nlc_sysinfo *si);
+void nlc_mounts_hostview(struct nlc_mount_table *t,
+			 const struct nlc_resolver *r, struct nlc_hostview *hv);
+void nlc_mounts_hostview_release(struct nlc_hostview *hv);
 
 #endif /* NLC_MOUNTS_H */

@@ -4,7 +4,7 @@
  *
  * The auth.unix.ip, nfsd.export and nfsd.fh answers (daemon/lib/answer.c)
  * over snapshots loaded from etab text, with a table-driven fake
- * struct nlc_sysinfo (path -> identity, mount points, submounts) and a
+ * struct nlc_hostview (path -> identity, mount points, submounts) and a
  * fake resolver.
  */
 #include <errno.h>
@@ -187,7 +187,7 @@ static const struct nlc_resolver R = {
 	.forward = fake_forward,
 };
 
-static const struct nlc_sysinfo SI = {
+static const struct nlc_hostview SI = {
 	.ident = fake_ident,
 	.is_mountpoint = fake_is_mountpoint,
 	.submounts = fake_submounts,

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
- * The mountinfo parser and index (crafted text), and the sysinfo
+ * The mountinfo parser and index (crafted text), and the host view
  * callbacks and their per-generation caches against the live system.
  */
 #include <errno.h>
@@ -448,7 +448,7 @@ static bool same_ident(const struct nlc_fs_ident *a,
 	return !strcmp(a->uuid.blkid_uuid, b->uuid.blkid_uuid);
 }
 
-static void check_ident(const struct nlc_sysinfo *si, const char *path,
+static void check_ident(const struct nlc_hostview *hv, const char *path,
 			bool mp)
 {
 	struct nlc_fs_ident id;
@@ -456,7 +456,7 @@ static void check_ident(const struct nlc_sysinfo *si, const char *path,
 
 	memset(&id, 0xa5, sizeof(id));
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(si->ident(si->ctx, path, &id), 0);
+	assert_int_equal(hv->ident(hv->ctx, path, &id), 0);
 	assert_true(id.found);
 	assert_int_equal(id.dir_or_reg,
 			 S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
@@ -464,44 +464,44 @@ static void check_ident(const struct nlc_sysinfo *si, const char *path,
 	assert_int_equal(id.minor, minor(st.st_dev));
 	assert_int_equal(id.inode, st.st_ino);
 	assert_int_equal(id.is_mountpoint, mp);
-	assert_int_equal(si->is_mountpoint(si->ctx, path), mp);
+	assert_int_equal(hv->is_mountpoint(hv->ctx, path), mp);
 }
 
 static void test_live_ident(void **state)
 {
 	struct live *l = *state;
 	struct nlc_mount_table *t = live_table();
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 	struct nlc_fs_ident id;
 
-	nlc_mounts_sysinfo(t, &nlc_resolver_libc, &si);
-	assert_ptr_equal(si.resolver, &nlc_resolver_libc);
-	assert_ptr_equal(si.ctx, t);
-	/* the sysinfo holds its own reference */
+	nlc_mounts_hostview(t, &nlc_resolver_libc, &hv);
+	assert_ptr_equal(hv.resolver, &nlc_resolver_libc);
+	assert_ptr_equal(hv.ctx, t);
+	/* the view holds its own reference */
 	nlc_mounts_put(t);
 
-	check_ident(&si, "/", true);
-	check_ident(&si, "/proc", true);
-	check_ident(&si, l->dir, false);
-	check_ident(&si, l->sub, false);
-	check_ident(&si, l->file, false);
-	check_ident(&si, "/dev/null", false);
-	assert_int_equal(si.is_mountpoint(si.ctx, "/nonexistent-nlc"),
+	check_ident(&hv, "/", true);
+	check_ident(&hv, "/proc", true);
+	check_ident(&hv, l->dir, false);
+	check_ident(&hv, l->sub, false);
+	check_ident(&hv, l->file, false);
+	check_ident(&hv, "/dev/null", false);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, "/nonexistent-nlc"),
 			 -ENOENT);
 
 	memset(&id, 0xa5, sizeof(id));
-	assert_int_equal(si.ident(si.ctx, "/nonexistent-nlc/x", &id),
+	assert_int_equal(hv.ident(hv.ctx, "/nonexistent-nlc/x", &id),
 			 -ENOENT);
 	assert_false(id.found);
 	assert_null(id.uuid.blkid_uuid);
 	assert_false(id.uuid.have_f_fsid);
-	assert_int_equal(si.ident(si.ctx, "/dev/null/x", &id), -ENOTDIR);
+	assert_int_equal(hv.ident(hv.ctx, "/dev/null/x", &id), -ENOTDIR);
 	assert_false(id.found);
-	nlc_mounts_sysinfo_release(&si);
-	assert_null(si.ctx);
+	nlc_mounts_hostview_release(&hv);
+	assert_null(hv.ctx);
 }
 
-static void check_fsid_fs(const struct nlc_sysinfo *si, const char *path,
+static void check_fsid_fs(const struct nlc_hostview *hv, const char *path,
 			  unsigned long magic)
 {
 	struct nlc_fs_ident id;
@@ -512,41 +512,41 @@ static void check_fsid_fs(const struct nlc_sysinfo *si, const char *path,
 	assert_int_equal(statfs(path, &sf), 0);
 	assert_int_equal((unsigned long)sf.f_type, magic);
 	memcpy(w, &sf.f_fsid, sizeof(w));
-	assert_int_equal(si->ident(si->ctx, path, &id), 0);
+	assert_int_equal(hv->ident(hv->ctx, path, &id), 0);
 	assert_true(id.found);
 	assert_true(id.uuid.have_f_fsid);
 	assert_int_equal(id.uuid.f_fsid[0], w[0]);
 	assert_int_equal(id.uuid.f_fsid[1], w[1]);
 	/* never libblkid for proc / tmpfs */
 	assert_null(id.uuid.blkid_uuid);
-	assert_int_equal(si->fs_type(si->ctx, path, &ft), 0);
+	assert_int_equal(hv->fs_type(hv->ctx, path, &ft), 0);
 	assert_int_equal(ft, magic);
 }
 
 static void test_live_uuid_sources(void **state)
 {
 	struct nlc_mount_table *t = live_table();
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 	struct statfs sf;
 	unsigned long ft;
 	int n = 0;
 
 	(void)state;
-	nlc_mounts_sysinfo(t, NULL, &si);
+	nlc_mounts_hostview(t, NULL, &hv);
 	nlc_mounts_put(t);
-	check_fsid_fs(&si, "/proc", PROC_MAGIC);
+	check_fsid_fs(&hv, "/proc", PROC_MAGIC);
 	n++;
 	if (!statfs("/dev/shm", &sf) && (unsigned long)sf.f_type == TMPFS_MAGIC) {
-		check_fsid_fs(&si, "/dev/shm", TMPFS_MAGIC);
+		check_fsid_fs(&hv, "/dev/shm", TMPFS_MAGIC);
 		n++;
 	}
 	if (!statfs("/run", &sf) && (unsigned long)sf.f_type == TMPFS_MAGIC) {
-		check_fsid_fs(&si, "/run", TMPFS_MAGIC);
+		check_fsid_fs(&hv, "/run", TMPFS_MAGIC);
 		n++;
 	}
 	assert_true(n >= 1);
-	assert_int_equal(si.fs_type(si.ctx, "/nonexistent-nlc", &ft), -ENOENT);
-	nlc_mounts_sysinfo_release(&si);
+	assert_int_equal(hv.fs_type(hv.ctx, "/nonexistent-nlc", &ft), -ENOENT);
+	nlc_mounts_hostview_release(&hv);
 }
 
 /*
@@ -587,16 +587,16 @@ static char *probe_uuid(const char *path)
 static void test_live_root_sources(void **state)
 {
 	struct nlc_mount_table *t = live_table();
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 	struct nlc_fs_ident id;
 	struct statfs sf;
 	uint32_t w[2];
 
 	(void)state;
-	nlc_mounts_sysinfo(t, NULL, &si);
+	nlc_mounts_hostview(t, NULL, &hv);
 	assert_int_equal(statfs("/", &sf), 0);
 	memcpy(w, &sf.f_fsid, sizeof(w));
-	assert_int_equal(si.ident(si.ctx, "/", &id), 0);
+	assert_int_equal(hv.ident(hv.ctx, "/", &id), 0);
 	assert_true(id.uuid.have_f_fsid);
 	assert_int_equal(id.uuid.f_fsid[0], w[0]);
 	assert_int_equal(id.uuid.f_fsid[1], w[1]);
@@ -613,7 +613,7 @@ static void test_live_root_sources(void **state)
 		}
 		free(want);
 	}
-	nlc_mounts_sysinfo_release(&si);
+	nlc_mounts_hostview_release(&hv);
 	nlc_mounts_put(t);
 }
 
@@ -628,7 +628,7 @@ static void test_live_blkid_loop(void **state)
 	struct live *l = *state;
 	char img[96], mnt[96], cmd[512], dev[64] = "";
 	struct nlc_mount_table *t;
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 	struct nlc_fs_ident id;
 	char *want = NULL, *got = NULL;
 	bool mounted, is_mp = false, detached;
@@ -672,12 +672,12 @@ static void test_live_blkid_loop(void **state)
 	mounted = system(cmd) == 0;
 	if (mounted) {
 		t = live_table();
-		nlc_mounts_sysinfo(t, NULL, &si);
+		nlc_mounts_hostview(t, NULL, &hv);
 		nlc_mounts_put(t);
-		rc = si.ident(si.ctx, mnt, &id);
+		rc = hv.ident(hv.ctx, mnt, &id);
 		is_mp = !rc && id.is_mountpoint;
 		got = !rc && id.uuid.blkid_uuid ? strdup(id.uuid.blkid_uuid) : NULL;
-		nlc_mounts_sysinfo_release(&si);
+		nlc_mounts_hostview_release(&hv);
 		want = probe_uuid(mnt);
 		snprintf(cmd, sizeof(cmd), "umount %s", mnt);
 		ok = system(cmd) == 0;
@@ -708,14 +708,14 @@ static void test_live_cache(void **state)
 {
 	struct live *l = *state;
 	struct nlc_mount_table *t = live_table(), *t2;
-	struct nlc_sysinfo si, si2;
+	struct nlc_hostview hv, si2;
 	struct nlc_fs_ident a, b;
 	char gone[128], late[128];
 
-	nlc_mounts_sysinfo(t, NULL, &si);
-	nlc_mounts_sysinfo(t, NULL, &si2);
+	nlc_mounts_hostview(t, NULL, &hv);
+	nlc_mounts_hostview(t, NULL, &si2);
 	nlc_mounts_put(t);
-	assert_int_equal(si.ident(si.ctx, "/", &a), 0);
+	assert_int_equal(hv.ident(hv.ctx, "/", &a), 0);
 	assert_int_equal(si2.ident(si2.ctx, "/", &b), 0);
 	assert_true(same_ident(&a, &b));
 	assert_ptr_equal(a.uuid.blkid_uuid, b.uuid.blkid_uuid);
@@ -724,45 +724,45 @@ static void test_live_cache(void **state)
 	 * directory is gone at once ... */
 	snprintf(gone, sizeof(gone), "%s/gone", l->dir);
 	assert_int_equal(mkdir(gone, 0700), 0);
-	assert_int_equal(si.ident(si.ctx, gone, &a), 0);
-	assert_int_equal(si.is_mountpoint(si.ctx, gone), 0);
-	assert_int_equal(si.ident(si.ctx, gone, &b), 0);
+	assert_int_equal(hv.ident(hv.ctx, gone, &a), 0);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, gone), 0);
+	assert_int_equal(hv.ident(hv.ctx, gone, &b), 0);
 	assert_true(same_ident(&a, &b));
 	assert_int_equal(rmdir(gone), 0);
-	assert_int_equal(si.ident(si.ctx, gone, &b), -ENOENT);
+	assert_int_equal(hv.ident(hv.ctx, gone, &b), -ENOENT);
 	assert_false(b.found);
-	assert_int_equal(si.is_mountpoint(si.ctx, gone), -ENOENT);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, gone), -ENOENT);
 	/* ... a directory made in its place is seen as what it is (a file
 	 * keeps the old inode busy, so the new one differs) ... */
 	snprintf(late, sizeof(late), "%s/keep", l->dir);
 	assert_int_equal(rename(l->file, late), 0);
-	assert_int_equal(si.ident(si.ctx, late, &a), 0);
+	assert_int_equal(hv.ident(hv.ctx, late, &a), 0);
 	assert_int_equal(rename(late, l->file), 0);
 	assert_int_equal(mkdir(late, 0700), 0);
-	assert_int_equal(si.ident(si.ctx, late, &b), 0);
+	assert_int_equal(hv.ident(hv.ctx, late, &b), 0);
 	assert_true(b.found);
 	assert_true(b.dir_or_reg);
 	assert_int_not_equal(a.inode, b.inode);
 	assert_int_equal(rmdir(late), 0);
 	/* ... and a lookup failure is never remembered */
 	snprintf(gone, sizeof(gone), "%s/late", l->dir);
-	assert_int_equal(si.ident(si.ctx, gone, &a), -ENOENT);
+	assert_int_equal(hv.ident(hv.ctx, gone, &a), -ENOENT);
 	assert_false(a.found);
 	assert_int_equal(mkdir(gone, 0700), 0);
-	assert_int_equal(si.ident(si.ctx, gone, &b), 0);
+	assert_int_equal(hv.ident(hv.ctx, gone, &b), 0);
 	assert_true(b.found);
-	assert_int_equal(si.is_mountpoint(si.ctx, gone), 0);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, gone), 0);
 	assert_int_equal(rmdir(gone), 0);
 
 	/* another generation agrees */
 	t2 = live_table();
-	nlc_mounts_sysinfo_release(&si2);
-	nlc_mounts_sysinfo(t2, NULL, &si2);
+	nlc_mounts_hostview_release(&si2);
+	nlc_mounts_hostview(t2, NULL, &si2);
 	nlc_mounts_put(t2);
 	assert_int_equal(si2.ident(si2.ctx, gone, &b), -ENOENT);
 	assert_false(b.found);
-	nlc_mounts_sysinfo_release(&si);
-	nlc_mounts_sysinfo_release(&si2);
+	nlc_mounts_hostview_release(&hv);
+	nlc_mounts_hostview_release(&si2);
 }
 
 /*
@@ -775,7 +775,7 @@ static void test_mountpoint_sources(void **state)
 	struct live *l = *state;
 	char text[512];
 	struct nlc_mount_table *t;
-	struct nlc_sysinfo si;
+	struct nlc_hostview hv;
 	struct nlc_fs_ident id;
 	struct collect c;
 
@@ -784,23 +784,23 @@ static void test_mountpoint_sources(void **state)
 		 "5 1 0:99 / %s rw - tmpfs fake rw\n"
 		 "6 5 0:98 / %s rw - tmpfs fake2 rw\n", l->dir, l->sub);
 	t = parse(text, NULL);
-	nlc_mounts_sysinfo(t, NULL, &si);
+	nlc_mounts_hostview(t, NULL, &hv);
 	nlc_mounts_put(t);
-	assert_int_equal(si.is_mountpoint(si.ctx, "/"), 1);
-	assert_int_equal(si.ident(si.ctx, "/", &id), 0);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, "/"), 1);
+	assert_int_equal(hv.ident(hv.ctx, "/", &id), 0);
 	assert_true(id.is_mountpoint);
-	assert_int_equal(si.is_mountpoint(si.ctx, l->dir), 0);
-	assert_int_equal(si.ident(si.ctx, l->sub, &id), 0);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, l->dir), 0);
+	assert_int_equal(hv.ident(hv.ctx, l->sub, &id), 0);
 	assert_false(id.is_mountpoint);
-	assert_int_equal(si.is_mountpoint(si.ctx, l->file), 0);
+	assert_int_equal(hv.is_mountpoint(hv.ctx, l->file), 0);
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(si.submounts(si.ctx, l->dir, collect_fn, &c), 0);
+	assert_int_equal(hv.submounts(hv.ctx, l->dir, collect_fn, &c), 0);
 	assert_string_equal(c.buf, l->sub);
 	/* nothing below "/" (nfs-utils 2.6.2's next_mnt) */
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(si.submounts(si.ctx, "/", collect_fn, &c), 0);
+	assert_int_equal(hv.submounts(hv.ctx, "/", collect_fn, &c), 0);
 	assert_int_equal(c.n, 0);
-	nlc_mounts_sysinfo_release(&si);
+	nlc_mounts_hostview_release(&hv);
 }
 
 #define NTHREADS 4
@@ -817,7 +817,7 @@ struct expect {
 };
 
 struct worker {
-	const struct nlc_sysinfo *si;
+	const struct nlc_hostview *hv;
 	const struct expect *e;
 	size_t ne;
 	unsigned int seed;
@@ -842,15 +842,15 @@ static void *worker_fn(void *arg)
 		unsigned long ft = 0;
 		int nsub = 0;
 
-		if (w->si->ident(w->si->ctx, e->path, &id) != e->err ||
+		if (w->hv->ident(w->hv->ctx, e->path, &id) != e->err ||
 		    !same_ident(&id, &e->id))
 			w->failures++;
-		if (w->si->is_mountpoint(w->si->ctx, e->path) != e->mp)
+		if (w->hv->is_mountpoint(w->hv->ctx, e->path) != e->mp)
 			w->failures++;
-		if (w->si->fs_type(w->si->ctx, e->path, &ft) != e->fterr ||
+		if (w->hv->fs_type(w->hv->ctx, e->path, &ft) != e->fterr ||
 		    ft != e->ft)
 			w->failures++;
-		w->si->submounts(w->si->ctx, e->path, count_fn, &nsub);
+		w->hv->submounts(w->hv->ctx, e->path, count_fn, &nsub);
 		if (nsub != e->nsub)
 			w->failures++;
 	}
@@ -868,13 +868,13 @@ static void test_threads(void **state)
 	enum { NP = sizeof(paths) / sizeof(paths[0]) };
 	struct expect e[NP];
 	struct nlc_mount_table *ref = live_table(), *t;
-	struct nlc_sysinfo rsi, si;
+	struct nlc_hostview rsi, hv;
 	struct worker w[NTHREADS];
 	pthread_t th[NTHREADS];
 	size_t i;
 
 	/* expected answers from another table, single-threaded */
-	nlc_mounts_sysinfo(ref, NULL, &rsi);
+	nlc_mounts_hostview(ref, NULL, &rsi);
 	for (i = 0; i < NP; i++) {
 		e[i].path = paths[i];
 		memset(&e[i].id, 0, sizeof(e[i].id));
@@ -889,10 +889,10 @@ static void test_threads(void **state)
 	assert_int_equal(e[8].err, -ENOENT);
 
 	t = live_table();
-	nlc_mounts_sysinfo(t, NULL, &si);
+	nlc_mounts_hostview(t, NULL, &hv);
 	nlc_mounts_put(t);
 	for (i = 0; i < NTHREADS; i++) {
-		w[i] = (struct worker){ .si = &si, .e = e, .ne = NP,
+		w[i] = (struct worker){ .hv = &hv, .e = e, .ne = NP,
 					.seed = (unsigned int)i + 1 };
 		assert_int_equal(pthread_create(&th[i], NULL, worker_fn,
 						&w[i]), 0);
@@ -901,8 +901,8 @@ static void test_threads(void **state)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
 		assert_int_equal(w[i].failures, 0);
 	}
-	nlc_mounts_sysinfo_release(&si);
-	nlc_mounts_sysinfo_release(&rsi);
+	nlc_mounts_hostview_release(&hv);
+	nlc_mounts_hostview_release(&rsi);
 	nlc_mounts_put(ref);
 }
 

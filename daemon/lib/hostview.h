@@ -2,16 +2,17 @@
 /*
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
- * What the export and filehandle answers need to know about the live
- * system, behind one interface so the answers themselves stay testable:
- * a path's identity (stat, statfs, libblkid), whether it is a mount
- * point, and which mount points lie below a path.
+ * The host view: what the answers need to know about the live system,
+ * behind one interface so the answers themselves stay testable. The
+ * filesystem side: a path's identity (stat, statfs, libblkid), whether it
+ * is a mount point, and which mount points lie below a path; the
+ * name-service side: the resolver for $addr domains and client checks.
  *
  * nlc_mounts (mounts.h) is the real implementation: a mount table indexed
  * once per change of /proc/self/mountinfo, with per-superblock uuid data.
  */
-#ifndef NLC_SYSINFO_H
-#define NLC_SYSINFO_H
+#ifndef NLC_HOSTVIEW_H
+#define NLC_HOSTVIEW_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,7 +23,7 @@
 /* statfs f_type of NFS (a re-export). */
 #define NLC_NFS_SUPER_MAGIC 0x6969ul
 
-struct nlc_sysinfo {
+struct nlc_hostview {
 	/*
 	 * stat() @path and gather what fsid matching needs (struct
 	 * nlc_fs_ident, including is_mountpoint and the uuid sources; the
@@ -55,4 +56,4 @@ struct nlc_sysinfo {
  * "cannot tell now". @err is negative. */
 bool nlc_lookup_error(int err);
 
-#endif /* NLC_SYSINFO_H */
+#endif /* NLC_HOSTVIEW_H */
