@@ -69,8 +69,9 @@ struct nlc_att {
 	unsigned int nr_reqs;
 	u64 next_seqno;
 	unsigned long last_notify;	/* jiffies */
-	/* Where the last snapshot stopped: the next dump round resumes after
-	 * it instead of rescanning from the head (cleared when it is freed).
+	/* Where the last nlc_copy_reqs() stopped: the next dump round
+	 * resumes after it instead of rescanning from the head (cleared when
+	 * it is freed).
 	 */
 	struct nlc_req *hint;
 	/* A notification is out and no dump has started since: further
@@ -126,8 +127,8 @@ int nlc_unregister(struct net *net, const struct sock *sk);
 struct nlc_att *nlc_att_get(struct nlc_net *nn, enum nlc_cache t);
 void nlc_att_put(struct nlc_att *att);
 void nlc_gc(struct nlc_att *att);
-unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
-			  struct nlc_req *out, unsigned int max);
+unsigned int nlc_copy_reqs(struct nlc_att *att, u64 after,
+			   struct nlc_req *out, unsigned int max);
 void nlc_fetching(struct nlc_att *att);
 void nlc_pending(struct nlc_att *att, u32 *count, u64 *oldest_ms);
 bool nlc_is_daemon(struct nlc_net *nn, const struct sock *sk);

@@ -435,8 +435,8 @@ void nlc_gc(struct nlc_att *att)
  * The list is in seqno order; a dump that goes on where the previous round
  * stopped starts after the hint instead of at the head.
  */
-unsigned int nlc_snapshot(struct nlc_att *att, u64 after,
-			  struct nlc_req *out, unsigned int max)
+unsigned int nlc_copy_reqs(struct nlc_att *att, u64 after,
+			   struct nlc_req *out, unsigned int max)
 {
 	struct nlc_req *req;
 	unsigned int n = 0;

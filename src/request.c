@@ -19,7 +19,7 @@
 #include "nlc.h"
 
 /* Requests copied out of the table per round. */
-#define NLC_SNAP	32
+#define NLC_COPY_BATCH	32
 
 static const u8 nlc_get_cmd[NLC_NR_CACHES] = {
 	[NLC_IP_MAP] = NLCACHE_CMD_IP_MAP_GET_REQS,
@@ -115,7 +115,7 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 		 enum nlc_cache t)
 {
 	struct nlc_net *nn = nlc_net(sock_net(skb->sk));
-	struct nlc_req *snap;
+	struct nlc_req *batch;
 	struct nlc_att *att;
 	unsigned int n, i, emitted = 0;
 	u64 cursor = cb->args[0];
@@ -128,8 +128,8 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!att)
 		return 0;
 	text = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
-	snap = kmalloc_array(NLC_SNAP, sizeof(*snap), GFP_KERNEL);
-	if (!text || !snap) {
+	batch = kmalloc_array(NLC_COPY_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!text || !batch) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -147,10 +147,10 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 		goto out;
 	}
 	while (!full) {
-		n = nlc_snapshot(att, cursor, snap, NLC_SNAP);
+		n = nlc_copy_reqs(att, cursor, batch, NLC_COPY_BATCH);
 		for (i = 0; i < n; i++) {
 			if (!full) {
-				err = nlc_put_req(skb, t, att->cd, &snap[i],
+				err = nlc_put_req(skb, t, att->cd, &batch[i],
 						  text, text + PAGE_SIZE);
 				if (err == -EMSGSIZE && emitted) {
 					full = true;
@@ -167,17 +167,17 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 					 * request end every dump.
 					 */
 					pr_warn_ratelimited("%s: request %llu does not fit a dump message; skipped\n",
-							    att->cd->name, snap[i].seqno);
-					cursor = snap[i].seqno;
+							    att->cd->name, batch[i].seqno);
+					cursor = batch[i].seqno;
 				} else {
-					cursor = snap[i].seqno;
+					cursor = batch[i].seqno;
 				}
 				if (!err)
 					emitted++;
 			}
-			cache_put(snap[i].h, att->cd);
+			cache_put(batch[i].h, att->cd);
 		}
-		if (n < NLC_SNAP)
+		if (n < NLC_COPY_BATCH)
 			break;
 	}
 	cb->args[0] = cursor;
@@ -201,7 +201,7 @@ int nlc_get_reqs(struct sk_buff *skb, struct netlink_callback *cb,
 	genlmsg_end(skb, hdr);
 	err = skb->len;
 out:
-	kfree(snap);
+	kfree(batch);
 	kfree(text);
 	nlc_att_put(att);
 	return err;
