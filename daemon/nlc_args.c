@@ -14,20 +14,7 @@
 
 #include "nlc_args.h"
 #include "qword.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "strbuf.h"
 
 /* --- numbers ------------------------------------------------------------------ */
 
@@ -109,95 +96,85 @@ static bool name_eq(const char *a, size_t n, const char *b)
 static const struct {
 	const char *name;
 	uint32_t bit;
-	bool clear;
 } export_flag_names[] = {
-	/* the enum names, lowercased */
-	{ "readonly", NLCACHE_EXPORT_FLAGS_READONLY, false },
-	{ "insecure_port", NLCACHE_EXPORT_FLAGS_INSECURE_PORT, false },
-	{ "rootsquash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH, false },
-	{ "allsquash", NLCACHE_EXPORT_FLAGS_ALLSQUASH, false },
-	{ "async", NLCACHE_EXPORT_FLAGS_ASYNC, false },
-	{ "gathered_writes", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, false },
-	{ "noreaddirplus", NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS, false },
-	{ "security_label", NLCACHE_EXPORT_FLAGS_SECURITY_LABEL, false },
-	{ "sign_fh", NLCACHE_EXPORT_FLAGS_SIGN_FH, false },
-	{ "nohide", NLCACHE_EXPORT_FLAGS_NOHIDE, false },
-	{ "nosubtreecheck", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, false },
-	{ "noauthnlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, false },
-	{ "msnfs", NLCACHE_EXPORT_FLAGS_MSNFS, false },
-	{ "fsid", NLCACHE_EXPORT_FLAGS_FSID, false },
-	{ "crossmount", NLCACHE_EXPORT_FLAGS_CROSSMOUNT, false },
-	{ "noacl", NLCACHE_EXPORT_FLAGS_NOACL, false },
-	{ "v4root", NLCACHE_EXPORT_FLAGS_V4ROOT, false },
-	{ "pnfs", NLCACHE_EXPORT_FLAGS_PNFS, false },
-	/* exports(5) */
-	{ "ro", NLCACHE_EXPORT_FLAGS_READONLY, false },
-	{ "rw", NLCACHE_EXPORT_FLAGS_READONLY, true },
-	{ "insecure", NLCACHE_EXPORT_FLAGS_INSECURE_PORT, false },
-	{ "secure", NLCACHE_EXPORT_FLAGS_INSECURE_PORT, true },
-	{ "root_squash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH, false },
-	{ "no_root_squash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH, true },
-	{ "all_squash", NLCACHE_EXPORT_FLAGS_ALLSQUASH, false },
-	{ "no_all_squash", NLCACHE_EXPORT_FLAGS_ALLSQUASH, true },
-	{ "sync", NLCACHE_EXPORT_FLAGS_ASYNC, true },
-	{ "wdelay", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, false },
-	{ "no_wdelay", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, true },
-	{ "nordirplus", NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS, false },
-	{ "hide", NLCACHE_EXPORT_FLAGS_NOHIDE, true },
-	{ "no_subtree_check", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, false },
-	{ "subtree_check", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, true },
-	{ "no_auth_nlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, false },
-	{ "insecure_locks", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, false },
-	{ "auth_nlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, true },
-	{ "secure_locks", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, true },
-	{ "crossmnt", NLCACHE_EXPORT_FLAGS_CROSSMOUNT, false },
-	{ "no_acl", NLCACHE_EXPORT_FLAGS_NOACL, false },
-	{ "acl", NLCACHE_EXPORT_FLAGS_NOACL, true },
-	{ "no_pnfs", NLCACHE_EXPORT_FLAGS_PNFS, true },
+	/* the enum names, lowercased; then the exports(5) words
+	 * (nlc_export_flag_words) */
+	{ "readonly", NLCACHE_EXPORT_FLAGS_READONLY },
+	{ "insecure_port", NLCACHE_EXPORT_FLAGS_INSECURE_PORT },
+	{ "rootsquash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH },
+	{ "allsquash", NLCACHE_EXPORT_FLAGS_ALLSQUASH },
+	{ "async", NLCACHE_EXPORT_FLAGS_ASYNC },
+	{ "gathered_writes", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES },
+	{ "noreaddirplus", NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS },
+	{ "security_label", NLCACHE_EXPORT_FLAGS_SECURITY_LABEL },
+	{ "sign_fh", NLCACHE_EXPORT_FLAGS_SIGN_FH },
+	{ "nohide", NLCACHE_EXPORT_FLAGS_NOHIDE },
+	{ "nosubtreecheck", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK },
+	{ "noauthnlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM },
+	{ "msnfs", NLCACHE_EXPORT_FLAGS_MSNFS },
+	{ "fsid", NLCACHE_EXPORT_FLAGS_FSID },
+	{ "crossmount", NLCACHE_EXPORT_FLAGS_CROSSMOUNT },
+	{ "noacl", NLCACHE_EXPORT_FLAGS_NOACL },
+	{ "v4root", NLCACHE_EXPORT_FLAGS_V4ROOT },
+	{ "pnfs", NLCACHE_EXPORT_FLAGS_PNFS },
 };
+
+/* Apply flag name @word (@n bytes) to *@v. Returns 0, or -1 if unknown. */
+static int export_flag_word(const char *word, size_t n, uint32_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(export_flag_names) / sizeof(export_flag_names[0]); i++)
+		if (name_eq(word, n, export_flag_names[i].name)) {
+			*v |= export_flag_names[i].bit;
+			return 0;
+		}
+	for (i = 0; i < nlc_nexport_flag_words; i++)
+		if (name_eq(word, n, nlc_export_flag_words[i].name)) {
+			if (nlc_export_flag_words[i].set)
+				*v |= nlc_export_flag_words[i].mask;
+			else
+				*v &= ~nlc_export_flag_words[i].mask;
+			return 0;
+		}
+	return -1;
+}
 
 int nlc_parse_export_flags(const char *s, uint32_t *flags, char *err, size_t errlen)
 {
 	uint32_t v = 0, num;
 	char word[32];
-	size_t n, i;
+	size_t n;
 
 	if (!s || !*s) {
-		seterr(err, errlen, "empty export flags");
+		nlc_seterr(err, errlen, "empty export flags");
 		return -1;
 	}
 	while (*s) {
 		n = strcspn(s, ",");
 		if (n == 0 || n >= sizeof(word)) {
-			seterr(err, errlen, "bad export flag '%.*s'", (int)n, s);
+			nlc_seterr(err, errlen, "bad export flag '%.*s'", (int)n, s);
 			return -1;
 		}
 		memcpy(word, s, n);
 		word[n] = '\0';
 		if (isdigit((unsigned char)word[0])) {
 			if (nlc_parse_u32(word, &num)) {
-				seterr(err, errlen, "bad export flags number '%s'", word);
+				nlc_seterr(err, errlen, "bad export flags number '%s'", word);
 				return -1;
 			}
 			v = num;
 		} else {
-			for (i = 0; i < sizeof(export_flag_names) / sizeof(export_flag_names[0]); i++)
-				if (name_eq(word, n, export_flag_names[i].name))
-					break;
-			if (i == sizeof(export_flag_names) / sizeof(export_flag_names[0])) {
-				seterr(err, errlen, "unknown export flag '%s'", word);
+			if (export_flag_word(word, n, &v)) {
+				nlc_seterr(err, errlen, "unknown export flag '%s'", word);
 				return -1;
 			}
-			if (export_flag_names[i].clear)
-				v &= ~export_flag_names[i].bit;
-			else
-				v |= export_flag_names[i].bit;
 		}
 		s += n;
 		if (*s == ',') {
 			s++;
 			if (!*s) {
-				seterr(err, errlen, "trailing ',' in export flags");
+				nlc_seterr(err, errlen, "trailing ',' in export flags");
 				return -1;
 			}
 		}
@@ -208,24 +185,15 @@ int nlc_parse_export_flags(const char *s, uint32_t *flags, char *err, size_t err
 
 int nlc_parse_flavor(const char *s, uint32_t *flavor)
 {
-	static const struct {
-		const char *name;
-		uint32_t flavor;
-	} flavors[] = {
-		{ "none", NLC_SEC_NULL }, { "null", NLC_SEC_NULL },
-		{ "sys", NLC_SEC_SYS }, { "unix", NLC_SEC_SYS },
-		{ "krb5", NLC_SEC_KRB5 }, { "krb5i", NLC_SEC_KRB5I },
-		{ "krb5p", NLC_SEC_KRB5P },
-	};
 	size_t i;
 
 	if (!s || !*s)
 		return -1;
 	if (isdigit((unsigned char)s[0]))
 		return nlc_parse_u32(s, flavor);
-	for (i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
-		if (name_eq(s, strlen(s), flavors[i].name)) {
-			*flavor = flavors[i].flavor;
+	for (i = 0; i < nlc_nflavor_names; i++)
+		if (name_eq(s, strlen(s), nlc_flavor_names[i].name)) {
+			*flavor = nlc_flavor_names[i].flavor;
 			return 0;
 		}
 	return -1;
@@ -280,19 +248,19 @@ int nlc_parse_fsid(uint32_t fsidtype, const char *hex, bool raw,
 	int len = nlc_parse_hex(hex, false, buf, size), want;
 
 	if (len < 0) {
-		seterr(err, errlen, "bad fsid '%s' (hex bytes, optionally after \\x)", hex);
+		nlc_seterr(err, errlen, "bad fsid '%s' (hex bytes, optionally after \\x)", hex);
 		return -1;
 	}
 	if (raw)
 		return len;
 	want = nlc_fsid_len(fsidtype);
 	if (want < 0) {
-		seterr(err, errlen, "unknown fsid type %" PRIu32 " (0-7; --raw sends it anyway)",
+		nlc_seterr(err, errlen, "unknown fsid type %" PRIu32 " (0-7; --raw sends it anyway)",
 		       fsidtype);
 		return -1;
 	}
 	if (len != want) {
-		seterr(err, errlen,
+		nlc_seterr(err, errlen,
 		       "fsid type %" PRIu32 " takes %d bytes, not %d (--raw sends it anyway)",
 		       fsidtype, want, len);
 		return -1;
@@ -447,7 +415,7 @@ static int compute_expiry(struct nlc_answer *a, time_t now, char *err, size_t er
 		a->expiry = a->expiry_arg;
 	} else if (a->have_ttl) {
 		if (a->ttl > UINT64_MAX - base) {
-			seterr(err, errlen, "--ttl %" PRIu64 " is too large", a->ttl);
+			nlc_seterr(err, errlen, "--ttl %" PRIu64 " is too large", a->ttl);
 			return -1;
 		}
 		a->expiry = base + a->ttl;
@@ -463,11 +431,11 @@ static int check_path(const struct nlc_answer *a, const char *what, const char *
 		      char *err, size_t errlen)
 {
 	if (!*s && !a->raw) {
-		seterr(err, errlen, "empty %s", what);
+		nlc_seterr(err, errlen, "empty %s", what);
 		return -1;
 	}
 	if (strlen(s) + 1 > NLCACHE_PATH_MAX && !a->raw) {
-		seterr(err, errlen, "%s longer than %d bytes", what, NLCACHE_PATH_MAX - 1);
+		nlc_seterr(err, errlen, "%s longer than %d bytes", what, NLCACHE_PATH_MAX - 1);
 		return -1;
 	}
 	return 0;
@@ -479,24 +447,24 @@ static int parse_ip_map(struct nlc_answer *a, int npos, char **pos, char *err,
 	struct nlc_ip_map_reply *r = &a->r.ip_map;
 
 	if (npos < 2 || npos > 3) {
-		seterr(err, errlen, "auth.unix.ip takes CLASS ADDR DOMAIN or CLASS ADDR --negative");
+		nlc_seterr(err, errlen, "auth.unix.ip takes CLASS ADDR DOMAIN or CLASS ADDR --negative");
 		return -1;
 	}
 	if (a->negative && npos == 3) {
-		seterr(err, errlen, "a --negative auth.unix.ip answer takes no DOMAIN");
+		nlc_seterr(err, errlen, "a --negative auth.unix.ip answer takes no DOMAIN");
 		return -1;
 	}
 	if (!a->negative && npos == 2) {
-		seterr(err, errlen, "missing DOMAIN (or --negative)");
+		nlc_seterr(err, errlen, "missing DOMAIN (or --negative)");
 		return -1;
 	}
 	if (!a->raw && (!*pos[0] || strlen(pos[0]) + 1 > NLCACHE_CLASS_MAX)) {
-		seterr(err, errlen, "CLASS must be 1 to %d characters (normally nfsd)",
+		nlc_seterr(err, errlen, "CLASS must be 1 to %d characters (normally nfsd)",
 		       NLCACHE_CLASS_MAX - 1);
 		return -1;
 	}
 	if (!a->raw && (!*pos[1] || (npos == 3 && !*pos[2]))) {
-		seterr(err, errlen, "empty ADDR or DOMAIN");
+		nlc_seterr(err, errlen, "empty ADDR or DOMAIN");
 		return -1;
 	}
 	r->class = pos[0];
@@ -514,31 +482,31 @@ static int parse_unix_gid(struct nlc_answer *a, int npos, char **pos, char *err,
 	int i;
 
 	if (npos < 1) {
-		seterr(err, errlen, "auth.unix.gid takes UID [GID...]");
+		nlc_seterr(err, errlen, "auth.unix.gid takes UID [GID...]");
 		return -1;
 	}
 	if (nlc_parse_u32(pos[0], &r->uid)) {
-		seterr(err, errlen, "bad UID '%s'", pos[0]);
+		nlc_seterr(err, errlen, "bad UID '%s'", pos[0]);
 		return -1;
 	}
 	if (a->negative && npos > 1) {
-		seterr(err, errlen, "a --negative auth.unix.gid answer takes no GIDs");
+		nlc_seterr(err, errlen, "a --negative auth.unix.gid answer takes no GIDs");
 		return -1;
 	}
 	if (!a->raw && npos - 1 > NLCACHE_MAX_GIDS) {
-		seterr(err, errlen, "more than %d GIDs", NLCACHE_MAX_GIDS);
+		nlc_seterr(err, errlen, "more than %d GIDs", NLCACHE_MAX_GIDS);
 		return -1;
 	}
 	if (npos > 1) {
 		a->gids = calloc((size_t)(npos - 1), sizeof(*a->gids));
 		if (!a->gids) {
-			seterr(err, errlen, "out of memory");
+			nlc_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}
 	for (i = 1; i < npos; i++) {
 		if (nlc_parse_u32(pos[i], &a->gids[i - 1])) {
-			seterr(err, errlen, "bad GID '%s'", pos[i]);
+			nlc_seterr(err, errlen, "bad GID '%s'", pos[i]);
 			return -1;
 		}
 	}
@@ -559,15 +527,15 @@ static int parse_svc_export(struct nlc_answer *a, int npos, char **pos,
 	int n;
 
 	if (npos != 2) {
-		seterr(err, errlen, "nfsd.export takes CLIENT PATH");
+		nlc_seterr(err, errlen, "nfsd.export takes CLIENT PATH");
 		return -1;
 	}
 	if (a->negative && x->count) {
-		seterr(err, errlen, "a --negative nfsd.export answer takes no --%s", x->first);
+		nlc_seterr(err, errlen, "a --negative nfsd.export answer takes no --%s", x->first);
 		return -1;
 	}
 	if (!a->raw && !*pos[0]) {
-		seterr(err, errlen, "empty CLIENT");
+		nlc_seterr(err, errlen, "empty CLIENT");
 		return -1;
 	}
 	if (check_path(a, "PATH", pos[1], err, errlen))
@@ -587,12 +555,12 @@ static int parse_svc_export(struct nlc_answer *a, int npos, char **pos,
 	if (x->uuid) {
 		a->uuid = malloc(NLC_HEX_MAX);
 		if (!a->uuid) {
-			seterr(err, errlen, "out of memory");
+			nlc_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 		n = nlc_parse_hex(x->uuid, true, a->uuid, NLC_HEX_MAX);
 		if (n < 0 || (!a->raw && n != NLCACHE_UUID_LEN)) {
-			seterr(err, errlen, "--uuid takes %d bytes in hex (32 digits)",
+			nlc_seterr(err, errlen, "--uuid takes %d bytes in hex (32 digits)",
 			       NLCACHE_UUID_LEN);
 			return -1;
 		}
@@ -600,17 +568,17 @@ static int parse_svc_export(struct nlc_answer *a, int npos, char **pos,
 		r->uuid_len = (size_t)n;
 	}
 	if (!a->raw && x->nsecinfo > NLCACHE_MAX_SECINFO) {
-		seterr(err, errlen, "more than %d --secinfo", NLCACHE_MAX_SECINFO);
+		nlc_seterr(err, errlen, "more than %d --secinfo", NLCACHE_MAX_SECINFO);
 		return -1;
 	}
 	if (!a->raw && x->nfsloc > NLCACHE_MAX_FSLOCATIONS) {
-		seterr(err, errlen, "more than %d --fsloc", NLCACHE_MAX_FSLOCATIONS);
+		nlc_seterr(err, errlen, "more than %d --fsloc", NLCACHE_MAX_FSLOCATIONS);
 		return -1;
 	}
 	if (x->nsecinfo) {
 		a->secinfo = calloc(x->nsecinfo, sizeof(*a->secinfo));
 		if (!a->secinfo) {
-			seterr(err, errlen, "out of memory");
+			nlc_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}
@@ -625,7 +593,7 @@ static int parse_svc_export(struct nlc_answer *a, int npos, char **pos,
 		memcpy(flavor, x->secinfo[i], len);
 		flavor[len] = '\0';
 		if (nlc_parse_flavor(flavor, &a->secinfo[i].flavor)) {
-			seterr(err, errlen, "bad --secinfo flavor '%s'", flavor);
+			nlc_seterr(err, errlen, "bad --secinfo flavor '%s'", flavor);
 			return -1;
 		}
 		/* A flavor's flags default to the export's. */
@@ -639,14 +607,14 @@ static int parse_svc_export(struct nlc_answer *a, int npos, char **pos,
 	if (x->nfsloc) {
 		a->fslocs = calloc(x->nfsloc, sizeof(*a->fslocs));
 		if (!a->fslocs) {
-			seterr(err, errlen, "out of memory");
+			nlc_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}
 	r->fslocs = a->fslocs;
 	for (i = 0; i < x->nfsloc; i++) {
 		if (nlc_parse_fsloc(x->fsloc[i], &host, &a->fslocs[i].path)) {
-			seterr(err, errlen, "--fsloc takes HOST:PATH, not '%s'", x->fsloc[i]);
+			nlc_seterr(err, errlen, "--fsloc takes HOST:PATH, not '%s'", x->fsloc[i]);
 			return -1;
 		}
 		a->fslocs[i].host = host;
@@ -663,29 +631,29 @@ static int parse_expkey(struct nlc_answer *a, int npos, char **pos, char *err,
 	int len;
 
 	if (npos < 3 || npos > 4) {
-		seterr(err, errlen,
+		nlc_seterr(err, errlen,
 		       "nfsd.fh takes CLIENT FSIDTYPE FSIDHEX PATH or CLIENT FSIDTYPE FSIDHEX --negative");
 		return -1;
 	}
 	if (a->negative && npos == 4) {
-		seterr(err, errlen, "a --negative nfsd.fh answer takes no PATH");
+		nlc_seterr(err, errlen, "a --negative nfsd.fh answer takes no PATH");
 		return -1;
 	}
 	if (!a->negative && npos == 3) {
-		seterr(err, errlen, "missing PATH (or --negative)");
+		nlc_seterr(err, errlen, "missing PATH (or --negative)");
 		return -1;
 	}
 	if (!a->raw && !*pos[0]) {
-		seterr(err, errlen, "empty CLIENT");
+		nlc_seterr(err, errlen, "empty CLIENT");
 		return -1;
 	}
 	if (nlc_parse_u32(pos[1], &type) || type > UINT8_MAX) {
-		seterr(err, errlen, "bad FSIDTYPE '%s'", pos[1]);
+		nlc_seterr(err, errlen, "bad FSIDTYPE '%s'", pos[1]);
 		return -1;
 	}
 	a->fsid = malloc(NLC_HEX_MAX);
 	if (!a->fsid) {
-		seterr(err, errlen, "out of memory");
+		nlc_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	len = nlc_parse_fsid(type, pos[2], a->raw, a->fsid, NLC_HEX_MAX, err, errlen);
@@ -736,14 +704,14 @@ static int export_opt(struct export_args *x, int opt, const char *arg, char *err
 		uint32_t mode;
 
 		if (nlc_parse_xprtsec(arg, &mode)) {
-			seterr(err, errlen, "bad --xprtsec '%s' (none, tls or mtls)", arg);
+			nlc_seterr(err, errlen, "bad --xprtsec '%s' (none, tls or mtls)", arg);
 			return -1;
 		}
 		x->xprtsec |= mode;
 		return 0;
 	}
 	}
-	seterr(err, errlen, "bad --%s '%s'", opt_name(opt), arg);
+	nlc_seterr(err, errlen, "bad --%s '%s'", opt_name(opt), arg);
 	return -1;
 }
 
@@ -772,7 +740,7 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 	x.secinfo = calloc((size_t)argc + 1, sizeof(*x.secinfo));
 	x.fsloc = calloc((size_t)argc + 1, sizeof(*x.fsloc));
 	if (!x.secinfo || !x.fsloc) {
-		seterr(err, errlen, "out of memory");
+		nlc_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 
@@ -785,11 +753,11 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 			break;
 		case OPT_TTL:
 			if (seen_expiry) {
-				seterr(err, errlen, "--ttl and --expiry exclude each other");
+				nlc_seterr(err, errlen, "--ttl and --expiry exclude each other");
 				goto out;
 			}
 			if (nlc_parse_u64(optarg, &a->ttl)) {
-				seterr(err, errlen, "bad --ttl '%s'", optarg);
+				nlc_seterr(err, errlen, "bad --ttl '%s'", optarg);
 				goto out;
 			}
 			seen_ttl = a->have_ttl = true;
@@ -797,11 +765,11 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 			break;
 		case OPT_EXPIRY:
 			if (seen_ttl) {
-				seterr(err, errlen, "--ttl and --expiry exclude each other");
+				nlc_seterr(err, errlen, "--ttl and --expiry exclude each other");
 				goto out;
 			}
 			if (nlc_parse_u64(optarg, &a->expiry_arg)) {
-				seterr(err, errlen, "bad --expiry '%s'", optarg);
+				nlc_seterr(err, errlen, "bad --expiry '%s'", optarg);
 				goto out;
 			}
 			seen_expiry = a->have_expiry = true;
@@ -814,7 +782,7 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 		case OPT_STDIN:
 		case 'h':
 			if (defaults) {
-				seterr(err, errlen, "%s%s is not allowed on an input line",
+				nlc_seterr(err, errlen, "%s%s is not allowed on an input line",
 				       opt == 'v' || opt == 'h' ? "-" : "--",
 				       opt == 'v' ? "v" : opt == 'h' ? "h" : "stdin");
 				goto out;
@@ -827,17 +795,17 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 				a->use_stdin = true;
 			break;
 		case ':':
-			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			nlc_seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			goto out;
 		case '?':
 			if (optopt)
-				seterr(err, errlen, "unknown option '-%c'", optopt);
+				nlc_seterr(err, errlen, "unknown option '-%c'", optopt);
 			else
-				seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
+				nlc_seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			goto out;
 		default:
 			if (c->type != NLCACHE_CACHE_TYPE_SVC_EXPORT) {
-				seterr(err, errlen, "--%s is only for nfsd.export", opt_name(opt));
+				nlc_seterr(err, errlen, "--%s is only for nfsd.export", opt_name(opt));
 				goto out;
 			}
 			if (export_opt(&x, opt, optarg, err, errlen))
@@ -853,11 +821,11 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 	pos = argv + optind;
 	if (a->use_stdin) {
 		if (npos) {
-			seterr(err, errlen, "--stdin reads the answers: no words after it");
+			nlc_seterr(err, errlen, "--stdin reads the answers: no words after it");
 			goto out;
 		}
 		if (x.count) {
-			seterr(err, errlen, "with --stdin, give --%s on each input line", x.first);
+			nlc_seterr(err, errlen, "with --stdin, give --%s on each input line", x.first);
 			goto out;
 		}
 		ret = 0;

@@ -20,6 +20,7 @@
 
 #include "exports.h"
 #include "nlc_util.h"
+#include "strbuf.h"
 
 #define F_RO		NLCACHE_EXPORT_FLAGS_READONLY
 #define F_INSECURE	NLCACHE_EXPORT_FLAGS_INSECURE_PORT
@@ -38,69 +39,28 @@
 #define F_NOACL		NLCACHE_EXPORT_FLAGS_NOACL
 #define F_PNFS		NLCACHE_EXPORT_FLAGS_PNFS
 
-/* ---- small growable string ------------------------------------------- */
-
-struct sbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
-
-static void sb_putc(struct sbuf *b, char c)
-{
-	if (b->oom)
-		return;
-	if (b->len + 2 > b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 64;
-		char *np = realloc(b->p, ncap);
-
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	while (*s)
-		sb_putc(b, *s++);
-}
-
 /* ---- flavours ---------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	uint32_t flavor;
-} flavors[] = {
-	{ "krb5", NLC_SEC_KRB5 },
-	{ "krb5i", NLC_SEC_KRB5I },
-	{ "krb5p", NLC_SEC_KRB5P },
-	{ "unix", NLC_SEC_SYS },
-	{ "sys", NLC_SEC_SYS },
-	{ "null", NLC_SEC_NULL },
-	{ "none", NLC_SEC_NULL },
-};
+static const struct nlc_flavor_name *flavor_find(const char *name)
+{
+	for (size_t i = 0; i < nlc_nflavor_names; i++)
+		if (!strcmp(nlc_flavor_names[i].name, name))
+			return &nlc_flavor_names[i];
+	return NULL;
+}
 
 int64_t nlc_export_flavor(const char *name)
 {
-	for (size_t i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
-		if (!strcmp(flavors[i].name, name))
-			return flavors[i].flavor;
-	return -1;
+	const struct nlc_flavor_name *f = flavor_find(name);
+
+	return f ? (int64_t)f->flavor : -1;
 }
 
 static const char *flavor_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
-		if (!strcmp(flavors[i].name, name))
-			return flavors[i].name;
-	return NULL;
+	const struct nlc_flavor_name *f = flavor_find(name);
+
+	return f ? f->name : NULL;
 }
 
 /* ---- options ----------------------------------------------------------- */
@@ -180,43 +140,6 @@ static void apply_flag(struct nlc_export_opts *o, uint32_t mask, bool set,
 	}
 }
 
-static const struct {
-	const char *name;
-	uint32_t mask;
-	bool set;
-	bool per_flavor;
-} flag_opts[] = {
-	{ "ro", F_RO, true, true },
-	{ "rw", F_RO, false, true },
-	{ "secure", F_INSECURE, false, true },
-	{ "insecure", F_INSECURE, true, true },
-	{ "root_squash", F_ROOTSQ, true, true },
-	{ "no_root_squash", F_ROOTSQ, false, true },
-	{ "all_squash", F_ALLSQ, true, true },
-	{ "no_all_squash", F_ALLSQ, false, true },
-	{ "sync", F_ASYNC, false, false },
-	{ "async", F_ASYNC, true, false },
-	{ "wdelay", F_WDELAY, true, false },
-	{ "no_wdelay", F_WDELAY, false, false },
-	{ "hide", F_NOHIDE, false, false },
-	{ "nohide", F_NOHIDE, true, false },
-	{ "crossmnt", F_CROSSMNT, true, false },
-	{ "nocrossmnt", F_CROSSMNT, false, false },
-	{ "subtree_check", F_NOSUBTREE, false, false },
-	{ "no_subtree_check", F_NOSUBTREE, true, false },
-	{ "secure_locks", F_NOAUTHNLM, false, false },
-	{ "auth_nlm", F_NOAUTHNLM, false, false },
-	{ "insecure_locks", F_NOAUTHNLM, true, false },
-	{ "no_auth_nlm", F_NOAUTHNLM, true, false },
-	{ "acl", F_NOACL, false, false },
-	{ "no_acl", F_NOACL, true, false },
-	{ "nordirplus", F_NORDIRPLUS, true, false },
-	{ "security_label", F_SECLABEL, true, false },
-	{ "sign_fh", F_SIGNFH, true, false },
-	{ "pnfs", F_PNFS, true, false },
-	{ "no_pnfs", F_PNFS, false, false },
-};
-
 static int parse_id(const char *s, uint32_t *out)
 {
 	char *end;
@@ -288,7 +211,7 @@ static int parse_fsid(struct nlc_export_opts *o, const char *v)
 /* "a[-b],c..." of non-negative decimal ids; normalised into out. */
 static int parse_squash(const char *v, char **out)
 {
-	struct sbuf b = { 0 };
+	struct nlc_strbuf b = { 0 };
 	const char *p = v;
 
 	if (!*p)
@@ -317,15 +240,12 @@ static int parse_squash(const char *v, char **out)
 			p++;
 		else if (*p)
 			goto bad;
-		char num[48];
-
 		if (a == z)
-			snprintf(num, sizeof(num), "%lu,", a);
+			nlc_strbuf_printf(&b, "%lu,", a);
 		else
-			snprintf(num, sizeof(num), "%lu-%lu,", a, z);
-		sb_puts(&b, num);
+			nlc_strbuf_printf(&b, "%lu-%lu,", a, z);
 	}
-	if (b.oom || !b.p || !b.len)
+	if (b.failed || !b.p || !b.len)
 		goto bad;
 	b.p[b.len - 1] = '\0';	/* drop the last comma */
 	free(*out);
@@ -354,20 +274,6 @@ static int add_flavor(struct nlc_export_opts *o, const char *name)
 	return (int)o->nsec++;
 }
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static enum nlc_exports_dialect dialect = NLC_DIALECT_262;
 
 void nlc_exports_set_dialect(enum nlc_exports_dialect d)
@@ -388,31 +294,32 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 	const char *v;
 
 	if (dialect == NLC_DIALECT_262 && newer_than_262(opt)) {
-		seterr(err, errlen,
+		nlc_seterr(err, errlen,
 		       "unknown keyword \"%s\" (not in nfs-utils 2.6.2)", opt);
 		return -1;
 	}
 
-	for (size_t i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++) {
-		if (strcmp(opt, flag_opts[i].name))
+	for (size_t i = 0; i < nlc_nexport_flag_words; i++) {
+		const struct nlc_export_flag_word *w = &nlc_export_flag_words[i];
+
+		if (strcmp(opt, w->name))
 			continue;
-		apply_flag(o, flag_opts[i].mask, flag_opts[i].set,
-			   flag_opts[i].per_flavor ? *active : 0);
-		if (flag_opts[i].mask == F_NOSUBTREE)
+		apply_flag(o, w->mask, w->set, w->per_flavor ? *active : 0);
+		if (w->mask == F_NOSUBTREE)
 			o->had_subtree_opt = true;
 		return 0;
 	}
 	if (!strncmp(opt, "anonuid=", 8) || !strncmp(opt, "anongid=", 8)) {
 		if (parse_id(opt + 8, opt[4] == 'u' ? &o->anonuid
 						     : &o->anongid)) {
-			seterr(err, errlen, "bad %.7s \"%s\"", opt, opt);
+			nlc_seterr(err, errlen, "bad %.7s \"%s\"", opt, opt);
 			return -1;
 		}
 		return 0;
 	}
 	if (!strncmp(opt, "fsid=", 5)) {
 		if (parse_fsid(o, opt + 5)) {
-			seterr(err, errlen, "bad fsid \"%s\"", opt);
+			nlc_seterr(err, errlen, "bad fsid \"%s\"", opt);
 			return -1;
 		}
 		return 0;
@@ -438,7 +345,7 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 	    !strncmp(opt, "squash_gids=", 12)) {
 		if (parse_squash(opt + 12, opt[7] == 'u' ? &o->squash_uids
 							  : &o->squash_gids)) {
-			seterr(err, errlen, "bad id list \"%s\"", opt);
+			nlc_seterr(err, errlen, "bad id list \"%s\"", opt);
 			return -1;
 		}
 		return 0;
@@ -454,11 +361,11 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 
 			if (idx < 0) {
 				if (idx == -2)
-					seterr(err, errlen,
+					nlc_seterr(err, errlen,
 					       "more than %d security flavors in \"%s\"",
 					       NLC_EXPORT_MAX_SEC, opt);
 				else
-					seterr(err, errlen,
+					nlc_seterr(err, errlen,
 					       "unknown flavor \"%s\" in \"%s\"",
 					       f, opt);
 				free(list);
@@ -468,7 +375,7 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 		}
 		free(list);
 		if (!act) {
-			seterr(err, errlen, "empty flavor list \"%s\"", opt);
+			nlc_seterr(err, errlen, "empty flavor list \"%s\"", opt);
 			return -1;
 		}
 		*active = act;
@@ -492,7 +399,7 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 			else if (!strcmp(m, "mtls"))
 				mode = NLCACHE_XPRTSEC_MODE_MTLS;
 			else {
-				seterr(err, errlen,
+				nlc_seterr(err, errlen,
 				       "unknown xprtsec mode \"%s\" in \"%s\"",
 				       m, opt);
 				free(list);
@@ -505,7 +412,7 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 		}
 		free(list);
 		if (!n) {
-			seterr(err, errlen, "empty xprtsec list \"%s\"", opt);
+			nlc_seterr(err, errlen, "empty xprtsec list \"%s\"", opt);
 			return -1;
 		}
 		memcpy(o->xprtsec, modes, sizeof(modes[0]) * n);
@@ -521,15 +428,15 @@ static int parse_one(struct nlc_export_opts *o, const char *opt,
 		else if (!strcmp(v, "none"))
 			o->reexport = NLC_REEXPORT_NONE;
 		else {
-			seterr(err, errlen, "bad reexport mode \"%s\"", opt);
+			nlc_seterr(err, errlen, "bad reexport mode \"%s\"", opt);
 			return -1;
 		}
 		return 0;
 	}
-	seterr(err, errlen, "unknown keyword \"%s\"", opt);
+	nlc_seterr(err, errlen, "unknown keyword \"%s\"", opt);
 	return -1;
 oom:
-	seterr(err, errlen, "out of memory");
+	nlc_seterr(err, errlen, "out of memory");
 	errno = ENOMEM;
 	return -1;
 }
@@ -566,12 +473,12 @@ int nlc_export_opts_parse(struct nlc_export_opts *o, const char *text,
 		if (e == s) {
 			if (!*p && s != text)
 				break;	/* a trailing comma */
-			seterr(err, errlen, "empty option");
+			nlc_seterr(err, errlen, "empty option");
 			return -1;
 		}
 		opt = strndup(s, (size_t)(e - s));
 		if (!opt) {
-			seterr(err, errlen, "out of memory");
+			nlc_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 		rc = parse_one(o, opt, &active, err, errlen);
@@ -591,60 +498,33 @@ int nlc_export_opts_parse(struct nlc_export_opts *o, const char *text,
 
 /* ---- rendering --------------------------------------------------------- */
 
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-static void out_printf(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void out_printf(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->size - o->len) {
-		o->overflow = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
 static const char *onoff(uint32_t flags, uint32_t mask, const char *set,
 			 const char *clear)
 {
 	return (flags & mask) ? set : clear;
 }
 
-static void sec_flags_out(struct out *w, uint32_t f, uint32_t mask)
+static void sec_flags_out(struct nlc_strbuf *w, uint32_t f, uint32_t mask)
 {
 	if (mask & F_RO)
-		out_printf(w, ",%s", onoff(f, F_RO, "ro", "rw"));
+		nlc_strbuf_printf(w, ",%s", onoff(f, F_RO, "ro", "rw"));
 	if (mask & F_INSECURE)
-		out_printf(w, ",%s", onoff(f, F_INSECURE, "insecure", "secure"));
+		nlc_strbuf_printf(w, ",%s", onoff(f, F_INSECURE, "insecure", "secure"));
 	if (mask & F_ROOTSQ)
-		out_printf(w, ",%s", onoff(f, F_ROOTSQ, "root_squash",
+		nlc_strbuf_printf(w, ",%s", onoff(f, F_ROOTSQ, "root_squash",
 					   "no_root_squash"));
 	if (mask & F_ALLSQ)
-		out_printf(w, ",%s", onoff(f, F_ALLSQ, "all_squash",
+		nlc_strbuf_printf(w, ",%s", onoff(f, F_ALLSQ, "all_squash",
 					   "no_all_squash"));
 }
 
-static void opts_out(struct out *w, const struct nlc_export_opts *o,
+static void opts_out(struct nlc_strbuf *w, const struct nlc_export_opts *o,
 		     uint32_t mask)
 {
 	uint32_t f = o->flags;
 	static const char *const xs[] = { NULL, "none", "tls", NULL, "mtls" };
 
-	out_printf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s",
+	nlc_strbuf_printf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s",
 		   onoff(f, F_RO, "ro", "rw"),
 		   onoff(f, F_ASYNC, "async", "sync"),
 		   onoff(f, F_WDELAY, "wdelay", "no_wdelay"),
@@ -657,55 +537,55 @@ static void opts_out(struct out *w, const struct nlc_export_opts *o,
 		   onoff(f, F_NOAUTHNLM, "insecure_locks", "secure_locks"),
 		   onoff(f, F_NOACL, "no_acl", "acl"));
 	if (f & F_NORDIRPLUS)
-		out_printf(w, ",nordirplus");
+		nlc_strbuf_printf(w, ",nordirplus");
 	if (f & F_SECLABEL)
-		out_printf(w, ",security_label");
+		nlc_strbuf_printf(w, ",security_label");
 	if (f & F_SIGNFH)
-		out_printf(w, ",sign_fh");
-	out_printf(w, ",%s", onoff(f, F_PNFS, "pnfs", "no_pnfs"));
+		nlc_strbuf_printf(w, ",sign_fh");
+	nlc_strbuf_printf(w, ",%s", onoff(f, F_PNFS, "pnfs", "no_pnfs"));
 	if (f & F_FSID)
-		out_printf(w, ",fsid=%u", o->fsid);
+		nlc_strbuf_printf(w, ",fsid=%u", o->fsid);
 	if (o->has_uuid && o->uuid_text)
-		out_printf(w, ",fsid=%s", o->uuid_text);
+		nlc_strbuf_printf(w, ",fsid=%s", o->uuid_text);
 	if (o->reexport == NLC_REEXPORT_AUTO_FSIDNUM)
-		out_printf(w, ",reexport=auto-fsidnum");
+		nlc_strbuf_printf(w, ",reexport=auto-fsidnum");
 	else if (o->reexport == NLC_REEXPORT_PREDEFINED_FSIDNUM)
-		out_printf(w, ",reexport=predefined-fsidnum");
+		nlc_strbuf_printf(w, ",reexport=predefined-fsidnum");
 	if (o->mountpoint)
-		out_printf(w, ",mountpoint%s%s", o->mountpoint[0] ? "=" : "",
+		nlc_strbuf_printf(w, ",mountpoint%s%s", o->mountpoint[0] ? "=" : "",
 			   o->mountpoint);
 	if (o->fsloc != NLC_FSLOC_NONE && o->fsloc_data)
-		out_printf(w, ",%s=%s",
+		nlc_strbuf_printf(w, ",%s=%s",
 			   o->fsloc == NLC_FSLOC_REFER ? "refer" : "replicas",
 			   o->fsloc_data);
 	if (o->squash_uids)
-		out_printf(w, ",squash_uids=%s", o->squash_uids);
+		nlc_strbuf_printf(w, ",squash_uids=%s", o->squash_uids);
 	if (o->squash_gids)
-		out_printf(w, ",squash_gids=%s", o->squash_gids);
-	out_printf(w, ",anonuid=%d,anongid=%d", (int32_t)o->anonuid,
+		nlc_strbuf_printf(w, ",squash_gids=%s", o->squash_gids);
+	nlc_strbuf_printf(w, ",anonuid=%d,anongid=%d", (int32_t)o->anonuid,
 		   (int32_t)o->anongid);
 	if (!o->nsec) {
-		out_printf(w, ",sec=sys");
+		nlc_strbuf_printf(w, ",sec=sys");
 		sec_flags_out(w, f, mask);
 	}
 	for (unsigned int i = 0; i < o->nsec;) {
 		unsigned int j = i + 1;
 
-		out_printf(w, ",sec=%s", o->sec[i].name);
+		nlc_strbuf_printf(w, ",sec=%s", o->sec[i].name);
 		while (j < o->nsec && o->sec[j].flags == o->sec[i].flags)
-			out_printf(w, ":%s", o->sec[j++].name);
+			nlc_strbuf_printf(w, ":%s", o->sec[j++].name);
 		sec_flags_out(w, o->sec[i].flags, mask);
 		i = j;
 	}
 	for (unsigned int i = 0; i < o->nxprtsec; i++)
-		out_printf(w, "%s%s", i ? ":" : ",xprtsec=",
+		nlc_strbuf_printf(w, "%s%s", i ? ":" : ",xprtsec=",
 			   o->xprtsec[i] < 5 && xs[o->xprtsec[i]]
 				   ? xs[o->xprtsec[i]] : "?");
 }
 
-static ssize_t out_end(struct out *w)
+static ssize_t out_end(struct nlc_strbuf *w)
 {
-	if (w->overflow) {
+	if (w->failed) {
 		errno = ENOSPC;
 		return -1;
 	}
@@ -715,10 +595,9 @@ static ssize_t out_end(struct out *w)
 ssize_t nlc_export_opts_format(const struct nlc_export_opts *o,
 			       uint32_t secinfo_mask, char *buf, size_t size)
 {
-	struct out w = { buf, size, 0, size == 0 };
+	struct nlc_strbuf w;
 
-	if (size)
-		buf[0] = '\0';
+	nlc_strbuf_fixed(&w, buf, size);
 	opts_out(&w, o, secinfo_mask);
 	return out_end(&w);
 }
@@ -731,18 +610,17 @@ static bool path_needs_escape(unsigned char c)
 ssize_t nlc_export_format_etab(const struct nlc_export_entry *e,
 			       uint32_t secinfo_mask, char *buf, size_t size)
 {
-	struct out w = { buf, size, 0, size == 0 };
+	struct nlc_strbuf w;
 
-	if (size)
-		buf[0] = '\0';
+	nlc_strbuf_fixed(&w, buf, size);
 	for (const unsigned char *p = (const unsigned char *)e->path; *p; p++)
 		if (path_needs_escape(*p))
-			out_printf(&w, "\\%03o", *p);
+			nlc_strbuf_printf(&w, "\\%03o", *p);
 		else
-			out_printf(&w, "%c", *p);
-	out_printf(&w, "\t%s(", e->client);
+			nlc_strbuf_printf(&w, "%c", *p);
+	nlc_strbuf_printf(&w, "\t%s(", e->client);
 	opts_out(&w, &e->opts, secinfo_mask);
-	out_printf(&w, ")\n");
+	nlc_strbuf_printf(&w, ")\n");
 	return out_end(&w);
 }
 
@@ -905,7 +783,7 @@ static int lex_line(struct lexer *lx, struct tok **out, size_t *nout)
 {
 	struct tok *v = NULL;
 	size_t n = 0, cap = 0;
-	struct sbuf cur = { 0 };
+	struct nlc_strbuf cur = { 0 };
 	bool in_tok = false, quote = false;
 	int paren = 0;
 	unsigned int tline = 0;
@@ -990,20 +868,20 @@ static int lex_line(struct lexer *lx, struct tok **out, size_t *nout)
 				in_tok = true;
 				tline = lx->line;
 			}
-			sb_putc(&cur, c);
+			nlc_strbuf_putc(&cur, c);
 		}
 		if (brk && in_tok) {
 			if (nlc_grow((void **)&v, &cap, n, sizeof(*v)))
 				goto oom;
 			if (!cur.p)
 				cur.p = strdup("");
-			if (cur.oom || !cur.p)
+			if (cur.failed || !cur.p)
 				goto oom;
 			v[n].s = cur.p;
 			v[n].line = tline;
 			v[n].bad = bad;
 			n++;
-			cur = (struct sbuf){ 0 };
+			cur = (struct nlc_strbuf){ 0 };
 			in_tok = false;
 			quote = false;
 			paren = 0;

@@ -16,6 +16,7 @@
 
 #include "nfsconf.h"
 #include "nlc_util.h"
+#include "strbuf.h"
 
 void nlc_conf_init(struct nlc_conf *c)
 {
@@ -419,25 +420,21 @@ static bool is_name_char(char ch)
 /* Expand $NAME and ${NAME}; unknown names expand to "". */
 static char *expand(struct nlc_conf *c, const char *v)
 {
-	char *out = NULL;
-	size_t olen = 0;
-	FILE *m = open_memstream(&out, &olen);
+	struct nlc_strbuf m = { 0 };
 
-	if (!m)
-		return NULL;
 	for (const char *p = v; *p;) {
 		const char *s, *e;
 		char *name;
 
 		if (*p != '$') {
-			fputc(*p++, m);
+			nlc_strbuf_putc(&m, *p++);
 			continue;
 		}
 		if (p[1] == '{') {
 			s = p + 2;
 			e = strchr(s, '}');
 			if (!e) {
-				fputs(p, m);
+				nlc_strbuf_puts(&m, p);
 				break;
 			}
 			p = e + 1;
@@ -446,7 +443,7 @@ static char *expand(struct nlc_conf *c, const char *v)
 			for (e = s; is_name_char(*e); e++)
 				;
 			if (e == s) {
-				fputc(*p++, m);
+				nlc_strbuf_putc(&m, *p++);
 				continue;
 			}
 			p = e;
@@ -458,15 +455,15 @@ static char *expand(struct nlc_conf *c, const char *v)
 			const char *val = env ? env->value : getenv(name);
 
 			if (val)
-				fputs(val, m);
+				nlc_strbuf_puts(&m, val);
 			free(name);
 		}
 	}
-	if (fclose(m)) {
-		free(out);
+	if (m.failed) {
+		free(m.p);
 		return NULL;
 	}
-	return out;
+	return m.p ? m.p : strdup("");
 }
 
 const char *nlc_conf_get_sub(struct nlc_conf *c, const char *section,

@@ -219,20 +219,12 @@ static int canonicalise(struct nlc_exports *t)
 
 /* ---- pseudo root --------------------------------------------------------- */
 
+/* The canonical name of a pseudoflavour number. */
 static const char *flavor_name(uint32_t flavor)
 {
-	switch (flavor) {
-	case NLC_SEC_NULL:
-		return "null";
-	case NLC_SEC_SYS:
-		return "sys";
-	case NLC_SEC_KRB5:
-		return "krb5";
-	case NLC_SEC_KRB5I:
-		return "krb5i";
-	case NLC_SEC_KRB5P:
-		return "krb5p";
-	}
+	for (size_t i = 0; i < nlc_nflavor_names; i++)
+		if (nlc_flavor_names[i].flavor == flavor)
+			return nlc_flavor_names[i].name;
 	return "?";
 }
 

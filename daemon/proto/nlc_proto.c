@@ -15,6 +15,49 @@
 #include "nlc_proto.h"
 #include "qword.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct nlc_flavor_name nlc_flavor_names[] = {
+	{ "null", NLC_SEC_NULL }, { "none", NLC_SEC_NULL },
+	{ "sys", NLC_SEC_SYS }, { "unix", NLC_SEC_SYS },
+	{ "krb5", NLC_SEC_KRB5 }, { "krb5i", NLC_SEC_KRB5I },
+	{ "krb5p", NLC_SEC_KRB5P },
+};
+const size_t nlc_nflavor_names = ARRAY_LEN(nlc_flavor_names);
+
+const struct nlc_export_flag_word nlc_export_flag_words[] = {
+	{ "ro", NLCACHE_EXPORT_FLAGS_READONLY, true, true },
+	{ "rw", NLCACHE_EXPORT_FLAGS_READONLY, false, true },
+	{ "secure", NLCACHE_EXPORT_FLAGS_INSECURE_PORT, false, true },
+	{ "insecure", NLCACHE_EXPORT_FLAGS_INSECURE_PORT, true, true },
+	{ "root_squash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH, true, true },
+	{ "no_root_squash", NLCACHE_EXPORT_FLAGS_ROOTSQUASH, false, true },
+	{ "all_squash", NLCACHE_EXPORT_FLAGS_ALLSQUASH, true, true },
+	{ "no_all_squash", NLCACHE_EXPORT_FLAGS_ALLSQUASH, false, true },
+	{ "sync", NLCACHE_EXPORT_FLAGS_ASYNC, false, false },
+	{ "async", NLCACHE_EXPORT_FLAGS_ASYNC, true, false },
+	{ "wdelay", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, true, false },
+	{ "no_wdelay", NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, false, false },
+	{ "hide", NLCACHE_EXPORT_FLAGS_NOHIDE, false, false },
+	{ "nohide", NLCACHE_EXPORT_FLAGS_NOHIDE, true, false },
+	{ "crossmnt", NLCACHE_EXPORT_FLAGS_CROSSMOUNT, true, false },
+	{ "nocrossmnt", NLCACHE_EXPORT_FLAGS_CROSSMOUNT, false, false },
+	{ "subtree_check", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, false, false },
+	{ "no_subtree_check", NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, true, false },
+	{ "secure_locks", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, false, false },
+	{ "auth_nlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, false, false },
+	{ "insecure_locks", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, true, false },
+	{ "no_auth_nlm", NLCACHE_EXPORT_FLAGS_NOAUTHNLM, true, false },
+	{ "acl", NLCACHE_EXPORT_FLAGS_NOACL, false, false },
+	{ "no_acl", NLCACHE_EXPORT_FLAGS_NOACL, true, false },
+	{ "nordirplus", NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS, true, false },
+	{ "security_label", NLCACHE_EXPORT_FLAGS_SECURITY_LABEL, true, false },
+	{ "sign_fh", NLCACHE_EXPORT_FLAGS_SIGN_FH, true, false },
+	{ "pnfs", NLCACHE_EXPORT_FLAGS_PNFS, true, false },
+	{ "no_pnfs", NLCACHE_EXPORT_FLAGS_PNFS, false, false },
+};
+const size_t nlc_nexport_flag_words = ARRAY_LEN(nlc_export_flag_words);
+
 const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 	{
 		.family = NLCACHE_FAMILY_NAME,

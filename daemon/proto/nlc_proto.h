@@ -28,6 +28,30 @@
 #define NLC_SEC_KRB5	390003u
 #define NLC_SEC_KRB5I	390004u
 #define NLC_SEC_KRB5P	390005u
+/* The pseudoflavours' names (exports(5) sec=, nlcachectl's --sec); the
+ * first name of each number is its canonical one. */
+struct nlc_flavor_name {
+	const char *name;
+	uint32_t flavor;
+};
+extern const struct nlc_flavor_name nlc_flavor_names[];
+extern const size_t nlc_nflavor_names;
+
+/*
+ * The exports(5) words for the export flags (NLCACHE_EXPORT_FLAGS_*):
+ * each sets (@set) or clears @mask; @per_flavor: a sec= flavour can have
+ * its own value (nfsd's NFSEXP_SECINFO_FLAGS). Read by the exports parser
+ * (daemon/lib/exports.c) and by nlcachectl's --flags.
+ */
+struct nlc_export_flag_word {
+	const char *name;
+	uint32_t mask;
+	bool set;
+	bool per_flavor;
+};
+extern const struct nlc_export_flag_word nlc_export_flag_words[];
+extern const size_t nlc_nexport_flag_words;
+
 /* anon-uid and anon-gid of an export that names none (nfsd's nobody) */
 #define NLC_ANON_DEFAULT	65534u
 /* Answers expire this many seconds from now unless told otherwise

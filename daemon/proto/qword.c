@@ -12,25 +12,12 @@
 
 void nlc_qword_line_init(struct nlc_qword_line *l, char *buf, size_t size)
 {
-	l->buf = buf;
-	l->size = size;
-	l->len = 0;
-	l->overflow = size == 0;
-	if (size)
-		buf[0] = '\0';
+	nlc_strbuf_fixed(&l->b, buf, size);
 }
 
 static void put(struct nlc_qword_line *l, const char *s, size_t n)
 {
-	if (l->overflow)
-		return;
-	if (n >= l->size - l->len) {
-		l->overflow = true;
-		return;
-	}
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	l->buf[l->len] = '\0';
+	nlc_strbuf_put(&l->b, s, n);
 }
 
 static bool needs_escape(unsigned char c)
@@ -73,25 +60,23 @@ void nlc_qword_line_addhex(struct nlc_qword_line *l, const void *p, size_t n)
 
 void nlc_qword_line_adduint(struct nlc_qword_line *l, unsigned long long v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%llu", v);
-
-	put(l, num, (size_t)n);
-	put(l, " ", 1);
+	nlc_strbuf_printf(&l->b, "%llu ", v);
 }
 
 ssize_t nlc_qword_line_end(struct nlc_qword_line *l)
 {
-	if (l->overflow) {
+	struct nlc_strbuf *b = &l->b;
+
+	if (b->failed) {
 		errno = ENOSPC;
 		return -1;
 	}
-	if (l->len == 0 || l->buf[l->len - 1] != ' ') {
+	if (b->len == 0 || b->p[b->len - 1] != ' ') {
 		errno = EINVAL;
 		return -1;
 	}
-	l->buf[l->len - 1] = '\n';
-	return (ssize_t)l->len;
+	b->p[b->len - 1] = '\n';
+	return (ssize_t)b->len;
 }
 
 int nlc_hexval(char c)

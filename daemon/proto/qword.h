@@ -15,11 +15,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "strbuf.h"
+
+/* A line being built in a caller's buffer. */
 struct nlc_qword_line {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
+	struct nlc_strbuf b;
 };
 
 /* Start an empty line in buf (size bytes, at least 1). */

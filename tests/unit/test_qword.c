@@ -3,13 +3,15 @@
  * Copyright (C) 2026 The nfsd_nlcache authors.
  *
  * The cache-channel text encoding, checked against the kernel's rules
- * (net/sunrpc/cache.c qword_add/qword_addhex/qword_get).
+ * (net/sunrpc/cache.c qword_add/qword_addhex/qword_get), and the string
+ * builder under it (strbuf.h).
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -211,6 +213,37 @@ static void test_get_uint(void **state)
 	assert_int_equal(v, 8);
 }
 
+/* A fixed buffer takes what fits and then nothing; the heap one grows. */
+static void test_strbuf(void **state)
+{
+	struct nlc_strbuf b;
+	char buf[8];
+
+	(void)state;
+	nlc_strbuf_fixed(&b, buf, sizeof(buf));
+	nlc_strbuf_printf(&b, "%d-%s", 12, "ab");
+	assert_false(b.failed);
+	assert_string_equal(buf, "12-ab");
+	nlc_strbuf_puts(&b, "cde");		/* 8 bytes with the NUL */
+	assert_true(b.failed);
+	nlc_strbuf_putc(&b, 'x');
+	assert_string_equal(buf, "12-ab");
+	assert_int_equal(b.len, 5);
+
+	nlc_strbuf_fixed(&b, buf, 0);
+	assert_true(b.failed);
+
+	b = (struct nlc_strbuf){ 0 };
+	for (int i = 0; i < 100; i++)
+		nlc_strbuf_printf(&b, "%02d", i);
+	nlc_strbuf_putc(&b, '!');
+	assert_false(b.failed);
+	assert_int_equal(b.len, 201);
+	assert_int_equal(strncmp(b.p, "000102", 6), 0);
+	assert_string_equal(b.p + 196, "9899!");
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_get_octal_rules),
 		cmocka_unit_test(test_get_rejects_overlong_and_bad_hex),
 		cmocka_unit_test(test_get_uint),
+		cmocka_unit_test(test_strbuf),
 	};
 
 	return cmocka_run_group_tests_name("qword", tests, NULL, NULL);
