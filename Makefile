@@ -62,8 +62,8 @@ PROTO_SRCS := $(wildcard daemon/proto/*.c)
 MOUNTD_SRCS := $(wildcard daemon/lib/*.c)
 CTL_SRCS := daemon/nlc_args.c daemon/nlc_status.c
 NLCACHED_SRCS := $(wildcard daemon/nlcached-*.c daemon/cache-*.c)
-# test helpers (the fake kernel)
-TESTLIB_SRCS := tests/unit/fake_kernel.c
+# test helpers: the fake kernel, the test-only encoders
+TESTLIB_SRCS := tests/unit/fake_kernel.c tests/unit/encoders.c
 LIBS_NLCACHECTL := libnlcachectl.a libnlcproto.a
 LIBS_NLCACHED := libnlcached.a libnlcmountd.a libnlcproto.a
 LIBS_UNIT := libnlctest.a libnlcached.a libnlcmountd.a libnlcachectl.a libnlcproto.a

@@ -176,17 +176,6 @@ int nlc_export_opts_copy(struct nlc_export_opts *dst,
 int nlc_export_opts_parse(struct nlc_export_opts *o, const char *text,
 			  uint32_t secinfo_mask, char *err, size_t errlen);
 
-/*
- * Render o as etab option text (no parentheses), in exportfs's order.
- * Returns the length, or -1 with errno ENOSPC (buf then holds a
- * truncated string).
- */
-ssize_t nlc_export_opts_format(const struct nlc_export_opts *o,
-			       uint32_t secinfo_mask, char *buf, size_t size);
-/* "escaped-path\tclient(opts)\n", as exportfs writes an etab line. */
-ssize_t nlc_export_format_etab(const struct nlc_export_entry *e,
-			       uint32_t secinfo_mask, char *buf, size_t size);
-
 /* Flags for the wire: o->flags limited to the bits the kernel knows
  * (supported: /proc/fs/nfsd/export_features first value, or ~0u). */
 uint32_t nlc_export_wire_flags(const struct nlc_export_opts *o,

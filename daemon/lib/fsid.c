@@ -31,11 +31,6 @@ static uint32_t get_u32(const uint8_t *p)
 	return v;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
 int nlc_fsid_parse(int type, const void *fsid, size_t len,
 		   struct nlc_fsid_parsed *out)
 {
@@ -103,53 +98,6 @@ int nlc_uuid_fold_bin(const uint8_t uuid[NLC_UUID_LEN], size_t len,
 	for (i = 0; i < NLC_UUID_LEN; i++)
 		out[i % len] ^= uuid[i];
 	return (int)len;
-}
-
-int nlc_fsid_encode(int type, const struct nlc_fsid_src *src, uint8_t *out)
-{
-	uint32_t ino32 = (uint32_t)src->inode;
-	uint64_t ino64 = src->inode;
-
-	switch (type) {
-	case NLC_FSID_DEV:
-		if (src->major > 0xffff || src->minor > 0xffff)
-			return -EINVAL;
-		put_u32(out, htonl(src->major << 16 | src->minor));
-		put_u32(out + 4, ino32);
-		break;
-	case NLC_FSID_NUM:
-		put_u32(out, src->fsidnum);
-		break;
-	case NLC_FSID_MAJOR_MINOR:
-		put_u32(out, htonl(src->major));
-		put_u32(out + 4, htonl(src->minor));
-		put_u32(out + 8, ino32);
-		break;
-	case NLC_FSID_ENCODE_DEV:
-		if (src->major > 0xfff || src->minor > 0xfffff)
-			return -EINVAL;
-		put_u32(out, (src->minor & 0xff) | src->major << 8 |
-			     (src->minor & ~0xffu) << 12);
-		put_u32(out + 4, ino32);
-		break;
-	case NLC_FSID_UUID4_INUM:
-		put_u32(out, ino32);
-		nlc_uuid_fold_bin(src->uuid, 4, out + 4);
-		break;
-	case NLC_FSID_UUID8:
-		nlc_uuid_fold_bin(src->uuid, 8, out);
-		break;
-	case NLC_FSID_UUID16:
-		memcpy(out, src->uuid, 16);
-		break;
-	case NLC_FSID_UUID16_INUM:
-		memcpy(out, &ino64, sizeof(ino64));
-		memcpy(out + 8, src->uuid, 16);
-		break;
-	default:
-		return -EINVAL;
-	}
-	return nlc_fsid_type_len(type);
 }
 
 size_t nlc_uuid_fold(const char *str, size_t len, uint8_t *out)

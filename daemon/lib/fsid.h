@@ -66,15 +66,6 @@ struct nlc_fsid_src {
 };
 
 /*
- * Build the fsid nfsd would put in a filehandle, into @out (at least
- * nlc_fsid_type_len(type) bytes). Returns the length, or -EINVAL for an
- * unknown type or device numbers the type cannot carry (DEV: 16-bit
- * major/minor; ENCODE_DEV: 12-bit major, 20-bit minor). 32-bit inode
- * slots take the low 32 bits, as the kernel does.
- */
-int nlc_fsid_encode(int type, const struct nlc_fsid_src *src, uint8_t *out);
-
-/*
  * mountd's uuid text folding: take the hex digits of @str in order
  * (anything else, e.g. '-', is skipped; either case), two per byte,
  * into @len bytes (1..16), XOR-ing digit i into digit position

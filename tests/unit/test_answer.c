@@ -23,6 +23,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "answer.h"
+#include "encoders.h"
 
 #define F_RO		NLCACHE_EXPORT_FLAGS_READONLY
 #define F_FSID		NLCACHE_EXPORT_FLAGS_FSID

@@ -21,6 +21,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "exports.h"
+#include "encoders.h"
 
 #define DEF NLC_EXPORT_DEFAULT_FLAGS
 

@@ -21,6 +21,7 @@
 #include "fsid.h"
 #include "nlc_proto.h"
 #include "qword.h"
+#include "encoders.h"
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LE 1
