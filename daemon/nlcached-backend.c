@@ -24,10 +24,6 @@
 
 #include "nlcached.h"
 
-/* CACHE_FLUSH of include/uapi/linux/{sunrpc,nfsd}_netlink.h (7.2) */
-#define NATIVE_SUNRPC_CMD_CACHE_FLUSH	6
-#define NATIVE_NFSD_CMD_CACHE_FLUSH	15
-
 /* not a cache type: the family was unregistered */
 #define NOTIFY_FAMILY_GONE	0x80000000u
 
@@ -380,7 +376,7 @@ void backend_scan(struct nlcached *d, uint32_t types)
 void backend_flush(struct nlcached *d)
 {
 	static const uint8_t native_flush[2] = {
-		NATIVE_SUNRPC_CMD_CACHE_FLUSH, NATIVE_NFSD_CMD_CACHE_FLUSH,
+		NLC_SUNRPC_CMD_CACHE_FLUSH, NLC_NFSD_CMD_CACHE_FLUSH,
 	};
 	struct backend *be = &d->be;
 	struct nl_msg *msg;

@@ -109,13 +109,17 @@ const struct nlc_cache nlc_caches[NLC_NCACHES] = {
 	},
 };
 
-/* Command numbers of include/uapi/linux/{sunrpc,nfsd}_netlink.h (7.2). */
+/* The caches on Linux 7.2's own families (the NLC_SUNRPC_* and NLC_NFSD_*
+ * numbers of nlc_proto.h). */
 const struct nlc_cache nlc_native_caches[NLC_NCACHES] = {
 	{
 		.family = NLC_NATIVE_SUNRPC, .native = true,
 		.name = "auth.unix.ip", .alias = "ip-map",
 		.type = NLCACHE_CACHE_TYPE_IP_MAP,
-		.get_cmd = 2, .set_cmd = 3, .notify_cmd = 1, .notify_bit = 1,
+		.get_cmd = NLC_SUNRPC_CMD_IP_MAP_GET_REQS,
+		.set_cmd = NLC_SUNRPC_CMD_IP_MAP_SET_REQS,
+		.notify_cmd = NLC_SUNRPC_CMD_CACHE_NOTIFY,
+		.notify_bit = NLC_SUNRPC_CACHE_TYPE_IP_MAP,
 		.requests = NLCACHE_A_IP_MAP_REQS_REQUESTS,
 		.applied = -1, .errors = -1,
 	},
@@ -123,7 +127,10 @@ const struct nlc_cache nlc_native_caches[NLC_NCACHES] = {
 		.family = NLC_NATIVE_SUNRPC, .native = true,
 		.name = "auth.unix.gid", .alias = "unix-gid",
 		.type = NLCACHE_CACHE_TYPE_UNIX_GID,
-		.get_cmd = 4, .set_cmd = 5, .notify_cmd = 1, .notify_bit = 2,
+		.get_cmd = NLC_SUNRPC_CMD_UNIX_GID_GET_REQS,
+		.set_cmd = NLC_SUNRPC_CMD_UNIX_GID_SET_REQS,
+		.notify_cmd = NLC_SUNRPC_CMD_CACHE_NOTIFY,
+		.notify_bit = NLC_SUNRPC_CACHE_TYPE_UNIX_GID,
 		.requests = NLCACHE_A_UNIX_GID_REQS_REQUESTS,
 		.applied = -1, .errors = -1,
 	},
@@ -131,7 +138,10 @@ const struct nlc_cache nlc_native_caches[NLC_NCACHES] = {
 		.family = NLC_NATIVE_NFSD, .native = true,
 		.name = "nfsd.export", .alias = "svc-export",
 		.type = NLCACHE_CACHE_TYPE_SVC_EXPORT,
-		.get_cmd = 11, .set_cmd = 12, .notify_cmd = 10, .notify_bit = 1,
+		.get_cmd = NLC_NFSD_CMD_SVC_EXPORT_GET_REQS,
+		.set_cmd = NLC_NFSD_CMD_SVC_EXPORT_SET_REQS,
+		.notify_cmd = NLC_NFSD_CMD_CACHE_NOTIFY,
+		.notify_bit = NLC_NFSD_CACHE_TYPE_SVC_EXPORT,
 		.requests = NLCACHE_A_SVC_EXPORT_REQS_REQUESTS,
 		.applied = -1, .errors = -1,
 	},
@@ -139,7 +149,10 @@ const struct nlc_cache nlc_native_caches[NLC_NCACHES] = {
 		.family = NLC_NATIVE_NFSD, .native = true,
 		.name = "nfsd.fh", .alias = "expkey",
 		.type = NLCACHE_CACHE_TYPE_EXPKEY,
-		.get_cmd = 13, .set_cmd = 14, .notify_cmd = 10, .notify_bit = 2,
+		.get_cmd = NLC_NFSD_CMD_EXPKEY_GET_REQS,
+		.set_cmd = NLC_NFSD_CMD_EXPKEY_SET_REQS,
+		.notify_cmd = NLC_NFSD_CMD_CACHE_NOTIFY,
+		.notify_bit = NLC_NFSD_CACHE_TYPE_EXPKEY,
 		.requests = NLCACHE_A_EXPKEY_REQS_REQUESTS,
 		.applied = -1, .errors = -1,
 	},

@@ -95,6 +95,37 @@ extern const struct nlc_cache nlc_native_caches[NLC_NCACHES];
 #define NLC_NATIVE_NFSD		"nfsd"
 #define NLC_NATIVE_MCGRP	"exportd"
 
+/*
+ * The native families' command numbers and cache types, named as in Linux
+ * 7.2's include/uapi/linux/sunrpc_netlink.h and nfsd_netlink.h with an
+ * NLC_ prefix (those headers are not on the older kernels' systems, and
+ * may be on a newer one's).
+ */
+enum {
+	NLC_SUNRPC_CMD_CACHE_NOTIFY = 1,
+	NLC_SUNRPC_CMD_IP_MAP_GET_REQS = 2,
+	NLC_SUNRPC_CMD_IP_MAP_SET_REQS = 3,
+	NLC_SUNRPC_CMD_UNIX_GID_GET_REQS = 4,
+	NLC_SUNRPC_CMD_UNIX_GID_SET_REQS = 5,
+	NLC_SUNRPC_CMD_CACHE_FLUSH = 6,
+};
+enum {
+	NLC_SUNRPC_CACHE_TYPE_IP_MAP = 1,
+	NLC_SUNRPC_CACHE_TYPE_UNIX_GID = 2,
+};
+enum {
+	NLC_NFSD_CMD_CACHE_NOTIFY = 10,
+	NLC_NFSD_CMD_SVC_EXPORT_GET_REQS = 11,
+	NLC_NFSD_CMD_SVC_EXPORT_SET_REQS = 12,
+	NLC_NFSD_CMD_EXPKEY_GET_REQS = 13,
+	NLC_NFSD_CMD_EXPKEY_SET_REQS = 14,
+	NLC_NFSD_CMD_CACHE_FLUSH = 15,
+};
+enum {
+	NLC_NFSD_CACHE_TYPE_SVC_EXPORT = 1,
+	NLC_NFSD_CACHE_TYPE_EXPKEY = 2,
+};
+
 /* By kernel name or alias (case-insensitive); NULL if unknown. */
 const struct nlc_cache *nlc_cache_lookup(const char *name);
 /* By enum nlcache_cache_type value; NULL if not exactly one known bit. */
