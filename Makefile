@@ -240,10 +240,11 @@ $(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c $(NLTEST)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
-# The netlink fuzzer the nlc-fuzz guest tests run.
-$(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c $(NLTEST)
+# The netlink fuzzer the nlc-fuzz guest tests run (the fsid lengths from
+# the protocol library).
+$(B)/tests/nlc-fuzz: tests/vm/nlc-fuzz.c $(NLTEST) $(B)/obj/libnlcproto.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
 
 VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 

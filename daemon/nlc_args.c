@@ -720,8 +720,8 @@ int nlc_answer_parse(struct nlc_answer *a, const struct nlc_cache *c, int argc,
 		     char *err, size_t errlen)
 {
 	struct export_args x = {
-		.anon_uid = NLC_ANON_DEFAULT,
-		.anon_gid = NLC_ANON_DEFAULT,
+		.anon_uid = NLCACHE_ANON_DEFAULT,
+		.anon_gid = NLCACHE_ANON_DEFAULT,
 	};
 	bool seen_ttl = false, seen_expiry = false;
 	int opt, npos, ret = -1;

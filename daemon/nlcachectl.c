@@ -483,7 +483,7 @@ static void answer_usage(FILE *f)
 		"2:12, 3:8, 4:8, 5:8, 6:16, 7:24 bytes) unless --raw.\n"
 		"Exit status: 0 all applied, 1 an entry was rejected or the request\n"
 		"failed, 2 usage error.\n%s",
-		prog, prog, NLC_TTL_DEFAULT, NLC_ANON_DEFAULT, NLC_ANON_DEFAULT,
+		prog, prog, NLC_TTL_DEFAULT, NLCACHE_ANON_DEFAULT, NLCACHE_ANON_DEFAULT,
 		cache_names_help);
 }
 

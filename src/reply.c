@@ -31,7 +31,6 @@
 
 /* Largest line handed to a parser (8192 gids need ~90 KiB). */
 #define NLC_TEXT_MAX	(1024 * 1024)
-#define NLC_NOBODY	65534
 
 /* Bytes of fsid per fsid type (nfsd's key_len()). */
 static const u8 nlc_fsid_len[] = { 8, 4, 12, 8, 8, 8, 16, 24 };
@@ -423,7 +422,7 @@ static int nlc_export_xprtsec(const struct nlattr *entry, struct nlc_text *t,
 static int nlc_build_svc_export(struct nlattr **tb, const struct nlattr *entry,
 				struct nlc_text *t, struct netlink_ext_ack *extack)
 {
-	u32 anon_uid = NLC_NOBODY, anon_gid = NLC_NOBODY;
+	u32 anon_uid = NLCACHE_ANON_DEFAULT, anon_gid = NLCACHE_ANON_DEFAULT;
 	struct nlattr *uuid = tb[NLCACHE_A_SVC_EXPORT_UUID];
 	int err;
 

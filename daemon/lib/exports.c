@@ -71,8 +71,8 @@ void nlc_export_opts_init(struct nlc_export_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->flags = syntax == NLC_EXPORTS_ETAB ? NLC_EXPORT_ETAB_DEFAULT_FLAGS
 					      : NLC_EXPORT_DEFAULT_FLAGS;
-	o->anonuid = NLC_ANON_DEFAULT;
-	o->anongid = NLC_ANON_DEFAULT;
+	o->anonuid = NLCACHE_ANON_DEFAULT;
+	o->anongid = NLCACHE_ANON_DEFAULT;
 }
 
 void nlc_export_opts_free(struct nlc_export_opts *o)

@@ -29,7 +29,6 @@ enum nlc_fsid_type {
 	NLC_FSID_NTYPES = 8,
 };
 
-#define NLC_FSID_MAXLEN 24
 #define NLC_UUID_LEN 16
 /* "%08x%08x" of statfs f_fsid plus NUL */
 #define NLC_FSID_HEXLEN 17

@@ -298,7 +298,7 @@ static int add_pseudo(struct nlc_v4root *r, const char *client,
 		return -ENOMEM;
 	}
 	r->n++;
-	e->anonuid = e->anongid = NLC_ANON_DEFAULT;
+	e->anonuid = e->anongid = NLCACHE_ANON_DEFAULT;
 	if (strcmp(e->path, "/") == 0) {
 		e->flags = NLC_V4ROOT_FLAGS_ROOT;
 	} else {

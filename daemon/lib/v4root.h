@@ -52,7 +52,7 @@ struct nlc_v4root_entry {
 	char *path;
 	uint32_t flags;		/* NLC_V4ROOT_FLAGS_ROOT or _DIR */
 	uint32_t fsid;		/* always 0 */
-	uint32_t anonuid;	/* NLC_ANON_DEFAULT */
+	uint32_t anonuid;	/* NLCACHE_ANON_DEFAULT */
 	uint32_t anongid;
 	/* fsid=<uuid> text when the directory's filesystem cannot be
 	 * identified otherwise; "" when not needed */

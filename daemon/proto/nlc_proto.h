@@ -52,8 +52,6 @@ struct nlc_export_flag_word {
 extern const struct nlc_export_flag_word nlc_export_flag_words[];
 extern const size_t nlc_nexport_flag_words;
 
-/* anon-uid and anon-gid of an export that names none (nfsd's nobody) */
-#define NLC_ANON_DEFAULT	65534u
 /* Answers expire this many seconds from now unless told otherwise
  * (mountd's default). */
 #define NLC_TTL_DEFAULT		1800u

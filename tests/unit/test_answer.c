@@ -946,7 +946,7 @@ static void test_fsloc_split(void **state)
 static void fh(const struct nlc_snapshot *s, const char *domain, int type,
 	       const struct nlc_fsid_src *src, struct nlc_fh_answer *a)
 {
-	uint8_t key[NLC_FSID_MAXLEN];
+	uint8_t key[NLC_FSID_MAX];
 	int len = nlc_fsid_encode(type, src, key);
 
 	assert_true(len > 0);

@@ -64,7 +64,7 @@ static void test_num_from_kernel_text(void **state)
 	ssize_t n;
 	struct nlc_fsid_parsed p;
 	struct nlc_fsid_src src = { .fsidnum = 1 };
-	uint8_t out[NLC_FSID_MAXLEN];
+	uint8_t out[NLC_FSID_MAX];
 
 	(void)state;
 	assert_int_equal(nlc_qword_get(&line, dom, sizeof(dom)), 4);
@@ -89,7 +89,7 @@ static void test_num_from_kernel_text(void **state)
 static void test_dev_layout(void **state)
 {
 	struct nlc_fsid_src src = { .major = 8, .minor = 1, .inode = 2 };
-	uint8_t out[NLC_FSID_MAXLEN];
+	uint8_t out[NLC_FSID_MAX];
 	struct nlc_fsid_parsed p;
 
 	(void)state;
@@ -122,7 +122,7 @@ static void test_dev_layout(void **state)
 static void test_major_minor_layout(void **state)
 {
 	struct nlc_fsid_src src = { .major = 8, .minor = 0x10001, .inode = 2 };
-	uint8_t out[NLC_FSID_MAXLEN];
+	uint8_t out[NLC_FSID_MAX];
 	struct nlc_fsid_parsed p;
 
 	(void)state;
@@ -141,7 +141,7 @@ static void test_encode_dev_layout(void **state)
 	/* new_encode_dev(259:0x12345) = 0x45 | 259<<8 | 0x12300<<12 */
 	struct nlc_fsid_src src = { .major = 259, .minor = 0x12345,
 				    .inode = 0x80 };
-	uint8_t out[NLC_FSID_MAXLEN];
+	uint8_t out[NLC_FSID_MAX];
 	struct nlc_fsid_parsed p;
 
 	(void)state;
@@ -167,7 +167,7 @@ static void test_encode_dev_layout(void **state)
 static void test_uuid_layouts(void **state)
 {
 	struct nlc_fsid_src src = { .inode = 0x1122334455667788ull };
-	uint8_t out[NLC_FSID_MAXLEN];
+	uint8_t out[NLC_FSID_MAX];
 	struct nlc_fsid_parsed p;
 
 	(void)state;
@@ -368,7 +368,7 @@ static struct nlc_fs_ident ident(void)
 
 static struct nlc_fsid_parsed req_of(int type, const struct nlc_fsid_src *src)
 {
-	uint8_t b[NLC_FSID_MAXLEN];
+	uint8_t b[NLC_FSID_MAX];
 	struct nlc_fsid_parsed p;
 	int n = nlc_fsid_encode(type, src, b);
 

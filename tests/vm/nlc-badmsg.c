@@ -66,7 +66,7 @@
 			 NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK | \
 			 NLCACHE_EXPORT_FLAGS_FSID)
 #define EXPORT_FSID	0x4e4c
-#define ANON_ID		65534u
+#define ANON_ID		NLCACHE_ANON_DEFAULT
 #define UNIXGID_CONTENT	"/proc/net/rpc/auth.unix.gid/content"
 
 static const char *prog = "nlc-badmsg";

@@ -71,6 +71,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "nlc-nltest.h"
+#include "nlc_proto.h"
 
 #define NCACHES		4
 #define NERR		135	/* errno buckets: 0..133, 134 = other */
@@ -335,8 +336,6 @@ _Static_assert(ARRAY_SIZE(ipmap_meta) == NLCACHE_A_IP_MAP_MAX + 1, "ip-map meta"
 _Static_assert(ARRAY_SIZE(unixgid_meta) == NLCACHE_A_UNIX_GID_MAX + 1, "unix-gid meta");
 _Static_assert(ARRAY_SIZE(svcexp_meta) == NLCACHE_A_SVC_EXPORT_MAX + 1, "svc-export meta");
 _Static_assert(ARRAY_SIZE(expkey_meta) == NLCACHE_A_EXPKEY_MAX + 1, "expkey meta");
-
-static const uint8_t fsid_len[8] = { 8, 4, 12, 8, 8, 8, 16, 24 };
 
 static int cache_of_cmd(uint8_t cmd, bool *set)
 {
@@ -726,11 +725,11 @@ static void parse_dumped(struct outcome *o, int cache, struct nlattr *nest, stru
 		if (ok) {
 			k.fsidtype = nla_get_u8(tb[NLCACHE_A_EXPKEY_FSIDTYPE]);
 			ok = k.fsidtype < 8 &&
-			     nla_len(tb[NLCACHE_A_EXPKEY_FSID]) == fsid_len[k.fsidtype];
+			     nla_len(tb[NLCACHE_A_EXPKEY_FSID]) == nlc_fsid_len(k.fsidtype);
 		}
 		if (ok) {
 			nlt_copy_str(k.a, sizeof(k.a), tb[NLCACHE_A_EXPKEY_CLIENT]);
-			k.fsidlen = fsid_len[k.fsidtype];
+			k.fsidlen = (uint8_t)nlc_fsid_len(k.fsidtype);
 			memcpy(k.fsid, nla_data(tb[NLCACHE_A_EXPKEY_FSID]), k.fsidlen);
 		}
 		break;
@@ -1302,7 +1301,7 @@ static void invent_key(int cache, struct key *k, struct rng *r)
 	case CI_EXPKEY:
 		snprintf(k->a, sizeof(k->a), "%s", clients[rn(r, ARRAY_SIZE(clients))]);
 		k->fsidtype = (uint8_t)rn(r, 8);
-		k->fsidlen = fsid_len[k->fsidtype];
+		k->fsidlen = (uint8_t)nlc_fsid_len(k->fsidtype);
 		if (k->fsidtype == 1)
 			put_fsid_num(k->fsid, rn(r, 3));
 		else

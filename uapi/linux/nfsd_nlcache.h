@@ -144,8 +144,8 @@
  *                 (the text channel has no negative unix-gid entry either);
  *                 as on the channel, any uid is taken (4294967295 too),
  *                 but every gid must map in the sender's user namespace
- *     svc-export  client, path, expiry; negative, or flags (anon-uid,
- *                 anon-gid and fsid default to 65534, 65534 and 0); uuid is
+ *     svc-export  client, path, expiry; negative, or flags (anon-uid and
+ *                 anon-gid default to NLCACHE_ANON_DEFAULT, fsid to 0); uuid is
  *                 16 bytes; at most NLCACHE_MAX_SECINFO secinfo and
  *                 NLCACHE_MAX_FSLOCATIONS locations
  *     expkey      client, fsidtype, fsid (length fixed by fsidtype), expiry;
@@ -202,6 +202,9 @@
 #define NLCACHE_UUID_LEN	16
 #define NLCACHE_CLASS_MAX	8	/* with the NUL */
 #define NLCACHE_PATH_MAX	4096	/* with the NUL */
+
+/* anon-uid and anon-gid of an svc-export entry that carries neither. */
+#define NLCACHE_ANON_DEFAULT	65534
 
 enum nlcache_cache_type {
 	NLCACHE_CACHE_TYPE_IP_MAP = 1,
