@@ -430,11 +430,13 @@ static int pending_main(int argc, char **argv)
 
 /* --- answer -------------------------------------------------------------------------------- */
 
+/* A synopsis: nlcachectl(8), ANSWER SYNTAX, is the reference for the
+ * options and the words. */
 static void answer_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s answer CACHE KEY... [options] [VALUE...]\n"
-		"       %s answer CACHE --stdin [-v] [--negative] [--raw] [--ttl S | --expiry E]\n"
+		"       %s answer CACHE --stdin [options]\n"
 		"Send answers to pending (or not yet pending) requests in one SET_REQS\n"
 		"message and report the entries the kernel rejected.\n"
 		"\n"
@@ -443,48 +445,9 @@ static void answer_usage(FILE *f)
 		"  nfsd.export CLIENT PATH [export options]  or  CLIENT PATH --negative\n"
 		"  nfsd.fh CLIENT FSIDTYPE FSIDHEX PATH      or  ... FSIDHEX --negative\n"
 		"\n"
-		"Options for every cache:\n"
-		"  -n, --negative     a negative answer (key, expiry and the flag only)\n"
-		"      --ttl S        expire S seconds from now (default %d; nfsd.fh\n"
-		"                     defaults to an expiry of 0x7fffffff, as rpc.mountd)\n"
-		"      --expiry E     expire at E, seconds since the epoch\n"
-		"      --raw          skip the local checks the kernel also makes (fsid\n"
-		"                     type and length, uuid length, limits), to test them\n"
-		"  -v, --verbose      print 'applied N' on success\n"
-		"      --stdin        read one answer per line from standard input, in the\n"
-		"                     same words without CACHE; '#' starts a comment line.\n"
-		"                     The command-line options above are every line's\n"
-		"                     defaults. Lines go out in as few messages as fit;\n"
-		"                     errors name the line.\n"
-		"\n"
-		"Options for nfsd.export (a positive answer always sends flags,\n"
-		"anon-uid, anon-gid and fsid):\n"
-		"      --flags F      numbers (0x.. too) or comma-separated names, applied\n"
-		"                     from 0 left to right: enum names (readonly,\n"
-		"                     insecure_port, rootsquash, allsquash, async,\n"
-		"                     gathered_writes, noreaddirplus, security_label,\n"
-		"                     sign_fh, nohide, nosubtreecheck, noauthnlm, msnfs,\n"
-		"                     fsid, crossmount, noacl, v4root, pnfs) or exports(5)\n"
-		"                     options (ro, rw, root_squash, no_root_squash, sync,\n"
-		"                     no_subtree_check, crossmnt, ...). Default 0.\n"
-		"      --anonuid N    default %d\n"
-		"      --anongid N    default %d\n"
-		"      --fsid N       default 0\n"
-		"      --uuid HEX     16 bytes (32 hex digits, '-' and ':' ignored)\n"
-		"      --secinfo FLAVOR[:FLAGS]   repeatable; FLAVOR is sys, krb5, krb5i,\n"
-		"                     krb5p, none or a number; FLAGS default to --flags\n"
-		"      --fsloc HOST:PATH          repeatable\n"
-		"      --migrated     the locations are a referral (refer=)\n"
-		"      --xprtsec none|tls|mtls    repeatable\n"
-		"\n"
-		"Words are in the cache channel encoding, as 'pending' prints them:\n"
-		"\\ooo escapes are decoded (\\040 is a space, \\134 a backslash).\n"
-		"FSIDHEX may start with \\x; its length must match FSIDTYPE (0:8, 1:4,\n"
-		"2:12, 3:8, 4:8, 5:8, 6:16, 7:24 bytes) unless --raw.\n"
-		"Exit status: 0 all applied, 1 an entry was rejected or the request\n"
-		"failed, 2 usage error.\n%s",
-		prog, prog, NLC_TTL_DEFAULT, NLCACHE_ANON_DEFAULT, NLCACHE_ANON_DEFAULT,
-		cache_names_help);
+		"The options, the words and the exit statuses: man 8 nlcachectl\n"
+		"(ANSWER SYNTAX).\n%s",
+		prog, prog, cache_names_help);
 }
 
 struct answers {

@@ -17,23 +17,14 @@
 #include "nfsconf.h"
 #include "nlcached.h"
 
+/* Where to look: nlcached(8) is the one list of the options. */
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [options]\n"
-		"Answer the NFS server's cache upcalls over generic netlink.\n\n"
-		"  -F, --foreground              stay in the foreground, log to stderr too\n"
-		"  -d, --debug CLASS             general, call, auth, parse, netlink, all\n"
-		"  -g, --manage-gids             serve auth.unix.gid (NSS group lists)\n"
-		"  -T, --ttl SECONDS             expiry of ip and export answers (1800)\n"
-		"  -i, --cache-use-ipaddr        use \"$<address>\" client domains\n"
-		"  -t, --threads N               worker threads, 1-64 (4)\n"
-		"  -s, --state-directory-path D  directory of exportfs's etab (/var/lib/nfs)\n"
-		"      --backend auto|nlcache|native\n"
-		"      --exports FILE            serve this exports(5) file instead of etab\n"
-		"      --config FILE             nfs.conf to read\n"
-		"  -h, --help    -V, --version\n\n"
-		"nlcached(8) describes every option.\n");
+		"Usage: " PROG " [OPTION]...\n"
+		"       " PROG " -h | -V\n"
+		"Answer the NFS server's cache upcalls over generic netlink.\n"
+		"The options and their nfs.conf keys: man 8 nlcached.\n");
 }
 
 int conf_parse_debug(const char *s, unsigned int *out)

@@ -305,7 +305,7 @@ static void test_nlcached_help_and_version_exit_0(void **state)
 {
 	(void)state;
 	expect("nlcached", ARGS("-h"), 0, "Usage: nlcached", NULL);
-	expect("nlcached", ARGS("--help"), 0, "--threads N", NULL);
+	expect("nlcached", ARGS("--help"), 0, "man 8 nlcached", NULL);
 	expect("nlcached", ARGS("-V"), 0, "nlcached " NLC_VERSION "\n", NULL);
 }
 
