@@ -27,6 +27,7 @@ for t in "$@"; do
 		t=${t#bg:}
 		mkdir -p "$logdir"
 		echo "== make $name: $t starts in the background (log: $logdir/$t.log)"
+		# shellcheck disable=SC2086 # $MAKE may carry options
 		setsid $make --no-print-directory "$t" >"$logdir/$t.log" 2>&1 </dev/null &
 		bg_pid[$t]=$!
 		bg_t0[$t]=$(date +%s)

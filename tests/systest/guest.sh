@@ -211,6 +211,7 @@ registered() { [ "$(nlc_field auth.unix.ip attached)" = true ]; }
 # mount of server 127.0.0.N comes from 127.0.0.N (the /8 route's source is
 # 127.0.0.1); not persistent: every boot adds them again.
 add_addrs() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	check "add 127.0.0.2-5 to lo" sh -c 'for i in 2 3 4 5; do ip addr replace 127.0.0.$i/32 dev lo; done'
 }
 
@@ -327,10 +328,8 @@ phase_reboot() {
 	check_eq "the new export was served over netlink" "$a" "$(chan_reads)"
 	dmesg_clean
 
-	if [ -z "$abi2" ]; then
-		phase_purge
-		return
-	fi
+	# phase_purge powers off and exits
+	[ -n "$abi2" ] || phase_purge
 	step 5a-second-kernel
 	say "apt-get install linux-image-$abi2 linux-headers-$abi2 (offline)"
 	check_v "install the second kernel" apt-get install -y ${backports:+-t "$backports"} \

@@ -136,8 +136,9 @@ in_root apt-get -q update >"$work/apt.log" 2>&1 || { tail -n 20 "$work/apt.log" 
 echo 'grub-pc grub-pc/install_devices multiselect' | in_root debconf-set-selections
 in_root apt-get -q -y install linux-image-amd64 grub-pc initramfs-tools e2fsprogs \
 	>>"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; die "installing the kernel failed"; }
+# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
 abi=$(in_root dpkg-query -W -f='${Depends}\n' linux-image-amd64 | sed -n 's/.*linux-image-\([^ ,]*\).*/\1/p')
-[ -n "$abi" ] && [ -f "$root/boot/vmlinuz-$abi" ] || die "no kernel installed (linux-image-amd64 -> '$abi')"
+[[ -n $abi && -f $root/boot/vmlinuz-$abi ]] || die "no kernel installed (linux-image-amd64 -> '$abi')"
 log "kernel $abi"
 
 # The newest ABI of the series whose image and headers are both real

@@ -29,7 +29,7 @@ ls "$project"/build/deb/nfsd-nlcache-dkms_*_all.deb "$project"/build/deb/nlcache
 t0=$(date +%s)
 if [ -n "${SYSTEST_IMAGE:-}" ]; then
 	img=$SYSTEST_IMAGE
-	[ -f "$img/.complete" ] && [ -f "$img/disk.raw" ] || { echo "systest: $img is no complete image" >&2; exit 1; }
+	[[ -f $img/.complete && -f $img/disk.raw ]] || { echo "systest: $img is no complete image" >&2; exit 1; }
 	echo "systest $suite: SYSTEST_IMAGE=$img (not the current recipe's image)"
 else
 	img=$("$here/mkimage.sh" "$suite")

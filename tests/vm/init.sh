@@ -42,8 +42,10 @@ fail() {
 	finish
 }
 
+# shellcheck source=/dev/null # written by run.sh into the initramfs
 . /etc/harness.conf
 
+# shellcheck disable=SC2013 # the kernel command line is words
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	nlc.test=*) NLC_TEST=${arg#nlc.test=} ;;

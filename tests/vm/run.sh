@@ -164,8 +164,10 @@ run_test() {
 			boot "$t" "$d" "$tout" "$extra" || rc=$?
 		fi
 		if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
-		[ "$got" = fail ] && [ "$attempt" -lt "$max_boot_retries" ] &&
-			panicked_before_script "$d/console.log" || break
+		if ! { [ "$got" = fail ] && [ "$attempt" -lt "$max_boot_retries" ] &&
+			panicked_before_script "$d/console.log"; }; then
+			break
+		fi
 		attempt=$((attempt + 1))
 		mv "$d/console.log" "$d/console.log.boot$attempt"
 		echo "RETRY $t ($abi): $(diagnose "$d/console.log.boot$attempt" "$rc" "$tout")" \

@@ -27,6 +27,7 @@
 # BENCH_S5_SCAN_MAX exports, 1000); NLC_BENCH_ONLY="S3 S5" runs a subset.
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck source=/dev/null # written by make bench
 [ ! -f "$NLC_BUILD/nlc-bench.env" ] || . "$NLC_BUILD/nlc-bench.env"
 N=${NLC_BENCH_N:-2000}
 S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
@@ -49,8 +50,8 @@ nlc_extra_state() {
 	echo "== nlcachectl pending"
 	nlcachectl pending 2>&1 | head -20
 	for p in $(pgrep -f nlc-instant) $(pgrep -x nlcached); do
-		echo "== stack of $p ($(cat /proc/$p/comm))"
-		cat /proc/$p/stack
+		echo "== stack of $p ($(cat "/proc/$p/comm"))"
+		cat "/proc/$p/stack"
 	done
 }
 
@@ -77,6 +78,7 @@ d_start() {
 			>>"$NLC_LOGDIR/mountd" 2>&1 &
 		check "rpc.mountd is running" wait_for 10 pgrep -x rpc.mountd
 		# its channels open before the first call
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		wait_for 10 sh -c 'ls -l /proc/$(pgrep -x rpc.mountd | head -1)/fd | grep -q nfsd.fh'
 		sleep 0.5
 		;;
@@ -284,11 +286,12 @@ if want S5; then
 			echo "BENCH S5 growth: $n exports, $(dname "$d"): $(per "${W[s5.$n.$d]}" "$n") ms per handle (ok ${OK[s5.$n.$d]}/$n)"
 		done
 	done
+	# shellcheck disable=SC2086 # a list of sizes, split on purpose
 	set -- $S5_SIZES
 	first=$1
 	last=${*: -1}
 	for d in ${DAEMONS/mountd/}; do
-		[ -n "${W[s5.$last.$d]:-}" ] && [ -n "${W[s5.$first.$d]:-}" ] || continue
+		[[ -n ${W[s5.$last.$d]:-} && -n ${W[s5.$first.$d]:-} ]] || continue
 		echo "BENCH S5 growth $(dname "$d"): per handle at $last vs $first exports:" \
 			"$(ratio "$(per "${W[s5.$last.$d]:-0}" "$last")" "$(per "${W[s5.$first.$d]:-0}" "$first")")x"
 	done
@@ -365,12 +368,12 @@ while True:
 	for d in $DAEMONS; do
 		d_start "$d"
 		flush
-		"$LOAD" -t 60 -f $B/fh -c 1 -s 127.4.0.1 127.0.0.1 >$B/staller.$d 2>&1 &
+		"$LOAD" -t 60 -f "$B/fh" -c 1 -s 127.4.0.1 127.0.0.1 >"$B/staller.$d" 2>&1 &
 		staller=$!
 		sleep 0.3
 		load "s4.$d" -f $B/fh -c 100 -w 1 -s 127.4.1.1
 		wait "$staller"
-		echo "BENCH-RAW s4.$d staller: $(cat $B/staller.$d)"
+		echo "BENCH-RAW s4.$d staller: $(cat "$B/staller.$d")"
 		d_stop "$d"
 	done
 	line=""
@@ -419,8 +422,8 @@ if want Idle; then
 	done
 	entries=$(cache_entries auth.unix.ip | wc -l)
 	pid=$(nlcached_pid)
-	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
-	cs() { cat /proc/$pid/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+	cs() { awk '/ctxt_switches/ { s += $2 } END { print s }' "/proc/$pid"/task/*/status; }
 	sleep 2
 	c0=$(cs)
 	sleep 10

@@ -107,6 +107,7 @@ verify "nfsd.fh: fsid 1 is /export" grep -qE '^127\.0\.0\.1 1 0x00000001 /export
 banner "8. nlcached's log, and a clean stop"
 run 'cat /tmp/nlcached.log'
 run 'umount /mnt/nfs'
+# shellcheck disable=SC2016 # run shows the command, then evaluates it
 run 'kill -TERM $(pidof nlcached)'
 verify "nlcached exits on SIGTERM" wait_for 20 pid_exited "$nlcached_pid"
 rc=0

@@ -171,6 +171,7 @@ dump_state() {
 	done
 	[ -r /var/lib/nfs/etab ] && { echo "== etab"; cat /var/lib/nfs/etab; }
 	echo "== processes"
+	# shellcheck disable=SC2009 # every process but kernel threads: no pgrep query
 	ps -eo pid,stat,args | grep -vE '\[.*\]$'
 	for f in "$NLC_LOGDIR"/*; do
 		[ -f "$f" ] || continue
@@ -276,6 +277,7 @@ chanwatch_reads() {
 # $NLC_LOGDIR/nlcached.pid. Checks that it logged its start line; whether it
 # attached is nlcached_attached's business (it attaches once nfsd's caches
 # exist).
+# shellcheck disable=SC2120 # its arguments are optional
 nlcached_start() {
 	echo "---- nlcached -F -d all $* ----" >>"$NLC_LOGDIR/nlcached"
 	local from
@@ -287,6 +289,13 @@ nlcached_start() {
 }
 
 nlcached_pid() { cat "$NLC_LOGDIR/nlcached.pid" 2>/dev/null; }
+
+# nlcached_run_log: the log of the last nlcached_start, from its "----"
+# line on.
+nlcached_run_log() {
+	# shellcheck disable=SC2016 # sed's $ address, not the shell's
+	sed -n '/^---- nlcached /h; /^---- nlcached /!H; ${x;p}' "$NLC_LOGDIR/nlcached"
+}
 
 # The module's view: a daemon holds the caches (nlcachectl status).
 nlc_daemon_portid() {
@@ -305,6 +314,7 @@ nlcached_detached() {
 
 # nlcached_wait_attached [CACHE...]: check that the daemon attached
 # auth.unix.ip, nfsd.export, nfsd.fh (and CACHE...) within 20 s.
+# shellcheck disable=SC2120 # its arguments are optional
 nlcached_wait_attached() {
 	check "nlcached is attached to auth.unix.ip nfsd.export nfsd.fh${*:+ $*}" wait_for 20 nlcached_attached "$@"
 }
@@ -318,6 +328,7 @@ pid_exited() {
 # status goes to $nlcached_rc (124 if it did not exit within 20 s, when it
 # is killed). Without a running nlcached (no pidfile) $nlcached_rc is
 # "none": never a number left over from an earlier stop.
+# shellcheck disable=SC2120 # its arguments are optional
 nlcached_stop() {
 	local pid
 	nlcached_rc=none
@@ -345,12 +356,19 @@ cache_snapshot() {
 	grep -v '^# expiry=' "/proc/net/rpc/$1/content" | sed 's/[[:space:]]*$//' | LC_ALL=C sort
 }
 
+# ere_quote TEXT: TEXT with the characters special in an ERE (. * $ [ ])
+# escaped, to match it literally.
+ere_quote() {
+	# shellcheck disable=SC2001 # a character class: no ${var//} equivalent
+	sed 's/[].*$[]/\\&/g' <<<"$1"
+}
+
 # caches_empty CACHE...: none of them holds an entry (not even a negative or
 # expired one): only the header line is left.
 caches_empty() {
 	local c
 	for c in "$@"; do
-		[ -z "$(grep -v '^#[^ ]' "/proc/net/rpc/$c/content")" ] || return 1
+		! grep -qv '^#[^ ]' "/proc/net/rpc/$c/content" || return 1
 	done
 }
 

@@ -43,6 +43,7 @@ check "nfsd can be removed again" sh -c 'umount /proc/fs/nfsd; rmmod nfsd'
 
 # nfsd loaded after the daemon: the sunrpc caches attach, nfsd's are
 # reported missing, and a later registration attaches them.
+# shellcheck disable=SC2016 # expanded by the inner shell
 check "load sunrpc and nfsd_nlcache without nfsd" sh -c \
 	'modprobe sunrpc && insmod "$NLC_BUILD/vm/$NLC_ABI/module/nfsd_nlcache.ko"'
 check_fails "nfsd is not loaded" module_loaded nfsd

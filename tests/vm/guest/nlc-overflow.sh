@@ -49,8 +49,8 @@ check_eq "and that lookup was no overflow (the request was already queued)" \
 	0 "$(nlc_status_field auth.unix.ip overflows)"
 
 rpc b 127.0.0.6
-check "127.0.0.6's lookup overflows the full table" \
-	wait_for 120 sh -c '[ "$(nlcachectl status --json | python3 -c "import json,sys; print([c for c in json.load(sys.stdin)[\"caches\"] if c[\"name\"] == \"auth.unix.ip\"][0][\"overflows\"])")" -gt 0 ]'
+overflowed() { [ "$(nlc_status_field auth.unix.ip overflows)" -gt 0 ]; }
+check "127.0.0.6's lookup overflows the full table" wait_for 120 overflowed
 check_fails "and is not pending" pending_ip 127.0.0.6
 check "127.0.0.5 is still pending" pending_ip 127.0.0.5
 

@@ -59,8 +59,8 @@ check "and makes nfsd refresh nfsd.export ahead of time (pending)" wait_for 10 r
 check_match "while the entry is still valid" '^/export[[:space:]]+127\.0\.0\.1\(rw' "$(cache_entries nfsd.export)"
 
 nlc_stop srv
-check "the daemon's exit detached the caches" \
-	wait_for 10 sh -c '[ "$(nlcachectl status --json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"daemon_portid\"])")" = 0 ]'
+no_daemon() { [ "$(nlc_daemon_portid)" = 0 ]; }
+check "the daemon's exit detached the caches" wait_for 10 no_daemon
 check "the pending refreshes were handed back" test "$(nlc_status_field nfsd.export handed_back)" -gt 0
 check_match "the valid nfsd.export entry is still in the cache" '^/export[[:space:]]+127\.0\.0\.1\(rw' \
 	"$(cache_entries nfsd.export)"

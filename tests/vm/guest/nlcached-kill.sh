@@ -77,7 +77,7 @@ else
 		say "still waiting $((SECONDS - t0)) s after the restart"
 	fi
 	_nlc_fail "the client's operation completes within 60 s" \
-		"auth.unix.ip: $(cat /proc/net/rpc/auth.unix.ip/content | xargs)" \
+		"auth.unix.ip: $(xargs </proc/net/rpc/auth.unix.ip/content)" \
 		"nlcachectl pending: $(nlcachectl pending 2>&1 | xargs)"
 fi
 wait "$bg"

@@ -55,6 +55,7 @@ rmmod_retry() {
 check "rmmod nfsd_nlcache under a running nlcached" rmmod_retry
 check "nlcached noticed at once" wait_for 5 grep -q 'lost the netlink family (family removed' "$NLC_LOGDIR/nlcached"
 echo "after the reload" >/export/later
+# shellcheck disable=SC2016 # expanded by the inner shell
 check "flush the caches" sh -c 'for c in auth.unix.ip nfsd.export nfsd.fh; do echo 1 >/proc/net/rpc/$c/flush; done'
 (timeout 100 cat /mnt/nfs/export/later >/tmp/bg.out 2>&1; echo $? >/tmp/bg.rc) &
 check "nlcached brought the module back and registered again" wait_for 30 nlcached_attached

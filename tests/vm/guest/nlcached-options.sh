@@ -41,13 +41,11 @@ expiry_in() {
 }
 # started_with TEXT: the running nlcached's start line has TEXT.
 started_with() {
-	sed -n '/^---- nlcached /h; /^---- nlcached /!H; ${x;p}' "$log" |
-		grep -F "starting ($1)"
+	nlcached_run_log | grep -F "starting ($1)"
 }
 # loads SOURCE: how often the running nlcached logged loading SOURCE.
 loads() {
-	sed -n '/^---- nlcached /h; /^---- nlcached /!H; ${x;p}' "$log" |
-		grep -cE "nlcached: exports: [0-9]+ entries from $1([ ,]|\$)"
+	nlcached_run_log | grep -cE "nlcached: exports: [0-9]+ entries from $1([ ,]|\$)"
 }
 # mount_ok ADDR PATH: ADDR mounts ADDR:PATH on /mnt/n (its own NFS client:
 # no other mount is active, so the client cannot reuse another address's

@@ -16,13 +16,11 @@ echo "reload me" >/export/readme
 chmod 777 /export
 check "add 127.0.0.3 to lo" ip addr add 127.0.0.3/32 dev lo
 mkdir -p /mnt/nfs
-log=$NLC_LOGDIR/nlcached
 
 # loads SOURCE: how many times the running nlcached logged reading SOURCE
 # (an ERE for the path; what follows it is " (…)" or nothing).
 loads() {
-	sed -n '/^---- nlcached /h; /^---- nlcached /!H; ${x;p}' "$log" |
-		grep -cE "nlcached: exports: [0-9]+ entries from (.* )?$1( \(|\$)"
+	nlcached_run_log | grep -cE "nlcached: exports: [0-9]+ entries from (.* )?$1( \(|\$)"
 }
 
 # mount_n N: 127.0.0.N mounts /export and reads from it ($tag names the step).
@@ -86,6 +84,7 @@ check_match "$tag: the kernel cached the ro export" '^/export[[:space:]]+127\.0\
 n=$(loads /tmp/nlc.exports)
 echo "/export 127.0.0.1(rw,no_subtree_check,fsid=1) 127.0.0.3(rw,no_subtree_check,fsid=1)" >/tmp/nlc.exports
 check "$tag: SIGHUP" kill -HUP "$(nlcached_pid)"
+# shellcheck disable=SC2317 # called through wait_for
 reloaded() { [ "$(loads /tmp/nlc.exports)" -gt "$n" ]; }
 check "$tag: nlcached re-read the file" wait_for 10 reloaded
 ro_gone() { ! cache_entries nfsd.export | grep -qE '^/export[[:space:]]+127\.0\.0\.1\(ro,'; }
