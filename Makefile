@@ -255,13 +255,14 @@ VM_PROGS := daemon $(B)/tests/nlc-badmsg $(B)/tests/nlc-fuzz
 BENCH_PROGS := $(B)/tests/nfsload $(B)/tests/nlc-instant
 bench-tools: $(BENCH_PROGS)
 
-$(B)/tests/nfsload: tests/bench/nfsload.c
+# (both decode hex with libnlcproto.a's nlc_hexval)
+$(B)/tests/nfsload: tests/bench/nfsload.c $(B)/obj/libnlcproto.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) -o $@ $^
 
-$(B)/tests/nlc-instant: tests/bench/nlc-instant.c uapi/linux/nfsd_nlcache.h
+$(B)/tests/nlc-instant: tests/bench/nlc-instant.c uapi/linux/nfsd_nlcache.h $(B)/obj/libnlcproto.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(NLC_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
 
 # --- VM tests ----------------------------------------------------------------
 vmtest: $(VM_PROGS)

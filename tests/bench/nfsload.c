@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "qword.h"
+
 #define FH_MAX		128
 #define NFS_PROG	100003
 #define NFS_V4		4
@@ -186,17 +188,6 @@ static int nfs_stat_index(uint32_t st)
 
 /* --- filehandles ------------------------------------------------------------ */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_fh(const char *s, struct fh *fh)
 {
 	size_t n = 0;
@@ -205,10 +196,10 @@ static int parse_fh(const char *s, struct fh *fh)
 		s++;
 	if (s[0] == '\\' && s[1] == 'x')
 		s += 2;
-	while (hexval(s[0]) >= 0 && hexval(s[1]) >= 0) {
+	while (nlc_hexval(s[0]) >= 0 && nlc_hexval(s[1]) >= 0) {
 		if (n == FH_MAX)
 			return -1;
-		fh->data[n++] = (uint8_t)(hexval(s[0]) << 4 | hexval(s[1]));
+		fh->data[n++] = (uint8_t)(nlc_hexval(s[0]) << 4 | nlc_hexval(s[1]));
 		s += 2;
 	}
 	fh->len = (unsigned int)n;

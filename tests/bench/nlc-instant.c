@@ -40,6 +40,8 @@
 
 #include <linux/nfsd_nlcache.h>
 
+#include "qword.h"
+
 #define BATCH		4000
 #define MSG_SIZE	(2 << 20)
 #define TTL		3600
@@ -147,17 +149,6 @@ static size_t fh_key(char *buf, uint8_t type, const void *fsid, size_t len)
 	return len + 1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void load_rules(const char *file)
 {
 	FILE *f = fopen(file, "r");
@@ -193,8 +184,8 @@ static void load_rules(const char *file)
 
 			if (h[0] == '\\' && h[1] == 'x')
 				h += 2;
-			while (n < sizeof(fsid) && hexval(h[0]) >= 0 && hexval(h[1]) >= 0) {
-				fsid[n++] = (uint8_t)(hexval(h[0]) << 4 | hexval(h[1]));
+			while (n < sizeof(fsid) && nlc_hexval(h[0]) >= 0 && nlc_hexval(h[1]) >= 0) {
+				fsid[n++] = (uint8_t)(nlc_hexval(h[0]) << 4 | nlc_hexval(h[1]));
 				h += 2;
 			}
 			k = fh_key(key, (uint8_t)n1, fsid, n);
