@@ -233,7 +233,7 @@ man-lint:
 	done
 
 # The netlink plumbing both VM test programs below link.
-NLTEST := tests/vm/nlc-nltest.c tests/vm/nlc-nltest.h uapi/linux/nfsd_nlcache.h
+NLTEST := tests/vm/nlc-nltest.c tests/vm/nlc-nltest.h daemon/proto/nl_compat.h uapi/linux/nfsd_nlcache.h
 
 # The malformed-input prober the nlc-badmsg guest test runs.
 $(B)/tests/nlc-badmsg: tests/vm/nlc-badmsg.c $(NLTEST)

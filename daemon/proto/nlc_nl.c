@@ -19,16 +19,7 @@
 
 #include "nlc_nl.h"
 #include "nlc_proto.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
+#include "nl_compat.h"
 
 /* Map a libnl error to an errno for callers that print strerror(). */
 static int nl_to_errno(int nlerr)

@@ -15,21 +15,7 @@
 
 #include <linux/netlink.h>
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK	270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK	10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK	11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED	0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS	0x200
-#endif
+#include "nl_compat.h"	/* daemon/proto: SOL_NETLINK, NETLINK_EXT_ACK, ... */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
