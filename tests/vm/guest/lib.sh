@@ -363,6 +363,36 @@ ere_quote() {
 	sed 's/[].*$[]/\\&/g' <<<"$1"
 }
 
+# The equivalence tests (nlcached-equiv*): the same workload once under
+# rpc.mountd (run "mountd") and once under nlcached (run "nlcached").
+# equiv_save RUN: keep the normalised content of the three caches the
+# workload fills as /tmp/RUN.CACHE, and print it.
+equiv_save() {
+	local c
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		cache_snapshot $c >"/tmp/$1.$c"
+		say "$1: $c (normalised content)"
+		sed 's/^/    /' "/tmp/$1.$c"
+	done
+}
+# equiv_compare [NAME...]: the two runs' caches (and each NAME, a
+# /tmp/RUN.NAME file of the test's own) compared: every difference is
+# printed first, then each cache is a check, so a failure shows them all.
+# shellcheck disable=SC2120 # its arguments are optional
+equiv_compare() {
+	local c
+	for c in "$@" auth.unix.ip nfsd.export nfsd.fh; do
+		if ! diff -u "/tmp/mountd.$c" "/tmp/nlcached.$c" >"/tmp/diff.$c"; then
+			say "$c: rpc.mountd (-) and nlcached (+) differ:"
+			sed 's/^/    /' "/tmp/diff.$c"
+		fi
+	done
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		check "$c: nlcached left the same entries as rpc.mountd ($(grep -vc '^#[^ ]' "/tmp/mountd.$c") entries)" \
+			cmp -s "/tmp/mountd.$c" "/tmp/nlcached.$c"
+	done
+}
+
 # caches_empty CACHE...: none of them holds an entry (not even a negative or
 # expired one): only the header line is left.
 caches_empty() {

@@ -208,12 +208,7 @@ workload() {
 	check_match "$run: 127.0.0.9 got a negative auth.unix.ip entry" '^# nfsd 127\.0\.0\.9( |$)' \
 		"$(cat /proc/net/rpc/auth.unix.ip/content)"
 
-	local c
-	for c in auth.unix.ip nfsd.export nfsd.fh; do
-		cache_snapshot $c >"/tmp/$run.$c"
-		say "$run: $c (normalised content)"
-		sed 's/^/    /' "/tmp/$run.$c"
-	done
+	equiv_save "$run"
 }
 
 # ---- run 1: rpc.mountd over /proc/net/rpc/*/channel --------------------------
@@ -248,17 +243,7 @@ done
 check_eq "$run: no process read a channel during the nlcached run" "$reads" "$(chanwatch_reads)"
 
 # ---- the comparison -------------------------------------------------------------
-# All three diffs first, then the verdicts: a failure shows every difference.
-for c in auth.unix.ip nfsd.export nfsd.fh; do
-	if ! diff -u "/tmp/mountd.$c" "/tmp/nlcached.$c" >"/tmp/diff.$c"; then
-		say "$c: rpc.mountd (-) and nlcached (+) differ:"
-		sed 's/^/    /' "/tmp/diff.$c"
-	fi
-done
-for c in auth.unix.ip nfsd.export nfsd.fh; do
-	check "$c: nlcached left the same entries as rpc.mountd ($(grep -vc '^#[^ ]' "/tmp/mountd.$c") entries)" \
-		cmp -s "/tmp/mountd.$c" "/tmp/nlcached.$c"
-done
+equiv_compare
 
 nlcached_stop
 check_eq "nlcached exits 0 on SIGTERM" 0 "$nlcached_rc"
