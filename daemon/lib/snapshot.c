@@ -308,13 +308,8 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < nreal; i++) {
-		const struct nlc_snap_export *x = &s->exp[i];
+		const struct nlc_snap_export *x = nlc_snap_export_at(s, i);
 
-		/* every entry read has both (one without is skipped) */
-		if (!x->client || !x->opts) {
-			free(in);
-			return -EINVAL;
-		}
 		/* a merged FQDN spec's exports are its owner's (mountd) */
 		in[i].client = nlc_client_owner(x->client)->spec;
 		in[i].path = x->path;
@@ -328,10 +323,10 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	if (!s->v4root.needed)
 		return 0;
 	for (i = 0; i < nreal; i++) {
-		struct nlc_export_opts *o =
-			(struct nlc_export_opts *)s->exp[i].opts;
+		const struct nlc_snap_export *x = nlc_snap_export_at(s, i);
+		struct nlc_export_opts *o = (struct nlc_export_opts *)x->opts;
 
-		nlc_v4root_fix_root_export(s->exp[i].path, &o->flags, &o->fsid);
+		nlc_v4root_fix_root_export(x->path, &o->flags, &o->fsid);
 	}
 	if (s->v4root.n == 0)
 		return 0;
@@ -443,8 +438,10 @@ static int build_order(struct nlc_snapshot *s)
 		return -ENOMEM;
 	}
 	for (i = 0; i < s->nexp; i++) {
-		paths[i] = s->exp[i].path;
-		types[i] = (int)nlc_client_owner(s->exp[i].client)->type;
+		const struct nlc_snap_export *x = nlc_snap_export_at(s, i);
+
+		paths[i] = x->path;
+		types[i] = (int)nlc_client_owner(x->client)->type;
 	}
 	nlc_mountd_export_order(paths, types, s->nexp, s->order);
 	free(paths);
@@ -487,7 +484,7 @@ static int apply_merges(struct nlc_snapshot *s)
 	if (!tab)
 		return -ENOMEM;
 	for (i = 0; i < s->nexp; i++) {
-		struct nlc_snap_export *x = &s->exp[i];
+		const struct nlc_snap_export *x = nlc_snap_export_at(s, i);
 		const struct nlc_client *own = nlc_client_owner(x->client);
 		uint64_t k = pair_key(own, x->path);
 		size_t j = (size_t)k & (cap - 1);
@@ -495,8 +492,8 @@ static int apply_merges(struct nlc_snapshot *s)
 
 		for (; tab[j].k; j = (j + 1) & (cap - 1))
 			if (tab[j].k == k &&
-			    nlc_client_owner(s->exp[tab[j].i].client) == own &&
-			    !strcmp(s->exp[tab[j].i].path, x->path)) {
+			    nlc_client_owner(nlc_snap_export_at(s, tab[j].i)->client) == own &&
+			    !strcmp(nlc_snap_export_at(s, tab[j].i)->path, x->path)) {
 				dup = true;
 				break;
 			}
@@ -511,7 +508,7 @@ static int apply_merges(struct nlc_snapshot *s)
 				break;
 		}
 		if (dup) {
-			const struct nlc_snap_export *f = &s->exp[tab[j].i];
+			const struct nlc_snap_export *f = nlc_snap_export_at(s, tab[j].i);
 
 			err = snap_warn(&s->table, x->file, x->line,
 					"%s exported to '%s' again through the merged client '%s' (first at %s:%u): ignored, as rpc.mountd ignores it",
@@ -583,10 +580,9 @@ static int build(struct nlc_snapshot *s, const struct nlc_snap_config *cfg,
 		s->nexp++;
 	}
 	for (i = 0; i < s->nexp; i++) {
-		const struct nlc_snap_export *x = &s->exp[i];
+		const struct nlc_snap_export *x = nlc_snap_export_at(s, i);
 
-		/* every entry counted in nexp has both (the analyzer can't tell) */
-		if (!x->path || !x->opts || strcmp(x->path, "/") ||
+		if (strcmp(x->path, "/") ||
 		    !(x->opts->flags & NLCACHE_EXPORT_FLAGS_CROSSMOUNT))
 			continue;
 		/* nfs-utils 2.6.2's next_mnt() lists nothing below "/" */

@@ -11,6 +11,7 @@
 #ifndef NLC_SNAPSHOT_H
 #define NLC_SNAPSHOT_H
 
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -98,6 +99,24 @@ struct nlc_snapshot {
 	 */
 	size_t *order;
 };
+
+/*
+ * Export @i of @s (@i < s->nexp), with the snapshot's invariant: every
+ * export counted in nexp has its client, path and options. The loader
+ * counts an entry only once all three are set (an entry whose client does
+ * not parse is skipped), pseudo-root entries get them when appended, and
+ * the merge of FQDN clients only moves entries. The assert states it for
+ * the reader and for static analysis, which cannot follow it through the
+ * loader; loops over s->exp use this instead of checking again.
+ */
+static inline const struct nlc_snap_export *
+nlc_snap_export_at(const struct nlc_snapshot *s, size_t i)
+{
+	const struct nlc_snap_export *x = &s->exp[i];
+
+	assert(i < s->nexp && x->client && x->path && x->opts);
+	return x;
+}
 
 /*
  * rpc.mountd's export list order (nfs-utils export_add): one list per
