@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "client.h"
 #include "nlcached.h"
@@ -34,16 +32,6 @@
  */
 #define MOUNTS_MAX_AGE	30
 
-/* Can nfsd export @path without fsid= or a uuid? Filesystems backed by a
- * device can; the rest need an identity (mountd asks with a test export). */
-static bool fs_identifiable(const char *path, void *arg)
-{
-	struct stat st;
-
-	(void)arg;
-	return stat(path, &st) == 0 && major(st.st_dev) != 0;
-}
-
 void tables_init(struct tables *t, const struct nlcached_config *cfg)
 {
 	memset(t, 0, sizeof(*t));
@@ -64,7 +52,6 @@ void tables_init(struct tables *t, const struct nlcached_config *cfg)
 	 */
 	t->snap_cfg.krb5_keytab = true;
 	t->snap_cfg.supported_flags = ~0u;
-	t->snap_cfg.fs_identifiable = fs_identifiable;
 	t->snap_cfg.resolver = &nlc_resolver_libc;
 }
 

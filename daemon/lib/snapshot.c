@@ -295,7 +295,6 @@ static int add_v4root(struct nlc_snapshot *s, const struct nlc_snap_config *cfg)
 	struct nlc_v4root_opts vo = {
 		.krb5_keytab = cfg->krb5_keytab,
 		.fs_identifiable = mountd_test_export,
-		.arg = cfg->arg,
 	};
 	struct nlc_v4root_export *in;
 	struct nlc_snap_export *grown;

@@ -39,11 +39,6 @@ struct nlc_snap_config {
 	bool krb5_keytab;
 	/* first value of /proc/fs/nfsd/export_features, or ~0u */
 	uint32_t supported_flags;
-	/* Can nfsd export this directory without fsid/uuid? Not used since
-	 * issue 9: rpc.mountd 2.6.2's test export fails for every pseudo-root
-	 * directory, so each gets its generated uuid (snapshot.c). */
-	bool (*fs_identifiable)(const char *path, void *arg);
-	void *arg;
 	const struct nlc_resolver *resolver;
 };
 

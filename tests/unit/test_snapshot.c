@@ -214,12 +214,6 @@ static void test_v4root_entries(void **state)
 	nlc_snapshot_put(s);
 }
 
-static bool not_identifiable(const char *path, void *arg)
-{
-	(void)arg;
-	return strcmp(path, "/srv") != 0;
-}
-
 static void test_v4root_uuid_and_root_fix(void **state)
 {
 	struct nlc_snap_config c;
@@ -231,7 +225,6 @@ static void test_v4root_uuid_and_root_fix(void **state)
 	write_file(etab, "/\t*(ro,sync,sec=sys)\n"
 			 "/srv/a\t*(rw,sync,sec=sys)\n");
 	config(&c);
-	c.fs_identifiable = not_identifiable;
 	s = load(&c, NULL);
 	/* "/" is real for "*": it is served as fsid=0, not duplicated */
 	x = find(s, "/", "*", false);
@@ -272,7 +265,6 @@ static void test_v4root_uuid_and_root_fix(void **state)
 	 * directory but "/" has the generated uuid */
 	write_file(etab, "/srv/a/b\t*(rw,sync,sec=sys)\n");
 	config(&c);
-	c.fs_identifiable = NULL;
 	s = load(&c, NULL);
 	x = find(s, "/srv/a", "*", true);
 	assert_non_null(x);
