@@ -21,41 +21,29 @@
 
 /* ---- etab text --------------------------------------------------------- */
 
-#define F_RO	NLCACHE_EXPORT_FLAGS_READONLY
-#define F_INSECURE	NLCACHE_EXPORT_FLAGS_INSECURE_PORT
-#define F_ROOTSQ	NLCACHE_EXPORT_FLAGS_ROOTSQUASH
-#define F_ALLSQ	NLCACHE_EXPORT_FLAGS_ALLSQUASH
-#define F_ASYNC	NLCACHE_EXPORT_FLAGS_ASYNC
-#define F_WDELAY	NLCACHE_EXPORT_FLAGS_GATHERED_WRITES
-#define F_NORDIRPLUS	NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS
-#define F_SECLABEL	NLCACHE_EXPORT_FLAGS_SECURITY_LABEL
-#define F_SIGNFH	NLCACHE_EXPORT_FLAGS_SIGN_FH
-#define F_NOHIDE	NLCACHE_EXPORT_FLAGS_NOHIDE
-#define F_NOSUBTREE	NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK
-#define F_NOAUTHNLM	NLCACHE_EXPORT_FLAGS_NOAUTHNLM
-#define F_FSID	NLCACHE_EXPORT_FLAGS_FSID
-#define F_CROSSMNT	NLCACHE_EXPORT_FLAGS_CROSSMOUNT
-#define F_NOACL	NLCACHE_EXPORT_FLAGS_NOACL
-#define F_PNFS	NLCACHE_EXPORT_FLAGS_PNFS
-
 static const char *onoff(uint32_t flags, uint32_t mask, const char *set,
 			 const char *clear)
 {
 	return (flags & mask) ? set : clear;
 }
 
+/* The per-flavour flags, in exportfs's order, where @mask has them. */
 static void sec_flags_out(struct nlc_strbuf *w, uint32_t f, uint32_t mask)
 {
-	if (mask & F_RO)
-		nlc_strbuf_printf(w, ",%s", onoff(f, F_RO, "ro", "rw"));
-	if (mask & F_INSECURE)
-		nlc_strbuf_printf(w, ",%s", onoff(f, F_INSECURE, "insecure", "secure"));
-	if (mask & F_ROOTSQ)
-		nlc_strbuf_printf(w, ",%s", onoff(f, F_ROOTSQ, "root_squash",
-					   "no_root_squash"));
-	if (mask & F_ALLSQ)
-		nlc_strbuf_printf(w, ",%s", onoff(f, F_ALLSQ, "all_squash",
-					   "no_all_squash"));
+	static const struct {
+		uint32_t bit;
+		const char *set, *clear;
+	} sec[] = {
+		{ NLCACHE_EXPORT_FLAGS_READONLY, "ro", "rw" },
+		{ NLCACHE_EXPORT_FLAGS_INSECURE_PORT, "insecure", "secure" },
+		{ NLCACHE_EXPORT_FLAGS_ROOTSQUASH, "root_squash", "no_root_squash" },
+		{ NLCACHE_EXPORT_FLAGS_ALLSQUASH, "all_squash", "no_all_squash" },
+	};
+
+	for (size_t i = 0; i < sizeof(sec) / sizeof(sec[0]); i++)
+		if (mask & sec[i].bit)
+			nlc_strbuf_printf(w, ",%s", onoff(f, sec[i].bit, sec[i].set,
+							  sec[i].clear));
 }
 
 static void opts_out(struct nlc_strbuf *w, const struct nlc_export_opts *o,
@@ -65,25 +53,25 @@ static void opts_out(struct nlc_strbuf *w, const struct nlc_export_opts *o,
 	static const char *const xs[] = { NULL, "none", "tls", NULL, "mtls" };
 
 	nlc_strbuf_printf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s",
-		   onoff(f, F_RO, "ro", "rw"),
-		   onoff(f, F_ASYNC, "async", "sync"),
-		   onoff(f, F_WDELAY, "wdelay", "no_wdelay"),
-		   onoff(f, F_NOHIDE, "nohide", "hide"),
-		   onoff(f, F_CROSSMNT, "crossmnt", "nocrossmnt"),
-		   onoff(f, F_INSECURE, "insecure", "secure"),
-		   onoff(f, F_ROOTSQ, "root_squash", "no_root_squash"),
-		   onoff(f, F_ALLSQ, "all_squash", "no_all_squash"),
-		   onoff(f, F_NOSUBTREE, "no_subtree_check", "subtree_check"),
-		   onoff(f, F_NOAUTHNLM, "insecure_locks", "secure_locks"),
-		   onoff(f, F_NOACL, "no_acl", "acl"));
-	if (f & F_NORDIRPLUS)
+		onoff(f, NLCACHE_EXPORT_FLAGS_READONLY, "ro", "rw"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_ASYNC, "async", "sync"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_GATHERED_WRITES, "wdelay", "no_wdelay"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_NOHIDE, "nohide", "hide"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_CROSSMOUNT, "crossmnt", "nocrossmnt"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_INSECURE_PORT, "insecure", "secure"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_ROOTSQUASH, "root_squash", "no_root_squash"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_ALLSQUASH, "all_squash", "no_all_squash"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_NOSUBTREECHECK, "no_subtree_check", "subtree_check"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_NOAUTHNLM, "insecure_locks", "secure_locks"),
+		onoff(f, NLCACHE_EXPORT_FLAGS_NOACL, "no_acl", "acl"));
+	if (f & NLCACHE_EXPORT_FLAGS_NOREADDIRPLUS)
 		nlc_strbuf_printf(w, ",nordirplus");
-	if (f & F_SECLABEL)
+	if (f & NLCACHE_EXPORT_FLAGS_SECURITY_LABEL)
 		nlc_strbuf_printf(w, ",security_label");
-	if (f & F_SIGNFH)
+	if (f & NLCACHE_EXPORT_FLAGS_SIGN_FH)
 		nlc_strbuf_printf(w, ",sign_fh");
-	nlc_strbuf_printf(w, ",%s", onoff(f, F_PNFS, "pnfs", "no_pnfs"));
-	if (f & F_FSID)
+	nlc_strbuf_printf(w, ",%s", onoff(f, NLCACHE_EXPORT_FLAGS_PNFS, "pnfs", "no_pnfs"));
+	if (f & NLCACHE_EXPORT_FLAGS_FSID)
 		nlc_strbuf_printf(w, ",fsid=%u", o->fsid);
 	if (o->has_uuid && o->uuid_text)
 		nlc_strbuf_printf(w, ",fsid=%s", o->uuid_text);
