@@ -95,6 +95,13 @@ static void test_export_flag_names(void **state)
 			 NLCACHE_EXPORT_FLAGS_FSID | NLCACHE_EXPORT_FLAGS_CROSSMOUNT |
 			 NLCACHE_EXPORT_FLAGS_V4ROOT);
 	assert_int_equal(flags_of("ro,0x4"), 4);
+	/* every word of the exports parser's table (nlc_export_flag_words) */
+	assert_int_equal(flags_of("crossmnt,nocrossmnt"), 0);
+	for (size_t i = 0; i < nlc_nexport_flag_words; i++) {
+		const struct nlc_export_flag_word *w = &nlc_export_flag_words[i];
+
+		assert_int_equal(flags_of(w->name) == w->mask, w->set);
+	}
 	/* a number beyond the known flags goes through (the kernel checks) */
 	assert_int_equal(flags_of("0x40000"), 0x40000);
 
