@@ -59,12 +59,13 @@ static void log_stats(const struct nlcached *d)
 	int i;
 
 	for (i = 0; i < NLC_NCACHES; i++)
-		xlog(LOG_INFO, "%s: %llu positive, %llu negative, %llu deferred, %llu refused, %llu duplicates",
+		xlog(LOG_INFO, "%s: %llu positive, %llu negative, %llu deferred, %llu refused, %llu duplicates, %llu recomputed",
 		     nlc_caches[i].name, (unsigned long long)st->answered[i][0],
 		     (unsigned long long)st->answered[i][1],
 		     (unsigned long long)st->deferred[i],
 		     (unsigned long long)st->rejected[i],
-		     (unsigned long long)st->dedup[i]);
+		     (unsigned long long)st->dedup[i],
+		     (unsigned long long)st->recomputed[i]);
 	xlog(LOG_INFO, "%llu scans, %llu notifications, %llu overruns, %zu requests in progress",
 	     (unsigned long long)st->scans, (unsigned long long)st->notifications,
 	     (unsigned long long)st->overruns, d->jobs.njobs);
@@ -216,6 +217,7 @@ int main(int argc, char **argv)
 	tables_init(&d->tables, &d->cfg);
 	jobs_init(&d->jobs);
 	d->compute = nlcached_compute;
+	d->flush_epoch = tables_flush_epoch;
 	want = NLCACHE_CACHE_TYPE_IP_MAP | NLCACHE_CACHE_TYPE_SVC_EXPORT |
 	       NLCACHE_CACHE_TYPE_EXPKEY;
 	if (d->cfg.manage_gids)

@@ -129,6 +129,14 @@ struct nlc_snapshot *tables_snapshot(struct nlcached *d);
 struct nlc_mount_table *tables_mounts(struct tables *t);
 /* The kernel's supported export flags (/proc/fs/nfsd/export_features). */
 uint32_t tables_export_features(struct tables *t);
+/* The generation of the installed snapshot (0: none yet). */
+uint64_t tables_generation(struct tables *t);
+/*
+ * Cache @ci's flush epoch: /proc/net/rpc/<cache>/flush, the time of the
+ * last flush (exportfs -u/-r/-f, nlcachectl flush, CACHE_FLUSH), which the
+ * kernel raises by at least one at every flush; 0 if it cannot be read.
+ */
+uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci);
 
 /* --------------------------------------------------------------- the caches */
 
@@ -257,6 +265,10 @@ struct job {
 	union cache_answer ans;
 	bool resend_negative;	/* the kernel refused the positive answer */
 	bool reload;		/* not a request: re-read the exports */
+	/* what the answer was computed against: it is not sent after a
+	 * flush of its cache or once a newer snapshot is in (job_stale) */
+	uint64_t flush_epoch;
+	uint64_t snap_gen;	/* 0: the answer reads no snapshot */
 };
 
 /* A deferred answer's own log line says why once, not at every retry. */
@@ -297,6 +309,13 @@ void jobs_drain(struct nlcached *d);
 void jobs_retry(struct nlcached *d);
 /* The registration was lost: no deferred job is still being asked for. */
 void jobs_orphan_deferred(struct nlcached *d);
+/*
+ * An answer computed before the last flush of its cache, or from a
+ * snapshot older than the installed one: sending it could re-grant what
+ * exportfs -u just revoked (the kernel's re-upcall for the same key merges
+ * into this job). Such a job is computed again instead.
+ */
+bool job_stale(struct nlcached *d, const struct job *j, uint64_t epoch, uint64_t gen);
 /* The back-off before the retry after @attempts deferrals. */
 time_t jobs_defer_delay(unsigned int attempts);
 
@@ -372,6 +391,7 @@ struct nlcached_stats {
 	uint64_t deferred[NLC_NCACHES];
 	uint64_t rejected[NLC_NCACHES];
 	uint64_t dedup[NLC_NCACHES];
+	uint64_t recomputed[NLC_NCACHES];	/* stale when finished */
 	uint64_t scans;
 	uint64_t notifications;
 	uint64_t overruns;
@@ -386,6 +406,8 @@ struct nlcached {
 	int done_efd;			/* the workers wake the loop */
 	/* computes a job's answer on a worker (tests replace it) */
 	void (*compute)(struct nlcached *d, struct job *j);
+	/* tables_flush_epoch (tests replace it) */
+	uint64_t (*flush_epoch)(struct nlcached *d, unsigned int ci);
 };
 
 /* The workers' compute: a reload, or the cache's answer. */

@@ -23,6 +23,15 @@ static struct nlcached D;
 /* What the fake compute answers. */
 static enum nlc_answer_kind g_kind;
 static int g_computed;
+/* The caches' flush epoch the fake kernel reports. */
+static uint64_t g_epoch;
+
+static uint64_t fake_epoch(struct nlcached *d, unsigned int ci)
+{
+	(void)d;
+	(void)ci;
+	return g_epoch;
+}
 
 static void fake_compute(struct nlcached *d, struct job *j)
 {
@@ -402,6 +411,100 @@ static void test_refused_negative_not_resent(void **state)
 	teardown(&p, &s);
 }
 
+/* --- the revocation window ----------------------------------------------------------------- */
+
+/*
+ * An answer computed, then exportfs -u flushes the caches before it is
+ * sent, and the kernel's re-upcall for the same key merges into the job:
+ * the old positive answer is not sent; the job is computed again and its
+ * new (negative) answer sent.
+ */
+static void test_flushed_answer_recomputed(void **state)
+{
+	struct nlc_pending a = ip_req("192.0.2.1");
+	struct seen_set seen = { 0 };
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_refuse_second, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D));
+	assert_int_equal(only_job()->kind, NLC_ANSWER_POSITIVE);
+	/* exportfs -u: the export is gone, the caches flushed */
+	g_epoch++;
+	g_kind = NLC_ANSWER_NEGATIVE;
+	/* the kernel asks again for the same key: merged */
+	jobs_seen(&D, &a);
+	assert_int_equal(D.stats.dedup[0], 1);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 0);
+	assert_int_equal(D.stats.recomputed[0], 1);
+	assert_int_equal(D.stats.answered[0][0], 0);
+	assert_int_equal(queued(), 1);
+	assert_int_equal(only_job()->state, J_QUEUED);
+	/* computed again against the new state, and sent */
+	assert_true(jobs_run_one(&D));
+	assert_int_equal(g_computed, 2);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(seen.entries[0], 1);
+	assert_int_equal(seen.negatives[0], 1);
+	assert_int_equal(seen.domains[0], 0);
+	assert_int_equal(D.stats.answered[0][0], 0);
+	assert_int_equal(D.stats.answered[0][1], 1);
+	assert_int_equal(D.jobs.njobs, 0);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* An answer without a flush since it was computed is sent as it is. */
+static void test_unflushed_answer_sent(void **state)
+{
+	struct nlc_pending a = ip_req("192.0.2.1");
+	struct seen_set seen = { 0 };
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_refuse_second, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	jobs_seen(&D, &a);
+	jobs_run_one(&D);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(seen.domains[0], 1);
+	assert_int_equal(D.stats.recomputed[0], 0);
+	assert_int_equal(D.stats.answered[0][0], 1);
+	assert_int_equal(g_computed, 1);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* Which answers are stale: another flush epoch, or an older snapshot. */
+static void test_job_stale(void **state)
+{
+	struct job j = { .flush_epoch = 5, .snap_gen = 3 };
+
+	(void)state;
+	assert_false(job_stale(&D, &j, 5, 3));
+	assert_true(job_stale(&D, &j, 6, 3));
+	/* the kernel's epoch is a time: any change is a flush */
+	assert_true(job_stale(&D, &j, 4, 3));
+	assert_true(job_stale(&D, &j, 5, 4));
+	assert_false(job_stale(&D, &j, 5, 2));
+	/* an answer that read no snapshot (auth.unix.gid) */
+	j.snap_gen = 0;
+	assert_false(job_stale(&D, &j, 5, 9));
+}
+
 /* --- the backend's route -------------------------------------------------------------------- */
 
 static void test_route_choice(void **state)
@@ -441,6 +544,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_resent_negative, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_negative_not_resent,
 						d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_flushed_answer_recomputed, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_unflushed_answer_sent, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_job_stale, d_setup, d_teardown),
 		cmocka_unit_test(test_route_choice),
 		cmocka_unit_test(test_route_fallback),
 	};
