@@ -70,4 +70,24 @@ void nlc_mounts_sysinfo(struct nlc_mount_table *t,
 			const struct nlc_resolver *r, struct nlc_sysinfo *si);
 void nlc_mounts_sysinfo_release(struct nlc_sysinfo *si);
 
+/*
+ * The per-filesystem gate. A hung filesystem (an NFS server gone, a FUSE
+ * daemon stuck) blocks every stat() below it, and every nfsd.fh request
+ * of a crossmnt export stats each submount: unguarded, it would tie up
+ * every worker. So at most one caller at a time is inside the stat(),
+ * lstat() and statfs() of one mount (keyed by its mount point). Another
+ * caller for the same mount waits until @wait_ms after the holder went in,
+ * then gets -EWOULDBLOCK ("cannot tell now": its answer is deferred or the
+ * candidate skipped); one that arrives later than that does not wait.
+ * Other mounts are not affected. The sysinfo of nlc_mounts_sysinfo goes
+ * through it.
+ */
+#define NLC_FSGATE_WAIT_MS 200
+int nlc_fsgate_enter(const char *mnt, unsigned int wait_ms);
+void nlc_fsgate_leave(const char *mnt);
+/* The mount point of the mount @path lies on (longest prefix in @t), in
+ * @buf of @size bytes; "/" when none matches. */
+const char *nlc_mounts_mount_of(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size);
+
 #endif /* NLC_MOUNTS_H */
