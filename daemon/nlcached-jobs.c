@@ -273,27 +273,118 @@ bool job_stale(struct nlcached *d, const struct job *j, uint64_t epoch, uint64_t
 	return epoch != j->flush_epoch || (j->snap_gen && gen > j->snap_gen);
 }
 
-bool jobs_run_one(struct nlcached *d)
+void worker_sock_close(struct worker_sock *ws)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (ws->have[i])
+			nlc_sock_close(&ws->s[i]);
+		ws->have[i] = false;
+	}
+	ws->route = ROUTE_NONE;
+}
+
+/* The worker's socket for cache c on the loop's current route; NULL if
+ * not connected or it cannot be opened. */
+static struct nlc_sock *worker_sock_for(struct nlcached *d, struct worker_sock *ws,
+					const struct nlc_cache *c)
+{
+	unsigned int gen = atomic_load(&d->conn_gen);
+	int route = atomic_load(&d->conn_route);
+	int i = c->native && !strcmp(c->family, NLC_NATIVE_NFSD) ? 1 : 0;
+	int err;
+
+	if (ws->conn_gen != gen || ws->route != route) {
+		worker_sock_close(ws);
+		ws->conn_gen = gen;
+		ws->route = route;
+	}
+	if (route == ROUTE_NONE || (route == ROUTE_NATIVE) != c->native)
+		return NULL;
+	if (!ws->have[i]) {
+		err = route == ROUTE_NATIVE ? nlc_sock_open_family(&ws->s[i], c->family) :
+		      nlc_sock_open(&ws->s[i]);
+		if (err) {
+			xlog(LOG_WARNING, "worker: cannot open a socket for %s: %s", c->name,
+			     strerror(-err));
+			return NULL;
+		}
+		ws->have[i] = true;
+	}
+	return &ws->s[i];
+}
+
+/*
+ * A send_may_block answer, sent by the worker that computed it: while the
+ * kernel resolves its path (a hung mount, an autofs trigger) only this
+ * worker waits. An answer made stale by a flush or reload meanwhile is
+ * computed again first, as the loop does for the others.
+ */
+static void worker_send(struct nlcached *d, struct worker_sock *ws, struct job *j)
+{
+	struct nlc_sock *s;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (!job_stale(d, j, d->flush_epoch ? d->flush_epoch(d, j->ci) : 0,
+			       tables_generation(&d->tables)))
+			break;
+		dlog(D_CALL, "%s: answer computed before a flush or reload: computing it again",
+		     j->c->name);
+		j->recomputes++;
+		job_compute(d, j);
+		if (j->kind == NLC_ANSWER_DEFER)
+			return;
+	}
+	if (tries == 3)
+		return;		/* still stale: the loop requeues it */
+	s = worker_sock_for(d, ws, j->c);
+	if (!s) {
+		/* not connected (the loop forgets it) or no socket now:
+		 * try again later, never from the loop */
+		j->kind = NLC_ANSWER_DEFER;
+		return;
+	}
+	if (send_job_on(d, s, j) == -EIO) {
+		/* the family went away: the loop notices it too; the kernel
+		 * asks again after the reconnect */
+		worker_sock_close(ws);
+	}
+	j->sent = true;
+}
+
+/* Compute j (and send it if it is a send_may_block answer and ws is
+ * given), then hand it to the loop. */
+static void job_run(struct nlcached *d, struct worker_sock *ws, struct job *j)
+{
+	job_compute(d, j);
+	if (ws && !j->reload && j->ops->send_may_block && j->kind != NLC_ANSWER_DEFER)
+		worker_send(d, ws, j);
+	put_done(&d->jobs, j);
+}
+
+bool jobs_run_one(struct nlcached *d, struct worker_sock *ws)
 {
 	struct job *j = take_work(&d->jobs, false);
 
 	if (!j)
 		return false;
-	job_compute(d, j);
-	put_done(&d->jobs, j);
+	job_run(d, ws, j);
 	return true;
 }
 
 static void *worker(void *arg)
 {
 	struct nlcached *d = arg;
+	struct worker_sock ws = { .route = ROUTE_NONE };
 	struct job *j;
 
 	while ((j = take_work(&d->jobs, true))) {
-		job_compute(d, j);
-		put_done(&d->jobs, j);
+		job_run(d, &ws, j);
 		nlcached_wake(d);
 	}
+	worker_sock_close(&ws);
 	return NULL;
 }
 
@@ -431,6 +522,16 @@ void jobs_drain(struct nlcached *d)
 			free(j);
 			continue;
 		}
+		d->stats.recomputed[j->ci] += j->recomputes;
+		j->recomputes = 0;
+		if (j->sent) {
+			/* its worker sent it */
+			d->stats.answered[j->ci][j->kind != NLC_ANSWER_POSITIVE]++;
+			d->stats.rejected[j->ci] += j->rejected;
+			job_unhash(q, j);
+			job_free(j);
+			continue;
+		}
 		if (j->kind == NLC_ANSWER_DEFER) {
 			j->retry_at = now_mono() + jobs_defer_delay(j->attempts++);
 			job_set_state(q, j, J_DEFERRED);
@@ -457,6 +558,11 @@ void jobs_drain(struct nlcached *d)
 			dlog(D_CALL, "%s: answer computed before a flush or reload: computing it again",
 			     j->c->name);
 			d->stats.recomputed[j->ci]++;
+			job_queue(q, j);
+			continue;
+		}
+		if (j->ops->send_may_block && q->nthreads) {
+			/* its worker did not send it: a worker does */
 			job_queue(q, j);
 			continue;
 		}

@@ -11,7 +11,10 @@
  * completions). Requests are fetched with GET_REQS dumps, deduplicated by
  * key, and computed on a pool of worker threads (DNS, NSS, stat, statfs
  * and blkid block there, never in the loop); finished answers go back in
- * batched SET_REQS. nlcached.h says which file holds which part.
+ * batched SET_REQS, except nfsd.export and nfsd.fh answers, which the
+ * worker that computed them sends on its own socket (the kernel resolves
+ * their path while parsing them, and a hung mount must not stop the
+ * loop). nlcached.h says which file holds which part.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -16,7 +16,8 @@
  *                       sunrpc/nfsd families, REGISTER, GET_REQS scans,
  *                       notifications, CACHE_FLUSH
  *   nlcached-send.c     answers back to the kernel in batched SET_REQS,
- *                       refusals re-sent as negative answers
+ *                       refusals re-sent as negative answers (from the
+ *                       loop; nfsd.export/nfsd.fh from their worker)
  *   cache-ip.c, cache-gid.c, cache-export.c, cache-fh.c
  *                       one cache each: its key, how it is answered, how
  *                       the answer is encoded (struct cache_ops)
@@ -202,6 +203,10 @@ struct cache_ops {
 	uint32_t type;		/* NLCACHE_CACHE_TYPE_* */
 	unsigned int log_class;	/* debug class of its routine lines */
 	bool needs_exports;	/* its answer reads the snapshot and mounts */
+	/* the kernel resolves the answer's path while parsing it (kern_path:
+	 * a hung mount or an autofs trigger blocks the sender), so the
+	 * worker that computed it sends it, never the loop */
+	bool send_may_block;
 	/* Copy the key out of a decoded request: 0 or -ENOMEM. */
 	int (*key_copy)(union cache_key *k, const struct nlc_pending *r);
 	void (*key_free)(union cache_key *k);
@@ -269,6 +274,10 @@ struct job {
 	 * flush of its cache or once a newer snapshot is in (job_stale) */
 	uint64_t flush_epoch;
 	uint64_t snap_gen;	/* 0: the answer reads no snapshot */
+	/* sent by its worker (send_may_block): the loop only counts it */
+	bool sent;
+	unsigned int rejected;	/* entries the kernel refused */
+	unsigned int recomputes; /* stale answers its worker computed again */
 };
 
 /* A deferred answer's own log line says why once, not at every retry. */
@@ -300,8 +309,21 @@ void jobs_free(struct jobs *q);
 int jobs_seen(struct nlcached *d, const struct nlc_pending *r);
 /* Re-read the exports on a worker. */
 void jobs_queue_reload(struct nlcached *d);
-/* Take one queued job and compute it on this thread; false if none. */
-bool jobs_run_one(struct nlcached *d);
+/*
+ * A worker's own sockets, for the answers it sends itself (one per family
+ * of the route: nfsd_nlcache, or sunrpc and nfsd), reopened when the
+ * loop's connection changes (conn_gen).
+ */
+struct worker_sock {
+	struct nlc_sock s[2];
+	bool have[2];
+	unsigned int conn_gen;
+	int route;		/* enum backend_route */
+};
+void worker_sock_close(struct worker_sock *ws);
+/* Take one queued job and compute it on this thread, sending it here if
+ * it is a send_may_block answer and ws is not NULL; false if none. */
+bool jobs_run_one(struct nlcached *d, struct worker_sock *ws);
 /* Take the finished jobs: send the answers, park the deferred ones. */
 void jobs_drain(struct nlcached *d);
 /* Deferred jobs whose time has come back to the workers; forget those the
@@ -383,6 +405,9 @@ void backend_hold_channels(struct backend *be);
  * negative_only); jobs the kernel refuses get resend_negative. */
 void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, size_t n,
 	       bool negative_only);
+/* A worker sends one job's answer on its own socket (and the negative
+ * resend if refused); refusals are counted in j->rejected. 0 or -EIO. */
+int send_job_on(struct nlcached *d, struct nlc_sock *s, struct job *j);
 
 /* ------------------------------------------------------------- the daemon */
 
@@ -408,6 +433,10 @@ struct nlcached {
 	void (*compute)(struct nlcached *d, struct job *j);
 	/* tables_flush_epoch (tests replace it) */
 	uint64_t (*flush_epoch)(struct nlcached *d, unsigned int ci);
+	/* the loop's connection, for the workers' own sockets: bumped at
+	 * every connect and close; the route it has */
+	atomic_uint conn_gen;
+	_Atomic enum backend_route conn_route;
 };
 
 /* The workers' compute: a reload, or the cache's answer. */
