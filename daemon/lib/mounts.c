@@ -1078,12 +1078,24 @@ const char *nlc_mounts_mount_of(const struct nlc_mount_table *t,
 	return buf;
 }
 
+const char *nlc_mounts_gate_key(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size)
+{
+	const struct nlc_mount *m;
+
+	nlc_mounts_mount_of(t, path, buf, size);
+	m = nlc_mounts_find(t, buf);
+	if (m)
+		snprintf(buf, size, "%u:%u", m->major, m->minor);
+	return buf;
+}
+
 static int gated_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 {
 	char mnt[PATH_MAX];
 	int err;
 
-	nlc_mounts_mount_of(ctx, path, mnt, sizeof(mnt));
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
 	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
 	if (err) {
 		memset(out, 0, sizeof(*out));
@@ -1099,7 +1111,7 @@ static int gated_is_mountpoint(void *ctx, const char *path)
 	char mnt[PATH_MAX];
 	int err;
 
-	nlc_mounts_mount_of(ctx, path, mnt, sizeof(mnt));
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
 	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
 	if (err)
 		return err;
@@ -1113,7 +1125,7 @@ static int gated_fs_type(void *ctx, const char *path, unsigned long *f_type)
 	char mnt[PATH_MAX];
 	int err;
 
-	nlc_mounts_mount_of(ctx, path, mnt, sizeof(mnt));
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
 	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
 	if (err)
 		return err;

@@ -930,6 +930,17 @@ static void test_mount_of(void **state)
 	assert_string_equal(nlc_mounts_mount_of(t, "relative", b, sizeof(b)), "/");
 	assert_string_equal(nlc_mounts_mount_of(t, "/srv/a/very/long/path/beyond/the/buffer/size/x",
 						b, 16), "/");
+	/* the gate's key: the device, shared by bind mounts */
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/a/x", b, sizeof(b)), "0:41");
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/x", b, sizeof(b)), "0:40");
+	assert_string_equal(nlc_mounts_gate_key(t, "/x", b, sizeof(b)), "8:1");
+	nlc_mounts_put(t);
+	t = parse("2 1 0:41 / /srv/a rw - fuse f rw\n"
+		  "3 1 0:41 /sub /srv/b rw - fuse f rw\n", NULL);
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/a/x", b, sizeof(b)), "0:41");
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/b", b, sizeof(b)), "0:41");
+	/* no mount there: the path's prefix */
+	assert_string_equal(nlc_mounts_gate_key(t, "/x", b, sizeof(b)), "/");
 	nlc_mounts_put(t);
 }
 
@@ -989,14 +1000,16 @@ static void test_fsgate_sysinfo(void **state)
 	struct nlc_fs_ident id;
 	struct nlc_sysinfo si;
 	unsigned long ft;
-	char mnt[PATH_MAX];
+	char mnt[PATH_MAX], key[PATH_MAX];
 
 	(void)state;
 	assert_non_null(t);
 	nlc_mounts_sysinfo(t, NULL, &si);
 	assert_string_equal(nlc_mounts_mount_of(t, "/proc/self", mnt, sizeof(mnt)), "/proc");
+	nlc_mounts_gate_key(t, "/proc/self", key, sizeof(key));
+	assert_string_not_equal(key, "/proc");
 	/* a worker hangs inside /proc */
-	assert_int_equal(nlc_fsgate_enter("/proc", 100), 0);
+	assert_int_equal(nlc_fsgate_enter(key, 100), 0);
 	assert_int_equal(si.ident(si.ctx, "/proc/self", &id), -EWOULDBLOCK);
 	assert_false(id.found);
 	assert_int_equal(si.is_mountpoint(si.ctx, "/proc"), -EWOULDBLOCK);
@@ -1005,7 +1018,7 @@ static void test_fsgate_sysinfo(void **state)
 	/* another filesystem is examined meanwhile */
 	assert_int_equal(si.ident(si.ctx, "/", &id), 0);
 	assert_true(id.found);
-	nlc_fsgate_leave("/proc");
+	nlc_fsgate_leave(key);
 	assert_int_equal(si.ident(si.ctx, "/proc/self", &id), 0);
 	assert_true(id.found);
 	assert_int_equal(si.fs_type(si.ctx, "/proc", &ft), 0);
