@@ -52,6 +52,15 @@ for h in $hung; do
 done
 check "nfsd asked for all five" \
 	wait_for 60 sh -c "[ \$(grep -cE 'request: nfsd.export .*/export/(hung|h[2-5])\$' '$log') -ge 5 ]"
+pid=$(nlcached_pid)
+show_threads() {
+	local t
+	for t in /proc/"$pid"/task/*; do
+		say "nlcached thread ${t##*/}: $(cat "$t/wchan"): $(tr '\n' ' ' <"$t/stack" | cut -c1-300)"
+	done
+}
+sleep 3
+show_threads
 check "other workers defer instead of waiting in the hung filesystem" \
 	wait_for 60 grep -qE "cannot examine '/export/(hung|h[2-5])' now: Resource temporarily unavailable" "$log"
 
@@ -63,7 +72,6 @@ say "the mount took $took s"
 check "within 20 s" test "$took" -le 20
 check_eq "and reads" "other" "$(cat /mnt/other/readme)"
 
-pid=$(nlcached_pid)
 in_fuse() {
 	local t n=0
 	for t in /proc/"$pid"/task/*; do
@@ -71,9 +79,7 @@ in_fuse() {
 	done
 	echo "$n"
 }
-for t in /proc/"$pid"/task/*; do
-	say "nlcached thread ${t##*/}: $(cat "$t/wchan"): $(tr '\n' ' ' <"$t/stack" | cut -c1-200)"
-done
+show_threads
 check_eq "exactly one nlcached worker is inside the hung filesystem" 1 "$(in_fuse)"
 check "the deferred requests are retried, and stay out of it" \
 	wait_for 60 grep -qE "retry [0-9]+: cannot examine '/export/(hung|h[2-5])' now" "$log"
