@@ -99,6 +99,7 @@ const struct cache_ops cache_export_ops = {
 	.type = NLCACHE_CACHE_TYPE_SVC_EXPORT,
 	.log_class = D_AUTH,
 	.needs_exports = true,
+	.send_may_block = true,
 	.key_copy = export_key_copy,
 	.key_free = export_key_free,
 	.key_text = export_key_text,

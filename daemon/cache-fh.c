@@ -89,6 +89,7 @@ const struct cache_ops cache_fh_ops = {
 	.type = NLCACHE_CACHE_TYPE_EXPKEY,
 	.log_class = D_CALL,
 	.needs_exports = true,
+	.send_may_block = true,
 	.key_copy = fh_key_copy,
 	.key_free = fh_key_free,
 	.key_text = fh_key_text,

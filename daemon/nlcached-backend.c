@@ -280,6 +280,8 @@ int backend_connect(struct nlcached *d)
 	}
 	nl_socket_set_nonblocking(be->notify.sk);
 	be->route = route;
+	atomic_store(&d->conn_route, route);
+	atomic_fetch_add(&d->conn_gen, 1);
 	xlog(LOG_INFO, "connected: %s backend",
 	     route == ROUTE_NATIVE ? "native sunrpc/nfsd" : "nfsd_nlcache");
 	if (route == ROUTE_NATIVE) {
@@ -300,6 +302,8 @@ void backend_lost(struct nlcached *d, int err, const char *what)
 	xlog(LOG_WARNING, "lost the netlink family (%s: %s); reconnecting", what,
 	     strerror(err < 0 ? -err : err));
 	backend_close(&d->be);
+	atomic_store(&d->conn_route, ROUTE_NONE);
+	atomic_fetch_add(&d->conn_gen, 1);
 	d->be.next_connect = now_mono() + RECONNECT_DELAY;
 	jobs_orphan_deferred(d);
 }

@@ -127,6 +127,14 @@ static enum job_state job_state(struct jobs *q, struct job *j)
 	return st;
 }
 
+/* A job's state, set from the loop (a worker may be reading others). */
+static void job_set_state(struct jobs *q, struct job *j, enum job_state st)
+{
+	pthread_mutex_lock(&q->q_lock);
+	j->state = st;
+	pthread_mutex_unlock(&q->q_lock);
+}
+
 static void job_queue(struct jobs *q, struct job *j)
 {
 	pthread_mutex_lock(&q->q_lock);
@@ -164,6 +172,7 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 		return;
 	}
 	job_clear_answer(j);
+	j->snap_gen = 0;
 	if (!j->ops->needs_exports) {
 		j->ops->answer(j, &env);
 		return;
@@ -179,6 +188,7 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 	nlc_mounts_hostview(t, &nlc_resolver_libc, &hv);
 	env.snap = s;
 	env.hv = &hv;
+	j->snap_gen = s->generation;
 	j->ops->answer(j, &env);
 	nlc_mounts_hostview_release(&hv);
 out:
@@ -219,27 +229,162 @@ static void put_done(struct jobs *q, struct job *j)
 	pthread_mutex_unlock(&q->q_lock);
 }
 
-bool jobs_run_one(struct nlcached *d)
+/*
+ * Test hook (VM tests only): NLCACHED_TEST_HOLD="PATH SECONDS" holds every
+ * positive nfsd.export answer for PATH that long after computing it, a
+ * slow lookup on demand. Read once, at the first answer.
+ */
+static pthread_once_t hold_once = PTHREAD_ONCE_INIT;
+static char hold_path[PATH_MAX];
+static unsigned int hold_secs;
+
+static void read_hold(void)
+{
+	const char *v = getenv("NLCACHED_TEST_HOLD");
+
+	if (v && sscanf(v, "%4095s %u", hold_path, &hold_secs) != 2)
+		hold_secs = 0;
+}
+
+static void test_hold(const struct job *j)
+{
+	pthread_once(&hold_once, read_hold);
+	if (!hold_secs || j->ops != &cache_export_ops || j->kind != NLC_ANSWER_POSITIVE ||
+	    strcmp(j->key.exp.path, hold_path))
+		return;
+	xlog(LOG_INFO, "test hook: holding the nfsd.export answer for %s %s for %u s",
+	     j->key.exp.client, hold_path, hold_secs);
+	sleep(hold_secs);
+}
+
+/* Compute j, noting first the flush epoch its answer will be valid in. */
+static void job_compute(struct nlcached *d, struct job *j)
+{
+	if (!j->reload)
+		j->flush_epoch = d->flush_epoch ? d->flush_epoch(d, j->ci) : 0;
+	d->compute(d, j);
+	if (!j->reload)
+		test_hold(j);
+}
+
+bool job_stale(struct nlcached *d, const struct job *j, uint64_t epoch, uint64_t gen)
+{
+	(void)d;
+	return epoch != j->flush_epoch || (j->snap_gen && gen > j->snap_gen);
+}
+
+void worker_sock_close(struct worker_sock *ws)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (ws->have[i])
+			nlc_sock_close(&ws->s[i]);
+		ws->have[i] = false;
+	}
+	ws->route = ROUTE_NONE;
+}
+
+/* The worker's socket for cache c on the loop's current route; NULL if
+ * not connected or it cannot be opened. */
+static struct nlc_sock *worker_sock_for(struct nlcached *d, struct worker_sock *ws,
+					const struct nlc_cache *c)
+{
+	unsigned int gen = atomic_load(&d->conn_gen);
+	int route = atomic_load(&d->conn_route);
+	int i = c->native && !strcmp(c->family, NLC_NATIVE_NFSD) ? 1 : 0;
+	int err;
+
+	if (ws->conn_gen != gen || ws->route != route) {
+		worker_sock_close(ws);
+		ws->conn_gen = gen;
+		ws->route = route;
+	}
+	if (route == ROUTE_NONE || (route == ROUTE_NATIVE) != c->native)
+		return NULL;
+	if (!ws->have[i]) {
+		err = route == ROUTE_NATIVE ? nlc_sock_open_family(&ws->s[i], c->family) :
+		      nlc_sock_open(&ws->s[i]);
+		if (err) {
+			xlog(LOG_WARNING, "worker: cannot open a socket for %s: %s", c->name,
+			     strerror(-err));
+			return NULL;
+		}
+		ws->have[i] = true;
+	}
+	return &ws->s[i];
+}
+
+/*
+ * A send_may_block answer, sent by the worker that computed it: while the
+ * kernel resolves its path (a hung mount, an autofs trigger) only this
+ * worker waits. An answer made stale by a flush or reload meanwhile is
+ * computed again first, as the loop does for the others.
+ */
+static void worker_send(struct nlcached *d, struct worker_sock *ws, struct job *j)
+{
+	struct nlc_sock *s;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (!job_stale(d, j, d->flush_epoch ? d->flush_epoch(d, j->ci) : 0,
+			       tables_generation(&d->tables)))
+			break;
+		dlog(D_CALL, "%s: answer computed before a flush or reload: computing it again",
+		     j->c->name);
+		j->recomputes++;
+		job_compute(d, j);
+		if (j->kind == NLC_ANSWER_DEFER)
+			return;
+	}
+	if (tries == 3)
+		return;		/* still stale: the loop requeues it */
+	s = worker_sock_for(d, ws, j->c);
+	if (!s) {
+		/* not connected (the loop forgets it) or no socket now:
+		 * try again later, never from the loop */
+		j->kind = NLC_ANSWER_DEFER;
+		return;
+	}
+	if (send_job_on(d, s, j) == -EIO) {
+		/* the family went away: the loop notices it too; the kernel
+		 * asks again after the reconnect */
+		worker_sock_close(ws);
+	}
+	j->sent = true;
+}
+
+/* Compute j (and send it if it is a send_may_block answer and ws is
+ * given), then hand it to the loop. */
+static void job_run(struct nlcached *d, struct worker_sock *ws, struct job *j)
+{
+	job_compute(d, j);
+	if (ws && !j->reload && j->ops->send_may_block && j->kind != NLC_ANSWER_DEFER)
+		worker_send(d, ws, j);
+	put_done(&d->jobs, j);
+}
+
+bool jobs_run_one(struct nlcached *d, struct worker_sock *ws)
 {
 	struct job *j = take_work(&d->jobs, false);
 
 	if (!j)
 		return false;
-	d->compute(d, j);
-	put_done(&d->jobs, j);
+	job_run(d, ws, j);
 	return true;
 }
 
 static void *worker(void *arg)
 {
 	struct nlcached *d = arg;
+	struct worker_sock ws = { .route = ROUTE_NONE };
 	struct job *j;
 
 	while ((j = take_work(&d->jobs, true))) {
-		d->compute(d, j);
-		put_done(&d->jobs, j);
+		job_run(d, &ws, j);
 		nlcached_wake(d);
 	}
+	worker_sock_close(&ws);
 	return NULL;
 }
 
@@ -361,6 +506,8 @@ void jobs_drain(struct nlcached *d)
 	struct job *list, *j, *next;
 	struct job **v[NLC_NCACHES] = { 0 };
 	size_t n[NLC_NCACHES] = { 0 }, cap[NLC_NCACHES] = { 0 };
+	uint64_t epoch[NLC_NCACHES], gen = 0;
+	bool have_epoch[NLC_NCACHES] = { 0 }, have_gen = false;
 	size_t i, k;
 
 	pthread_mutex_lock(&q->q_lock);
@@ -375,9 +522,19 @@ void jobs_drain(struct nlcached *d)
 			free(j);
 			continue;
 		}
+		d->stats.recomputed[j->ci] += j->recomputes;
+		j->recomputes = 0;
+		if (j->sent) {
+			/* its worker sent it */
+			d->stats.answered[j->ci][j->kind != NLC_ANSWER_POSITIVE]++;
+			d->stats.rejected[j->ci] += j->rejected;
+			job_unhash(q, j);
+			job_free(j);
+			continue;
+		}
 		if (j->kind == NLC_ANSWER_DEFER) {
-			j->state = J_DEFERRED;
 			j->retry_at = now_mono() + jobs_defer_delay(j->attempts++);
+			job_set_state(q, j, J_DEFERRED);
 			d->stats.deferred[j->ci]++;
 			continue;
 		}
@@ -388,14 +545,35 @@ void jobs_drain(struct nlcached *d)
 			job_free(j);
 			continue;
 		}
+		/* the epochs now, read once per drain */
+		if (!have_epoch[j->ci]) {
+			epoch[j->ci] = d->flush_epoch ? d->flush_epoch(d, j->ci) : 0;
+			have_epoch[j->ci] = true;
+		}
+		if (!have_gen) {
+			gen = tables_generation(&d->tables);
+			have_gen = true;
+		}
+		if (job_stale(d, j, epoch[j->ci], gen)) {
+			dlog(D_CALL, "%s: answer computed before a flush or reload: computing it again",
+			     j->c->name);
+			d->stats.recomputed[j->ci]++;
+			job_queue(q, j);
+			continue;
+		}
+		if (j->ops->send_may_block && q->nthreads) {
+			/* its worker did not send it: a worker does */
+			job_queue(q, j);
+			continue;
+		}
 		if (n[j->ci] == cap[j->ci]) {
 			size_t nc = cap[j->ci] ? cap[j->ci] * 2 : 64;
 			struct job **nv = realloc(v[j->ci], nc * sizeof(*nv));
 
 			if (!nv) {
 				/* cannot batch it: answer it later */
-				j->state = J_DEFERRED;
 				j->retry_at = now_mono() + 1;
+				job_set_state(q, j, J_DEFERRED);
 				continue;
 			}
 			v[j->ci] = nv;
@@ -411,7 +589,7 @@ void jobs_drain(struct nlcached *d)
 		send_jobs(d, &d->be.caches[i], v[i], n[i], false);
 		for (k = 0; k < n[i]; k++) {
 			j = v[i][k];
-			j->state = J_SENT;
+			job_set_state(q, j, J_SENT);
 			d->stats.answered[i][j->kind != NLC_ANSWER_POSITIVE]++;
 			if (j->resend_negative) {
 				/* the refused ones to the front, for the resend */

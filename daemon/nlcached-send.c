@@ -19,6 +19,7 @@ struct send_ctx {
 	size_t n;
 	bool negative_only;	/* the resend of refused positive answers */
 	uint64_t now;
+	size_t rejected;	/* counted by the caller (loop or worker) */
 };
 
 static int put_job(struct nl_msg *msg, size_t i, void *arg)
@@ -45,7 +46,7 @@ static void rejected_job(size_t i, int err, const char *m, bool local, void *arg
 	if (i >= ctx->n)
 		return;
 	j = ctx->v[i];
-	ctx->d->stats.rejected[j->ci]++;
+	ctx->rejected++;
 	j->ops->key_describe(&j->key, key, sizeof(key));
 	xlog(LOG_WARNING, "%s: answer for %s %s: %s%s%s", j->c->name, key,
 	     local ? "not sent" : "refused by the kernel",
@@ -58,11 +59,14 @@ static void rejected_job(size_t i, int err, const char *m, bool local, void *arg
 	}
 }
 
-void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, size_t n,
-	       bool negative_only)
+/*
+ * Send on @s; refusals are counted in *rejected. Returns 0, or -EIO when
+ * the family is gone (the caller decides what that means).
+ */
+static int send_on(struct nlcached *d, struct nlc_sock *s, const struct nlc_cache *c,
+		   struct job **v, size_t n, bool negative_only, size_t *rejected)
 {
 	static const struct nlc_batch_ops ops = { .put = put_job, .rejected = rejected_job };
-	struct nlc_sock *s = backend_sock(&d->be, c);
 	struct send_ctx ctx = {
 		.d = d, .v = v, .n = n, .negative_only = negative_only, .now = now_real(),
 	};
@@ -71,8 +75,9 @@ void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, si
 	int err;
 
 	if (!s || !n)
-		return;
+		return 0;
 	err = nlc_send_batch(s, c, n, 0, &ops, &ctx, &res);
+	*rejected += ctx.rejected;
 	dlog(D_NETLINK, "%s: %zu answers in %zu messages, %zu applied, %zu refused",
 	     c->name, n, res.messages, res.applied, res.rejected);
 	if (err && n > 1) {
@@ -81,15 +86,44 @@ void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, si
 		 * applying an answer twice is harmless. */
 		dlog(D_NETLINK, "%s: batch refused (%s); resending one by one", c->name,
 		     strerror(-err));
-		for (i = 0; i < n; i++)
-			send_jobs(d, c, v + i, 1, negative_only);
-		return;
-	}
-	if (err) {
-		if (err == -EIO) {
-			backend_lost(d, err, c->name);
-			return;
+		for (i = 0; i < n; i++) {
+			err = send_on(d, s, c, v + i, 1, negative_only, rejected);
+			if (err == -EIO)
+				return err;
 		}
-		rejected_job(0, -err, s->extack[0] ? s->extack : NULL, false, &ctx);
+		return 0;
 	}
+	if (err == -EIO)
+		return err;
+	if (err) {
+		ctx.rejected = 0;
+		rejected_job(0, -err, s->extack[0] ? s->extack : NULL, false, &ctx);
+		*rejected += ctx.rejected;
+	}
+	return 0;
+}
+
+void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, size_t n,
+	       bool negative_only)
+{
+	size_t rejected = 0;
+	int err;
+
+	err = send_on(d, backend_sock(&d->be, c), c, v, n, negative_only, &rejected);
+	if (n)
+		d->stats.rejected[v[0]->ci] += rejected;
+	if (err == -EIO)
+		backend_lost(d, err, c->name);
+}
+
+int send_job_on(struct nlcached *d, struct nlc_sock *s, struct job *j)
+{
+	size_t rejected = 0;
+	int err;
+
+	err = send_on(d, s, j->c, &j, 1, false, &rejected);
+	if (!err && j->resend_negative)
+		err = send_on(d, s, j->c, &j, 1, true, &rejected);
+	j->rejected += (unsigned int)rejected;
+	return err;
 }

@@ -7,9 +7,14 @@
  * generation it started with.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "nlcached.h"
@@ -96,6 +101,37 @@ uint32_t tables_export_features(struct tables *t)
 		     "cannot read /proc/fs/nfsd/export_features (%s); assuming export flags %#x",
 		     why, EXPORT_FEATURES_DEFAULT);
 	return EXPORT_FEATURES_DEFAULT;
+}
+
+uint64_t tables_generation(struct tables *t)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&t->snap_lock);
+	gen = t->snap_cur ? t->snap_cur->generation : 0;
+	pthread_mutex_unlock(&t->snap_lock);
+	return gen;
+}
+
+uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci)
+{
+	char path[96], buf[32];
+	ssize_t n;
+	int fd;
+
+	(void)d;
+	if (ci >= NLC_NCACHES)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/net/rpc/%s/flush", nlc_caches[ci].name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return strtoull(buf, NULL, 10);
 }
 
 static void snapshot_report(const struct tables *t, const struct nlc_snapshot *s)

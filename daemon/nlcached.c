@@ -11,7 +11,10 @@
  * completions). Requests are fetched with GET_REQS dumps, deduplicated by
  * key, and computed on a pool of worker threads (DNS, NSS, stat, statfs
  * and blkid block there, never in the loop); finished answers go back in
- * batched SET_REQS. nlcached.h says which file holds which part.
+ * batched SET_REQS, except nfsd.export and nfsd.fh answers, which the
+ * worker that computed them sends on its own socket (the kernel resolves
+ * their path while parsing them, and a hung mount must not stop the
+ * loop). nlcached.h says which file holds which part.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,12 +62,13 @@ static void log_stats(const struct nlcached *d)
 	int i;
 
 	for (i = 0; i < NLC_NCACHES; i++)
-		xlog(LOG_INFO, "%s: %llu positive, %llu negative, %llu deferred, %llu refused, %llu duplicates",
+		xlog(LOG_INFO, "%s: %llu positive, %llu negative, %llu deferred, %llu refused, %llu duplicates, %llu recomputed",
 		     nlc_caches[i].name, (unsigned long long)st->answered[i][0],
 		     (unsigned long long)st->answered[i][1],
 		     (unsigned long long)st->deferred[i],
 		     (unsigned long long)st->rejected[i],
-		     (unsigned long long)st->dedup[i]);
+		     (unsigned long long)st->dedup[i],
+		     (unsigned long long)st->recomputed[i]);
 	xlog(LOG_INFO, "%llu scans, %llu notifications, %llu overruns, %zu requests in progress",
 	     (unsigned long long)st->scans, (unsigned long long)st->notifications,
 	     (unsigned long long)st->overruns, d->jobs.njobs);
@@ -216,6 +220,7 @@ int main(int argc, char **argv)
 	tables_init(&d->tables, &d->cfg);
 	jobs_init(&d->jobs);
 	d->compute = nlcached_compute;
+	d->flush_epoch = tables_flush_epoch;
 	want = NLCACHE_CACHE_TYPE_IP_MAP | NLCACHE_CACHE_TYPE_SVC_EXPORT |
 	       NLCACHE_CACHE_TYPE_EXPKEY;
 	if (d->cfg.manage_gids)

@@ -16,7 +16,8 @@
  *                       sunrpc/nfsd families, REGISTER, GET_REQS scans,
  *                       notifications, CACHE_FLUSH
  *   nlcached-send.c     answers back to the kernel in batched SET_REQS,
- *                       refusals re-sent as negative answers
+ *                       refusals re-sent as negative answers (from the
+ *                       loop; nfsd.export/nfsd.fh from their worker)
  *   cache-ip.c, cache-gid.c, cache-export.c, cache-fh.c
  *                       one cache each: its key, how it is answered, how
  *                       the answer is encoded (struct cache_ops)
@@ -129,6 +130,14 @@ struct nlc_snapshot *tables_snapshot(struct nlcached *d);
 struct nlc_mount_table *tables_mounts(struct tables *t);
 /* The kernel's supported export flags (/proc/fs/nfsd/export_features). */
 uint32_t tables_export_features(struct tables *t);
+/* The generation of the installed snapshot (0: none yet). */
+uint64_t tables_generation(struct tables *t);
+/*
+ * Cache @ci's flush epoch: /proc/net/rpc/<cache>/flush, the time of the
+ * last flush (exportfs -u/-r/-f, nlcachectl flush, CACHE_FLUSH), which the
+ * kernel raises by at least one at every flush; 0 if it cannot be read.
+ */
+uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci);
 
 /* --------------------------------------------------------------- the caches */
 
@@ -194,6 +203,10 @@ struct cache_ops {
 	uint32_t type;		/* NLCACHE_CACHE_TYPE_* */
 	unsigned int log_class;	/* debug class of its routine lines */
 	bool needs_exports;	/* its answer reads the snapshot and mounts */
+	/* the kernel resolves the answer's path while parsing it (kern_path:
+	 * a hung mount or an autofs trigger blocks the sender), so the
+	 * worker that computed it sends it, never the loop */
+	bool send_may_block;
 	/* Copy the key out of a decoded request: 0 or -ENOMEM. */
 	int (*key_copy)(union cache_key *k, const struct nlc_pending *r);
 	void (*key_free)(union cache_key *k);
@@ -257,6 +270,14 @@ struct job {
 	union cache_answer ans;
 	bool resend_negative;	/* the kernel refused the positive answer */
 	bool reload;		/* not a request: re-read the exports */
+	/* what the answer was computed against: it is not sent after a
+	 * flush of its cache or once a newer snapshot is in (job_stale) */
+	uint64_t flush_epoch;
+	uint64_t snap_gen;	/* 0: the answer reads no snapshot */
+	/* sent by its worker (send_may_block): the loop only counts it */
+	bool sent;
+	unsigned int rejected;	/* entries the kernel refused */
+	unsigned int recomputes; /* stale answers its worker computed again */
 };
 
 /* A deferred answer's own log line says why once, not at every retry. */
@@ -288,8 +309,21 @@ void jobs_free(struct jobs *q);
 int jobs_seen(struct nlcached *d, const struct nlc_pending *r);
 /* Re-read the exports on a worker. */
 void jobs_queue_reload(struct nlcached *d);
-/* Take one queued job and compute it on this thread; false if none. */
-bool jobs_run_one(struct nlcached *d);
+/*
+ * A worker's own sockets, for the answers it sends itself (one per family
+ * of the route: nfsd_nlcache, or sunrpc and nfsd), reopened when the
+ * loop's connection changes (conn_gen).
+ */
+struct worker_sock {
+	struct nlc_sock s[2];
+	bool have[2];
+	unsigned int conn_gen;
+	int route;		/* enum backend_route */
+};
+void worker_sock_close(struct worker_sock *ws);
+/* Take one queued job and compute it on this thread, sending it here if
+ * it is a send_may_block answer and ws is not NULL; false if none. */
+bool jobs_run_one(struct nlcached *d, struct worker_sock *ws);
 /* Take the finished jobs: send the answers, park the deferred ones. */
 void jobs_drain(struct nlcached *d);
 /* Deferred jobs whose time has come back to the workers; forget those the
@@ -297,6 +331,13 @@ void jobs_drain(struct nlcached *d);
 void jobs_retry(struct nlcached *d);
 /* The registration was lost: no deferred job is still being asked for. */
 void jobs_orphan_deferred(struct nlcached *d);
+/*
+ * An answer computed before the last flush of its cache, or from a
+ * snapshot older than the installed one: sending it could re-grant what
+ * exportfs -u just revoked (the kernel's re-upcall for the same key merges
+ * into this job). Such a job is computed again instead.
+ */
+bool job_stale(struct nlcached *d, const struct job *j, uint64_t epoch, uint64_t gen);
 /* The back-off before the retry after @attempts deferrals. */
 time_t jobs_defer_delay(unsigned int attempts);
 
@@ -364,6 +405,9 @@ void backend_hold_channels(struct backend *be);
  * negative_only); jobs the kernel refuses get resend_negative. */
 void send_jobs(struct nlcached *d, const struct nlc_cache *c, struct job **v, size_t n,
 	       bool negative_only);
+/* A worker sends one job's answer on its own socket (and the negative
+ * resend if refused); refusals are counted in j->rejected. 0 or -EIO. */
+int send_job_on(struct nlcached *d, struct nlc_sock *s, struct job *j);
 
 /* ------------------------------------------------------------- the daemon */
 
@@ -372,6 +416,7 @@ struct nlcached_stats {
 	uint64_t deferred[NLC_NCACHES];
 	uint64_t rejected[NLC_NCACHES];
 	uint64_t dedup[NLC_NCACHES];
+	uint64_t recomputed[NLC_NCACHES];	/* stale when finished */
 	uint64_t scans;
 	uint64_t notifications;
 	uint64_t overruns;
@@ -386,6 +431,12 @@ struct nlcached {
 	int done_efd;			/* the workers wake the loop */
 	/* computes a job's answer on a worker (tests replace it) */
 	void (*compute)(struct nlcached *d, struct job *j);
+	/* tables_flush_epoch (tests replace it) */
+	uint64_t (*flush_epoch)(struct nlcached *d, unsigned int ci);
+	/* the loop's connection, for the workers' own sockets: bumped at
+	 * every connect and close; the route it has */
+	atomic_uint conn_gen;
+	_Atomic enum backend_route conn_route;
 };
 
 /* The workers' compute: a reload, or the cache's answer. */

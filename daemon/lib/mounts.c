@@ -30,12 +30,14 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <blkid.h>
 
@@ -968,14 +970,178 @@ static int mounts_fs_type(void *ctx, const char *path, unsigned long *f_type)
 	return 0;
 }
 
+/* --- the per-filesystem gate ------------------------------------------ */
+
+struct gate {
+	struct gate *next;
+	struct timespec since;	/* CLOCK_MONOTONIC, when the holder went in */
+	char mnt[];
+};
+
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond;
+static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
+static struct gate *gates;	/* the mounts somebody is inside */
+
+static void gate_init(void)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&gate_cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
+static struct gate *gate_find(const char *mnt)
+{
+	struct gate *g;
+
+	for (g = gates; g; g = g->next)
+		if (!strcmp(g->mnt, mnt))
+			return g;
+	return NULL;
+}
+
+int nlc_fsgate_enter(const char *mnt, unsigned int wait_ms)
+{
+	size_t len = strlen(mnt);
+	struct timespec until;
+	struct gate *g, *n;
+
+	pthread_once(&gate_once, gate_init);
+	n = malloc(sizeof(*n) + len + 1);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n->mnt, mnt, len + 1);
+	pthread_mutex_lock(&gate_lock);
+	while ((g = gate_find(mnt))) {
+		until = g->since;
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&gate_cond, &gate_lock, &until) == ETIMEDOUT &&
+		    gate_find(mnt) == g) {
+			pthread_mutex_unlock(&gate_lock);
+			free(n);
+			return -EWOULDBLOCK;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &n->since);
+	n->next = gates;
+	gates = n;
+	pthread_mutex_unlock(&gate_lock);
+	return 0;
+}
+
+void nlc_fsgate_leave(const char *mnt)
+{
+	struct gate **pp, *g = NULL;
+
+	pthread_mutex_lock(&gate_lock);
+	for (pp = &gates; *pp; pp = &(*pp)->next) {
+		if (!strcmp((*pp)->mnt, mnt)) {
+			g = *pp;
+			*pp = g->next;
+			break;
+		}
+	}
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+	free(g);
+}
+
+const char *nlc_mounts_mount_of(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size)
+{
+	size_t len;
+
+	if (!path || path[0] != '/' || strlen(path) >= size) {
+		snprintf(buf, size, "/");
+		return buf;
+	}
+	memcpy(buf, path, strlen(path) + 1);
+	for (;;) {
+		len = trim_len(buf);
+		buf[len] = '\0';
+		if (len <= 1 || nlc_mounts_find(t, buf))
+			break;
+		while (len > 1 && buf[len - 1] != '/')
+			len--;
+		buf[len] = '\0';
+	}
+	if (!buf[0] || len <= 1)
+		snprintf(buf, size, "/");
+	return buf;
+}
+
+const char *nlc_mounts_gate_key(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size)
+{
+	const struct nlc_mount *m;
+
+	nlc_mounts_mount_of(t, path, buf, size);
+	m = nlc_mounts_find(t, buf);
+	if (m)
+		snprintf(buf, size, "%u:%u", m->major, m->minor);
+	return buf;
+}
+
+static int gated_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
+{
+	char mnt[PATH_MAX];
+	int err;
+
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
+	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
+	if (err) {
+		memset(out, 0, sizeof(*out));
+		return err;
+	}
+	err = mounts_ident(ctx, path, out);
+	nlc_fsgate_leave(mnt);
+	return err;
+}
+
+static int gated_is_mountpoint(void *ctx, const char *path)
+{
+	char mnt[PATH_MAX];
+	int err;
+
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
+	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
+	if (err)
+		return err;
+	err = mounts_is_mountpoint(ctx, path);
+	nlc_fsgate_leave(mnt);
+	return err;
+}
+
+static int gated_fs_type(void *ctx, const char *path, unsigned long *f_type)
+{
+	char mnt[PATH_MAX];
+	int err;
+
+	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
+	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
+	if (err)
+		return err;
+	err = mounts_fs_type(ctx, path, f_type);
+	nlc_fsgate_leave(mnt);
+	return err;
+}
+
 void nlc_mounts_hostview(struct nlc_mount_table *t,
 			 const struct nlc_resolver *r, struct nlc_hostview *hv)
 {
 	memset(hv, 0, sizeof(*hv));
-	hv->ident = mounts_ident;
-	hv->is_mountpoint = mounts_is_mountpoint;
+	hv->ident = gated_ident;
+	hv->is_mountpoint = gated_is_mountpoint;
 	hv->submounts = mounts_submounts;
-	hv->fs_type = mounts_fs_type;
+	hv->fs_type = gated_fs_type;
 	hv->resolver = r;
 	hv->ctx = nlc_mounts_get(t);
 }

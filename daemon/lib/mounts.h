@@ -70,4 +70,29 @@ void nlc_mounts_hostview(struct nlc_mount_table *t,
 			 const struct nlc_resolver *r, struct nlc_hostview *hv);
 void nlc_mounts_hostview_release(struct nlc_hostview *hv);
 
+/*
+ * The per-filesystem gate. A hung filesystem (an NFS server gone, a FUSE
+ * daemon stuck) blocks every stat() below it, and every nfsd.fh request
+ * of a crossmnt export stats each submount: unguarded, it would tie up
+ * every worker. So at most one caller at a time is inside the stat(),
+ * lstat() and statfs() of one filesystem (keyed by the device number of the
+ * mount the path lies on, so bind mounts of it share the gate). Another
+ * caller for the same mount waits until @wait_ms after the holder went in,
+ * then gets -EWOULDBLOCK ("cannot tell now": its answer is deferred or the
+ * candidate skipped); one that arrives later than that does not wait.
+ * Other mounts are not affected. The host view of nlc_mounts_hostview goes
+ * through it.
+ */
+#define NLC_FSGATE_WAIT_MS 200
+int nlc_fsgate_enter(const char *mnt, unsigned int wait_ms);
+void nlc_fsgate_leave(const char *mnt);
+/* The mount point of the mount @path lies on (longest prefix in @t), in
+ * @buf of @size bytes; "/" when none matches. */
+const char *nlc_mounts_mount_of(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size);
+/* The gate key of @path: "major:minor" of the mount it lies on, or its
+ * mount point when the table has no mount there. */
+const char *nlc_mounts_gate_key(const struct nlc_mount_table *t,
+				const char *path, char *buf, size_t size);
+
 #endif /* NLC_MOUNTS_H */

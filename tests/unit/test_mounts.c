@@ -6,6 +6,7 @@
  * callbacks and their per-generation caches against the live system.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -906,6 +908,126 @@ static void test_threads(void **state)
 	nlc_mounts_put(ref);
 }
 
+/* --- the per-filesystem gate ---------------------------------------- */
+
+static void test_mount_of(void **state)
+{
+	static const char text[] =
+		"1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+		"2 1 0:40 / /srv rw - tmpfs t rw\n"
+		"3 2 0:41 / /srv/a rw - fuse f rw\n";
+	struct nlc_mount_table *t = parse(text, NULL);
+	char b[64];
+
+	(void)state;
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv/a/x/y", b, sizeof(b)), "/srv/a");
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv/a", b, sizeof(b)), "/srv/a");
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv/a/", b, sizeof(b)), "/srv/a");
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv/ab", b, sizeof(b)), "/srv");
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv", b, sizeof(b)), "/srv");
+	assert_string_equal(nlc_mounts_mount_of(t, "/other/x", b, sizeof(b)), "/");
+	assert_string_equal(nlc_mounts_mount_of(t, "/", b, sizeof(b)), "/");
+	assert_string_equal(nlc_mounts_mount_of(t, "relative", b, sizeof(b)), "/");
+	assert_string_equal(nlc_mounts_mount_of(t, "/srv/a/very/long/path/beyond/the/buffer/size/x",
+						b, 16), "/");
+	/* the gate's key: the device, shared by bind mounts */
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/a/x", b, sizeof(b)), "0:41");
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/x", b, sizeof(b)), "0:40");
+	assert_string_equal(nlc_mounts_gate_key(t, "/x", b, sizeof(b)), "8:1");
+	nlc_mounts_put(t);
+	t = parse("2 1 0:41 / /srv/a rw - fuse f rw\n"
+		  "3 1 0:41 /sub /srv/b rw - fuse f rw\n", NULL);
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/a/x", b, sizeof(b)), "0:41");
+	assert_string_equal(nlc_mounts_gate_key(t, "/srv/b", b, sizeof(b)), "0:41");
+	/* no mount there: the path's prefix */
+	assert_string_equal(nlc_mounts_gate_key(t, "/x", b, sizeof(b)), "/");
+	nlc_mounts_put(t);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void *gate_holder(void *arg)
+{
+	(void)arg;
+	usleep(50 * 1000);
+	nlc_fsgate_leave("/c");
+	return NULL;
+}
+
+static void test_fsgate(void **state)
+{
+	struct timespec t0;
+	pthread_t th;
+
+	(void)state;
+	/* a worker is inside /a (hung there, say) */
+	assert_int_equal(nlc_fsgate_enter("/a", 100), 0);
+	/* another worker for /a waits for it a little, then defers */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(nlc_fsgate_enter("/a", 100), -EWOULDBLOCK);
+	assert_true(ms_since(&t0) >= 90);
+	/* other filesystems are served meanwhile */
+	assert_int_equal(nlc_fsgate_enter("/b", 100), 0);
+	assert_int_equal(nlc_fsgate_enter("/a/b", 100), 0);
+	nlc_fsgate_leave("/b");
+	nlc_fsgate_leave("/a/b");
+	/* long after the holder went in: no waiting at all */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(nlc_fsgate_enter("/a", 100), -EWOULDBLOCK);
+	assert_true(ms_since(&t0) < 90);
+	/* the holder is out: the next one goes in */
+	nlc_fsgate_leave("/a");
+	assert_int_equal(nlc_fsgate_enter("/a", 100), 0);
+	nlc_fsgate_leave("/a");
+	/* a holder that finishes within the wait lets the waiter in */
+	assert_int_equal(nlc_fsgate_enter("/c", 5000), 0);
+	assert_int_equal(pthread_create(&th, NULL, gate_holder, NULL), 0);
+	assert_int_equal(nlc_fsgate_enter("/c", 5000), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	nlc_fsgate_leave("/c");
+}
+
+/* The live host view goes through the gate of the path's own mount. */
+static void test_fsgate_hostview(void **state)
+{
+	struct nlc_mount_table *t = nlc_mounts_read("/proc/self/mountinfo");
+	struct nlc_fs_ident id;
+	struct nlc_hostview si;
+	unsigned long ft;
+	char mnt[PATH_MAX], key[PATH_MAX];
+
+	(void)state;
+	assert_non_null(t);
+	nlc_mounts_hostview(t, NULL, &si);
+	assert_string_equal(nlc_mounts_mount_of(t, "/proc/self", mnt, sizeof(mnt)), "/proc");
+	nlc_mounts_gate_key(t, "/proc/self", key, sizeof(key));
+	assert_string_not_equal(key, "/proc");
+	/* a worker hangs inside /proc */
+	assert_int_equal(nlc_fsgate_enter(key, 100), 0);
+	assert_int_equal(si.ident(si.ctx, "/proc/self", &id), -EWOULDBLOCK);
+	assert_false(id.found);
+	assert_int_equal(si.is_mountpoint(si.ctx, "/proc"), -EWOULDBLOCK);
+	assert_int_equal(si.fs_type(si.ctx, "/proc/self", &ft), -EWOULDBLOCK);
+	assert_false(nlc_lookup_error(-EWOULDBLOCK));
+	/* another filesystem is examined meanwhile */
+	assert_int_equal(si.ident(si.ctx, "/", &id), 0);
+	assert_true(id.found);
+	nlc_fsgate_leave(key);
+	assert_int_equal(si.ident(si.ctx, "/proc/self", &id), 0);
+	assert_true(id.found);
+	assert_int_equal(si.fs_type(si.ctx, "/proc", &ft), 0);
+	assert_int_equal(ft, PROC_MAGIC);
+	assert_int_equal(si.is_mountpoint(si.ctx, "/proc"), 1);
+	nlc_mounts_hostview_release(&si);
+	nlc_mounts_put(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -929,6 +1051,9 @@ int main(void)
 						live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, live_setup,
 						live_teardown),
+		cmocka_unit_test(test_mount_of),
+		cmocka_unit_test(test_fsgate),
+		cmocka_unit_test(test_fsgate_hostview),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,9 @@
  * batches with refused ones re-sent as negative, and the backend's route
  * choice (the nfsd_nlcache -> native fallback). Scans and replies go to
  * the fake kernel of fake_kernel.h; answers are computed by a fake
- * compute on the test's thread (jobs_run_one), not by workers.
+ * compute on the test's thread (jobs_run_one), not by workers; the
+ * revocation window (no answer sent after a flush) and answers a worker
+ * sends itself.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,13 +23,29 @@
 static struct nlcached D;
 
 /* What the fake compute answers. */
+/* The caches' flush epoch the fake kernel reports. */
+static uint64_t g_epoch;
 static enum nlc_answer_kind g_kind;
 static int g_computed;
+
+static uint64_t fake_epoch(struct nlcached *d, unsigned int ci)
+{
+	(void)d;
+	(void)ci;
+	return g_epoch;
+}
+
+/* Flushes to simulate while the next computes run. */
+static int g_flush_while_computing;
 
 static void fake_compute(struct nlcached *d, struct job *j)
 {
 	(void)d;
 	g_computed++;
+	if (g_flush_while_computing > 0) {
+		g_flush_while_computing--;
+		g_epoch++;
+	}
 	if (j->reload)
 		return;
 	j->kind = g_kind;
@@ -51,6 +69,7 @@ static int d_setup(void **state)
 	assert_true(D.done_efd >= 0);
 	g_kind = NLC_ANSWER_POSITIVE;
 	g_computed = 0;
+	g_flush_while_computing = 0;
 	return 0;
 }
 
@@ -136,7 +155,7 @@ static void test_dedup_in_flight(void **state)
 	assert_ptr_not_equal(D.jobs.work_head->key.ip.addr, a.u.ip_map.addr);
 
 	/* still a duplicate while it is being answered */
-	assert_true(jobs_run_one(&D));
+	assert_true(jobs_run_one(&D, NULL));
 	assert_int_equal(jobs_seen(&D, &a), 0);
 	assert_int_equal(D.jobs.njobs, 3);
 	assert_int_equal(D.stats.dedup[0], 2);
@@ -209,8 +228,8 @@ static void test_defer_backoff_and_forget(void **state)
 	connect_fake(&s);
 	g_kind = NLC_ANSWER_DEFER;
 	jobs_seen(&D, &a);
-	assert_true(jobs_run_one(&D));
-	assert_false(jobs_run_one(&D));
+	assert_true(jobs_run_one(&D, NULL));
+	assert_false(jobs_run_one(&D, NULL));
 	jobs_drain(&D);
 	j = only_job();
 	now = now_mono();
@@ -226,7 +245,7 @@ static void test_defer_backoff_and_forget(void **state)
 	j->retry_at = now - 1;
 	jobs_retry(&D);
 	assert_int_equal(queued(), 1);
-	assert_true(jobs_run_one(&D));
+	assert_true(jobs_run_one(&D, NULL));
 	jobs_drain(&D);
 	assert_int_equal(j->attempts, 2);
 	assert_true(j->retry_at >= now + 2 && j->retry_at <= now + 3);
@@ -236,7 +255,7 @@ static void test_defer_backoff_and_forget(void **state)
 	atomic_store(&D.tables.snap_installed, true);
 	jobs_retry(&D);
 	assert_int_equal(queued(), 1);
-	assert_true(jobs_run_one(&D));
+	assert_true(jobs_run_one(&D, NULL));
 	jobs_drain(&D);
 	assert_int_equal(j->attempts, 3);
 
@@ -264,7 +283,7 @@ static void test_defer_not_retried_while_disconnected(void **state)
 	connect_fake(&s);
 	g_kind = NLC_ANSWER_DEFER;
 	jobs_seen(&D, &a);
-	jobs_run_one(&D);
+	jobs_run_one(&D, NULL);
 	jobs_drain(&D);
 	j = only_job();
 	/* the registration is lost: no deferred job is being asked for */
@@ -285,7 +304,7 @@ static void test_answer_without_backend_dropped(void **state)
 
 	(void)state;
 	jobs_seen(&D, &a);
-	jobs_run_one(&D);
+	jobs_run_one(&D, NULL);
 	jobs_drain(&D);
 	assert_int_equal(D.jobs.njobs, 0);
 	assert_int_equal(D.stats.answered[0][0], 0);
@@ -354,7 +373,7 @@ static void test_refused_resent_negative(void **state)
 	jobs_seen(&D, &a);
 	jobs_seen(&D, &b);
 	jobs_seen(&D, &c);
-	while (jobs_run_one(&D))
+	while (jobs_run_one(&D, NULL))
 		;
 	jobs_drain(&D);
 
@@ -390,7 +409,7 @@ static void test_refused_negative_not_resent(void **state)
 	g_kind = NLC_ANSWER_NEGATIVE;
 	jobs_seen(&D, &a);
 	jobs_seen(&D, &b);
-	while (jobs_run_one(&D))
+	while (jobs_run_one(&D, NULL))
 		;
 	jobs_drain(&D);
 	assert_int_equal(seen.messages, 1);
@@ -400,6 +419,230 @@ static void test_refused_negative_not_resent(void **state)
 	assert_int_equal(D.jobs.njobs, 0);
 	disconnect_fake(&s);
 	teardown(&p, &s);
+}
+
+/* --- the revocation window ----------------------------------------------------------------- */
+
+/*
+ * An answer computed, then exportfs -u flushes the caches before it is
+ * sent, and the kernel's re-upcall for the same key merges into the job:
+ * the old positive answer is not sent; the job is computed again and its
+ * new (negative) answer sent.
+ */
+static void test_flushed_answer_recomputed(void **state)
+{
+	struct nlc_pending a = ip_req("192.0.2.1");
+	struct seen_set seen = { 0 };
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_refuse_second, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, NULL));
+	assert_int_equal(only_job()->kind, NLC_ANSWER_POSITIVE);
+	/* exportfs -u: the export is gone, the caches flushed */
+	g_epoch++;
+	g_kind = NLC_ANSWER_NEGATIVE;
+	/* the kernel asks again for the same key: merged */
+	jobs_seen(&D, &a);
+	assert_int_equal(D.stats.dedup[0], 1);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 0);
+	assert_int_equal(D.stats.recomputed[0], 1);
+	assert_int_equal(D.stats.answered[0][0], 0);
+	assert_int_equal(queued(), 1);
+	assert_int_equal(only_job()->state, J_QUEUED);
+	/* computed again against the new state, and sent */
+	assert_true(jobs_run_one(&D, NULL));
+	assert_int_equal(g_computed, 2);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(seen.entries[0], 1);
+	assert_int_equal(seen.negatives[0], 1);
+	assert_int_equal(seen.domains[0], 0);
+	assert_int_equal(D.stats.answered[0][0], 0);
+	assert_int_equal(D.stats.answered[0][1], 1);
+	assert_int_equal(D.jobs.njobs, 0);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* An answer without a flush since it was computed is sent as it is. */
+static void test_unflushed_answer_sent(void **state)
+{
+	struct nlc_pending a = ip_req("192.0.2.1");
+	struct seen_set seen = { 0 };
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_refuse_second, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	jobs_seen(&D, &a);
+	jobs_run_one(&D, NULL);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(seen.domains[0], 1);
+	assert_int_equal(D.stats.recomputed[0], 0);
+	assert_int_equal(D.stats.answered[0][0], 1);
+	assert_int_equal(g_computed, 1);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* Which answers are stale: another flush epoch, or an older snapshot. */
+static void test_job_stale(void **state)
+{
+	struct job j = { .flush_epoch = 5, .snap_gen = 3 };
+
+	(void)state;
+	assert_false(job_stale(&D, &j, 5, 3));
+	assert_true(job_stale(&D, &j, 6, 3));
+	/* the kernel's epoch is a time: any change is a flush */
+	assert_true(job_stale(&D, &j, 4, 3));
+	assert_true(job_stale(&D, &j, 5, 4));
+	assert_false(job_stale(&D, &j, 5, 2));
+	/* an answer that read no snapshot (auth.unix.gid) */
+	j.snap_gen = 0;
+	assert_false(job_stale(&D, &j, 5, 9));
+}
+
+/* --- answers sent by their worker ------------------------------------------------------------ */
+
+struct seen_cmds {
+	int messages;
+	int entries;
+	uint8_t cmd[4];
+};
+
+/* Any SET_REQS: record it, apply every entry. */
+static void respond_set_all(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	struct seen_cmds *seen = p->priv;
+	struct genlmsghdr *g = nlmsg_data(req);
+	struct nlattr *a;
+	struct nl_msg *msg;
+	int rem, n = 0;
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		n++;
+	if (seen->messages < 4)
+		seen->cmd[seen->messages] = g->cmd;
+	seen->messages++;
+	seen->entries += n;
+	peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+	msg = reply_msg(req, 0);
+	nla_put_u32(msg, NLCACHE_A_SVC_EXPORT_REQS_APPLIED, (uint32_t)n);
+	peer_send_msg(p, msg, to);
+}
+
+static struct nlc_pending export_req(const char *path)
+{
+	struct nlc_pending r = { .cache = &nlc_caches[2] };
+
+	r.u.svc_export.client = "client.test";
+	r.u.svc_export.path = path;
+	return r;
+}
+
+/* The worker's sockets: the fake kernel's, on the current connection. */
+static void fake_worker_sock(struct worker_sock *ws, const struct nlc_sock *s)
+{
+	memset(ws, 0, sizeof(*ws));
+	atomic_store(&D.conn_route, ROUTE_NLCACHE);
+	ws->s[0] = *s;
+	ws->have[0] = true;
+	ws->conn_gen = atomic_load(&D.conn_gen);
+	ws->route = ROUTE_NLCACHE;
+}
+
+/*
+ * nfsd.export answers (the kernel resolves their path while parsing, which
+ * a hung mount blocks) are sent by the worker that computed them, never
+ * by the loop: jobs_drain only counts and frees them.
+ */
+static void test_export_sent_by_worker(void **state)
+{
+	struct nlc_pending a = export_req("/srv");
+	struct seen_cmds seen = { 0 };
+	struct worker_sock ws;
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_all, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	fake_worker_sock(&ws, &s);
+	g_kind = NLC_ANSWER_NEGATIVE;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, &ws));
+	/* sent before the loop saw it */
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(seen.cmd[0], NLCACHE_CMD_SVC_EXPORT_SET_REQS);
+	assert_int_equal(seen.entries, 1);
+	assert_true(only_job()->sent);
+	jobs_drain(&D);
+	assert_int_equal(seen.messages, 1);
+	assert_int_equal(D.stats.answered[2][1], 1);
+	assert_int_equal(D.jobs.njobs, 0);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* A flush while the worker computed: it computes again before sending. */
+static void test_worker_recomputes_after_flush(void **state)
+{
+	struct nlc_pending a = export_req("/srv");
+	struct seen_cmds seen = { 0 };
+	struct worker_sock ws;
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_all, 1);
+	p.priv = &seen;
+	connect_fake(&s);
+	fake_worker_sock(&ws, &s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	g_flush_while_computing = 1;
+	g_kind = NLC_ANSWER_NEGATIVE;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, &ws));
+	assert_int_equal(g_computed, 2);
+	assert_int_equal(seen.messages, 1);
+	jobs_drain(&D);
+	assert_int_equal(D.stats.recomputed[2], 1);
+	assert_int_equal(D.stats.answered[2][1], 1);
+	assert_int_equal(D.jobs.njobs, 0);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/* Not connected: the worker does not send; the answer waits. */
+static void test_worker_not_connected(void **state)
+{
+	struct nlc_pending a = export_req("/srv");
+	struct worker_sock ws = { .route = ROUTE_NONE };
+
+	(void)state;
+	g_kind = NLC_ANSWER_NEGATIVE;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, &ws));
+	assert_false(only_job()->sent);
+	assert_int_equal(only_job()->kind, NLC_ANSWER_DEFER);
+	jobs_drain(&D);
+	assert_int_equal(only_job()->state, J_DEFERRED);
+	assert_int_equal(D.stats.answered[2][1], 0);
 }
 
 /* --- the backend's route -------------------------------------------------------------------- */
@@ -441,6 +684,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_resent_negative, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_negative_not_resent,
 						d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_flushed_answer_recomputed, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_unflushed_answer_sent, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_job_stale, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_export_sent_by_worker, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_worker_recomputes_after_flush, d_setup,
+						d_teardown),
+		cmocka_unit_test_setup_teardown(test_worker_not_connected, d_setup, d_teardown),
 		cmocka_unit_test(test_route_choice),
 		cmocka_unit_test(test_route_fallback),
 	};
