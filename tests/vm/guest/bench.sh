@@ -8,7 +8,8 @@
 # handles (from /proc/fs/nfsd/filehandle), AUTH_SYS, over TCP from chosen
 # source addresses in 127/8, many calls in flight.
 #   S1 gid storm:    manage-gids, N uids with 20 groups each (files
-#                    backend), one call per uid
+#                    backend, nsswitch.conf's group: files), one call
+#                    per uid
 #   S2 ip storm:     N new source addresses, one connection and call each
 #   S3 export storm: N exported tmpfs filesystems (fsid=N), and N
 #                    directories of one tmpfs (fsid=N): one call per root
@@ -243,12 +244,27 @@ storm() {
 		shift
 	fi
 	for d in $DAEMONS; do
-		# the base nlcached (BENCH_BASE) shows the nfsd.fh fix: S3, S5
-		[ "$d" != base ] || [[ $key == s[35]* ]] || continue
+		# the base nlcached (BENCH_BASE) shows a fix's before/after: S1
+		# (groups), S3, S5 (nfsd.fh)
+		[ "$d" != base ] || [[ $key == s[135]* ]] || continue
 		d_start "$d" $g
 		flush
 		load "$key.$d" "$@"
+		[ "$key" != s1 ] || [ "$d" != nlcached ] || s1_same_groups
 		d_stop "$d"
+	done
+}
+
+# After nlcached's S1 run: the kernel's group lists of a few users are
+# those id(1) (getgrouplist) gives, as sets.
+s1_same_groups() {
+	local k u want got
+	for k in 0 7 $((N / 2)) $((N - 1)); do
+		u=$((10000 + k))
+		want=$(id -G "bu$k" | tr ' ' '\n' | sort -n | xargs)
+		got=$(cache_entries auth.unix.gid | awk -v u="$u" '$1 == u { for (i = 3; i <= NF; i++) print $i }' |
+			sort -n | xargs)
+		check_eq "uid $u: nlcached's groups in the kernel are id -G's" "$want" "$got"
 	done
 }
 
@@ -325,6 +341,11 @@ if want S1; then
 		}
 		for (j = 0; j < n; j++) printf "bg%d:x:%d:%s\n", j, 20000 + j, mem[j]
 	}' >>/etc/group
+	# group membership from the files backend only (the nsswitch.conf
+	# for which nlcached indexes /etc/group; rpc.mountd reads the same)
+	cp /etc/nsswitch.conf $B/nsswitch.orig
+	sed -i 's/^group:.*/group: files/' /etc/nsswitch.conf
+	check_eq "nsswitch.conf: group: files" "group: files" "$(grep '^group:' /etc/nsswitch.conf)"
 	check_eq "bu7 has 21 groups" 21 "$(id -G bu7 | wc -w)"
 	one_export
 	handles
@@ -332,6 +353,7 @@ if want S1; then
 	report S1 "gid storm (manage-gids, $N uids x 20 groups in /etc/group, one call per uid, 16 conns x 8)" s1
 	cp $B/passwd.orig /etc/passwd
 	cp $B/group.orig /etc/group
+	cp $B/nsswitch.orig /etc/nsswitch.conf
 fi
 
 # S2: ip storm
