@@ -116,6 +116,8 @@ static int read_whole(const char *path, char **text, size_t *len, struct file_id
 	ssize_t r;
 	int fd, err = 0;
 
+	*text = NULL;
+	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -194,7 +196,7 @@ static bool files_only_now(void)
 	if (files.nss_known && same_id(&id, &files.nss_id) && !racy(&id))
 		return files.files_only;
 	files.nss_known = false;
-	if (read_whole(path, &text, &len, &id))
+	if (read_whole(path, &text, &len, &id) || !text)
 		return false;
 	files.files_only = nlc_nss_groups_files_only(text, len);
 	files.nss_id = id;
@@ -218,7 +220,7 @@ static const struct nlc_grpdb *group_index_now(void)
 	id = id_of(&st);
 	if (files.db && same_id(&id, &files.group_id) && !racy(&id))
 		return files.db;
-	if (read_whole(path, &text, &len, &id))
+	if (read_whole(path, &text, &len, &id) || !text)
 		goto drop;
 	nlc_grpdb_free(files.db);
 	files.db = nlc_grpdb_parse(text, len);
