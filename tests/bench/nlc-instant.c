@@ -317,6 +317,7 @@ struct dump_ctx {
 	uint32_t type;
 	struct batch *b;
 	int err;
+	unsigned int msgs, nests;	/* for -v */
 };
 
 static bool keys_present(uint32_t type, struct nlattr **tb)
@@ -341,9 +342,11 @@ static int on_dump(struct nl_msg *msg, void *arg)
 	struct nlattr *a, *tb[9];
 	int rem;
 
+	ctx->msgs++;
 	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
 		if (nla_type(a) != 1)
 			continue;
+		ctx->nests++;
 		if (nla_parse_nested(tb, 8, a, NULL) || !keys_present(ctx->type, tb))
 			continue;
 		answer(ctx->b, ctx->type, tb);
@@ -436,7 +439,7 @@ static unsigned int serve(unsigned int i)
 	struct nl_msg *m = new_msg(get_cmd[i], NLM_F_DUMP);
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	unsigned int k, n = 0;
-	int err;
+	int err, derr;
 
 	uint32_t seq;
 
@@ -450,6 +453,7 @@ static unsigned int serve(unsigned int i)
 	if (err < 0)
 		die("send dump", err);
 	err = nl_recvmsgs(sk, cb);
+	derr = err;
 	nl_cb_put(cb);
 	if (err < 0 || d.err)
 		fprintf(stderr, "nlc-instant: dump of cache %u failed: %d %d\n", 1u << i, err, d.err);
@@ -480,6 +484,9 @@ static unsigned int serve(unsigned int i)
 			answers += cnt;
 		n += cnt;
 	}
+	if (verbose && woke_by_event && !n)
+		fprintf(stderr, "nlc-instant: cache 0x%x notified: dump of %u messages, %u requests, nothing answered (recv %d, err %d)\n",
+			1u << i, d.msgs, d.nests, derr, d.err);
 	if (verbose && n) {
 		struct timespec ts;
 
