@@ -318,7 +318,15 @@ struct dump_ctx {
 	struct batch *b;
 	int err;
 	unsigned int msgs, nests;	/* for -v */
+	bool done;			/* this dump's NLMSG_DONE seen */
 };
+
+static int on_dump_done(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct dump_ctx *)arg)->done = true;
+	return NL_STOP;
+}
 
 static bool keys_present(uint32_t type, struct nlattr **tb)
 {
@@ -445,6 +453,7 @@ static unsigned int serve(unsigned int i)
 
 	expiry = (uint64_t)time(NULL) + TTL;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_dump, &d);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_dump_done, &d);
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_check, &seq);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_err, &d.err);
 	err = nl_send_auto(sk, m);
@@ -452,7 +461,16 @@ static unsigned int serve(unsigned int i)
 	nlmsg_free(m);
 	if (err < 0)
 		die("send dump", err);
-	err = nl_recvmsgs(sk, cb);
+	/*
+	 * nl_recvmsgs returns after one datagram that is not part of a
+	 * dump: a late message of an earlier request (skipped by seq_check)
+	 * ended the wait before this dump's messages came, and they were
+	 * then skipped as stale by the next round, every round (seen in the
+	 * VM: notified dumps of 0 messages). Read until this dump's DONE.
+	 */
+	do
+		err = nl_recvmsgs(sk, cb);
+	while (err >= 0 && !d.done && !d.err);
 	derr = err;
 	nl_cb_put(cb);
 	if (err < 0 || d.err)
