@@ -307,9 +307,10 @@ BENCH_ONLY ?=
 BENCH_BASE ?=
 BENCH_DEBUG ?=
 BENCH_S5_SCAN_MAX ?=
+BENCH_DAEMONS ?=
 bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
-	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\n' \
-		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' >$(B)/nlc-bench.env
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
 	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
 

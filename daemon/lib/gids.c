@@ -5,14 +5,20 @@
  * NSS group lookups for auth.unix.gid. See gids.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gids.h"
+#include "grpdb.h"
 
 /* getpwuid_r: no entry is (0, NULL); NSS modules also report "not found"
  * as ENOENT, ESRCH, EBADF or EPERM (getpwnam(3)). */
@@ -56,16 +62,241 @@ static int user_of(uid_t uid, char **name, gid_t *gid)
 	return *name ? 0 : -ENOMEM;
 }
 
+/* --- the files backend's group index ------------------------------------------ */
+
+/* What tells a file's versions apart: a new file (rename over it), a
+ * write (size, mtime, ctime). */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+static struct file_id id_of(const struct stat *st)
+{
+	struct file_id id = {
+		.dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
+		.mtime = st->st_mtim, .ctime = st->st_ctim,
+	};
+
+	return id;
+}
+
+static bool same_id(const struct file_id *a, const struct file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/*
+ * A version changed within the last second may be changed again without
+ * its timestamps moving (coarse clocks): such a version is read again at
+ * every lookup until it is older.
+ */
+static time_t clock_skew;	/* tests: seconds added to the clock */
+
+static bool racy(const struct file_id *id)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_sec += clock_skew;
+	return id->mtime.tv_sec >= now.tv_sec - 1 || id->ctime.tv_sec >= now.tv_sec - 1;
+}
+
+/* The whole of @path, and the version read; -errno, -EAGAIN when it
+ * changed while being read. */
+static int read_whole(const char *path, char **text, size_t *len, struct file_id *id)
+{
+	struct stat st, st2;
+	size_t cap, n = 0;
+	char *buf, *nb;
+	ssize_t r;
+	int fd, err = 0;
+
+	*text = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
+	while (buf) {
+		if (n == cap) {
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			break;
+		}
+		if (r == 0) {
+			if (fstat(fd, &st2)) {
+				err = -errno;
+			} else {
+				struct file_id a = id_of(&st), b = id_of(&st2);
+
+				if (!same_id(&a, &b) || n != (size_t)st.st_size)
+					err = -EAGAIN;
+			}
+			close(fd);
+			if (err) {
+				free(buf);
+				return err;
+			}
+			*text = buf;
+			*len = n;
+			*id = id_of(&st);
+			return 0;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	free(buf);
+	return err ? err : -ENOMEM;
+}
+
+static struct {
+	pthread_mutex_t lock;
+	char *group_path, *nss_path;	/* NULL: /etc/group, /etc/nsswitch.conf */
+	struct file_id nss_id, group_id;
+	bool nss_known, files_only;
+	struct nlc_grpdb *db;
+	unsigned long rebuilds;
+} files = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Under files.lock: whether nsswitch.conf says files only, re-read when
+ * it changed. */
+static bool files_only_now(void)
+{
+	const char *path = files.nss_path ? files.nss_path : "/etc/nsswitch.conf";
+	struct file_id id;
+	struct stat st;
+	size_t len;
+	char *text;
+
+	if (stat(path, &st)) {
+		files.nss_known = false;
+		return false;
+	}
+	id = id_of(&st);
+	if (files.nss_known && same_id(&id, &files.nss_id) && !racy(&id))
+		return files.files_only;
+	files.nss_known = false;
+	if (read_whole(path, &text, &len, &id) || !text)
+		return false;
+	files.files_only = nlc_nss_groups_files_only(text, len);
+	files.nss_id = id;
+	files.nss_known = true;
+	free(text);
+	return files.files_only;
+}
+
+/* Under files.lock: the index of the group file, rebuilt when it changed;
+ * NULL when it cannot be read (then glibc decides). */
+static const struct nlc_grpdb *group_index_now(void)
+{
+	const char *path = files.group_path ? files.group_path : "/etc/group";
+	struct file_id id;
+	struct stat st;
+	size_t len;
+	char *text;
+
+	if (stat(path, &st))
+		goto drop;
+	id = id_of(&st);
+	if (files.db && same_id(&id, &files.group_id) && !racy(&id))
+		return files.db;
+	if (read_whole(path, &text, &len, &id) || !text)
+		goto drop;
+	nlc_grpdb_free(files.db);
+	files.db = nlc_grpdb_parse(text, len);
+	free(text);
+	files.group_id = id;
+	files.rebuilds++;
+	return files.db;
+drop:
+	nlc_grpdb_free(files.db);
+	files.db = NULL;
+	return NULL;
+}
+
+/* The groups from the index, or -ENOTSUP: ask getgrouplist. */
+static ssize_t files_groups(const char *name, gid_t gid, gid_t **gids)
+{
+	const struct nlc_grpdb *db;
+	ssize_t n = -ENOTSUP;
+
+	pthread_mutex_lock(&files.lock);
+	if (files_only_now()) {
+		db = group_index_now();
+		if (db)
+			n = nlc_grpdb_groups(db, name, gid, gids);
+	}
+	pthread_mutex_unlock(&files.lock);
+	return n;
+}
+
+void nlc_gids_files_paths(const char *group, const char *nsswitch)
+{
+	pthread_mutex_lock(&files.lock);
+	free(files.group_path);
+	free(files.nss_path);
+	files.group_path = group ? strdup(group) : NULL;
+	files.nss_path = nsswitch ? strdup(nsswitch) : NULL;
+	files.nss_known = false;
+	nlc_grpdb_free(files.db);
+	files.db = NULL;
+	files.rebuilds = 0;
+	pthread_mutex_unlock(&files.lock);
+}
+
+void nlc_gids_files_skew(time_t seconds)
+{
+	pthread_mutex_lock(&files.lock);
+	clock_skew = seconds;
+	pthread_mutex_unlock(&files.lock);
+}
+
+unsigned long nlc_gids_files_rebuilds(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&files.lock);
+	n = files.rebuilds;
+	pthread_mutex_unlock(&files.lock);
+	return n;
+}
+
 ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids)
 {
 	int n = 64, want, tries;
 	gid_t *v = NULL, *nv, gid = 0;
 	char *name = NULL;
+	ssize_t got;
 	int err;
 
 	err = user_of(uid, &name, &gid);
 	if (err)
 		return err;
+	got = files_groups(name, gid, gids);
+	if (got != -ENOTSUP) {
+		free(name);
+		return got;
+	}
 	for (tries = 0; tries < 8; tries++) {
 		nv = realloc(v, (size_t)n * sizeof(*v));
 		if (!nv) {

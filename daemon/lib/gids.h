@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 /*
  * The groups of @uid (primary group included), malloc'ed into *@gids.
@@ -19,6 +20,24 @@
  * NSS could not answer now.
  */
 ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids);
+
+/*
+ * With nsswitch.conf's group membership from `files` only, the groups come
+ * from an index of /etc/group (grpdb.h) built once and rebuilt when the
+ * file changes (its inode, size, mtime or ctime; a version younger than a
+ * second is read again at every lookup), instead of getgrouplist's parse
+ * of the whole file per uid; with any other source, from getgrouplist.
+ * The user and primary gid always come from getpwuid_r.
+ */
+
+/* Tests: read these files instead of /etc/group and /etc/nsswitch.conf
+ * (NULL: the real ones); forgets the index. */
+void nlc_gids_files_paths(const char *group, const char *nsswitch);
+/* Tests: the clock that tells young versions, moved by @seconds (a
+ * version written now looks @seconds old). */
+void nlc_gids_files_skew(time_t seconds);
+/* How often the index was (re)built since the last nlc_gids_files_paths. */
+unsigned long nlc_gids_files_rebuilds(void);
 
 /* Whether an error from nlc_gids_lookup is worth retrying. */
 int nlc_gids_transient(ssize_t err);

@@ -20,6 +20,10 @@
 
 #include <cmocka.h>
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "gids.h"
 #include "nlc_proto.h"
@@ -31,6 +35,11 @@
  */
 static int fake_pw_err;
 
+/* A user only this test knows: the files index is looked up for it. */
+#define FAKE_UID 4242001u
+#define FAKE_NAME "nlcfake"
+#define FAKE_GID 100u
+
 int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **res);
 int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **res)
 {
@@ -39,6 +48,18 @@ int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct pass
 	if (fake_pw_err) {
 		*res = NULL;
 		return fake_pw_err;
+	}
+	if (uid == FAKE_UID) {
+		if (size < sizeof(FAKE_NAME) + 2)
+			return ERANGE;
+		memset(pw, 0, sizeof(*pw));
+		strcpy(buf, FAKE_NAME);
+		pw->pw_name = buf;
+		pw->pw_passwd = buf + sizeof(FAKE_NAME) - 1;	/* "" */
+		pw->pw_uid = uid;
+		pw->pw_gid = FAKE_GID;
+		*res = pw;
+		return 0;
 	}
 	*(void **)&real = dlsym(RTLD_NEXT, "getpwuid_r");
 	return real(uid, pw, buf, size, res);
@@ -126,6 +147,172 @@ static void test_transient_classification(void **state)
 	assert_true(nlc_gids_transient(-ETIMEDOUT));
 }
 
+/* --- the /etc/group index behind nlc_gids_lookup -------------------------------- */
+
+static char tmpdir[] = "/tmp/nlc-gids-XXXXXX";
+static char group_path[64], nss_path[64];
+
+/* Write @text to a new file renamed over @path, its mtime @mtime_age
+ * seconds in the past (its ctime is now: the tests move the daemon's
+ * clock with nlc_gids_files_skew to make a version old). */
+static void put(const char *path, const char *text, time_t mtime_age)
+{
+	char tmp[80];
+	struct timespec ts[2];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= mtime_age;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, tmp, ts, 0), 0);
+	assert_int_equal(rename(tmp, path), 0);
+}
+
+static void expect_fake_groups(int n, const gid_t *want)
+{
+	gid_t *g = NULL;
+	ssize_t got = nlc_gids_lookup(FAKE_UID, &g);
+
+	assert_int_equal(got, n);
+	assert_memory_equal(g, want, (size_t)n * sizeof(gid_t));
+	free(g);
+}
+
+static int files_setup(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(group_path, sizeof(group_path), "%s/group", tmpdir);
+	snprintf(nss_path, sizeof(nss_path), "%s/nsswitch.conf", tmpdir);
+	nlc_gids_files_paths(group_path, nss_path);
+	return 0;
+}
+
+static int files_teardown(void **state)
+{
+	(void)state;
+	nlc_gids_files_paths(NULL, NULL);
+	nlc_gids_files_skew(0);
+	unlink(group_path);
+	unlink(nss_path);
+	rmdir(tmpdir);
+	return 0;
+}
+
+/*
+ * With `group: files` the groups come from the index: read once while
+ * the file stays the same, read again when it changes (a new inode, a new
+ * size, a new mtime), and at every lookup while its version is younger
+ * than a second (a change within the same timestamp would go unseen).
+ */
+static void test_files_index_change_detection(void **state)
+{
+	static const gid_t v1[] = { FAKE_GID, 5001, 5002 };
+	static const gid_t v2[] = { FAKE_GID, 5002 };
+	static const gid_t v3[] = { FAKE_GID, 5003, 5004 };
+	static const gid_t v4[] = { FAKE_GID, 5009, 5004 };
+	unsigned long r;
+	struct timespec ts[2];
+	int fd;
+
+	(void)state;
+	nlc_gids_files_skew(100);
+	put(nss_path, "passwd: files\ngroup: files\n", 10);
+	put(group_path, "a:x:5001:" FAKE_NAME "\nb:x:5002:x," FAKE_NAME "\n", 10);
+	expect_fake_groups(3, v1);
+	r = nlc_gids_files_rebuilds();
+	assert_int_equal(r, 1);
+	expect_fake_groups(3, v1);
+	expect_fake_groups(3, v1);
+	assert_int_equal(nlc_gids_files_rebuilds(), r);	/* unchanged: not read again */
+
+	/* a new file (rename over it), same mtime */
+	put(group_path, "b:x:5002:x," FAKE_NAME "\n", 10);
+	expect_fake_groups(2, v2);
+	assert_int_equal(nlc_gids_files_rebuilds(), r + 1);
+
+	/* the same inode written in place with a new size; mtime set back to
+	 * the old one: the size tells */
+	fd = open(group_path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	{
+		static const char text[] = "c:x:5003:" FAKE_NAME "\nd:x:5004:" FAKE_NAME "\n";
+
+		assert_true(write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1);
+	}
+	close(fd);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 10;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, group_path, ts, 0), 0);
+	expect_fake_groups(3, v3);
+	assert_int_equal(nlc_gids_files_rebuilds(), r + 2);
+
+	/* in place, same size: the timestamps tell */
+	usleep(20000);
+	fd = open(group_path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_true(pwrite(fd, "9", 1, 7) == 1);	/* 5003 -> 5009 */
+	close(fd);
+	ts[0].tv_sec -= 5;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, group_path, ts, 0), 0);
+	expect_fake_groups(3, v4);
+	r = nlc_gids_files_rebuilds();
+
+	assert_int_equal(nlc_gids_files_rebuilds(), r);
+	expect_fake_groups(3, v4);
+	assert_int_equal(nlc_gids_files_rebuilds(), r);
+
+	/* a young version (ctime is now: it was just written) is read at
+	 * every lookup, since a change within its timestamp would go unseen */
+	nlc_gids_files_skew(0);
+	expect_fake_groups(3, v4);
+	expect_fake_groups(3, v4);
+	assert_int_equal(nlc_gids_files_rebuilds(), r + 2);
+}
+
+/* Any other group source: getgrouplist decides (here: the real files,
+ * where the fake user is in no group), and the index is not built. */
+static void test_files_index_only_for_files(void **state)
+{
+	static const gid_t only_primary[] = { FAKE_GID };
+	static const char *const other[] = {
+		"group: files systemd\n", "group: sss\n", "passwd: files\n",
+		"group: files\ninitgroups: ldap\n",
+	};
+	size_t i;
+
+	(void)state;
+	nlc_gids_files_skew(100);
+	put(group_path, "a:x:5001:" FAKE_NAME "\n", 10);
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		put(nss_path, other[i], 10);
+		nlc_gids_files_paths(group_path, nss_path);
+		expect_fake_groups(1, only_primary);
+		assert_int_equal(nlc_gids_files_rebuilds(), 0);
+	}
+	/* back to files only: the index answers */
+	put(nss_path, "group: files\n", 20);
+	{
+		static const gid_t want[] = { FAKE_GID, 5001 };
+
+		expect_fake_groups(2, want);
+		assert_int_equal(nlc_gids_files_rebuilds(), 1);
+	}
+	/* no group file: glibc decides */
+	unlink(group_path);
+	expect_fake_groups(1, only_primary);
+	/* an unusable index (a NIS entry): glibc decides */
+	put(group_path, "a:x:5001:" FAKE_NAME "\n+:::\n", 10);
+	expect_fake_groups(1, only_primary);
+}
+
 /* include/uapi/linux/sunrpc_netlink.h and nfsd_netlink.h of Linux 7.2 */
 static void test_native_table(void **state)
 {
@@ -169,5 +356,14 @@ int main(void)
 		cmocka_unit_test(test_native_table),
 	};
 
-	return cmocka_run_group_tests_name("gids", tests, NULL, NULL);
+	const struct CMUnitTest files_tests[] = {
+		cmocka_unit_test(test_files_index_change_detection),
+		cmocka_unit_test(test_files_index_only_for_files),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("gids", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("gids-files", files_tests, files_setup,
+					      files_teardown);
+	return failed;
 }
