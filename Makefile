@@ -19,12 +19,14 @@ VM_KVER := $(or $(KVER),6.1)
 KERNELS_LIST := tests/kernels.list
 KERNELS := $(shell awk '!/^\#/ && NF {print $$1}' $(KERNELS_LIST))
 VM_MATRIX ?= $(shell awk '!/^\#/ && $$2 == "matrix" {print $$1}' $(KERNELS_LIST))
-VMTESTS ?= legacy-mount module-smoke nlc-load nlc-legacy nlc-serve nlc-gids \
-	nlc-handback nlc-rmmod nlc-perm nlc-netns nlc-badmsg nlc-fuzz \
-	nlc-hung nlc-overflow nlc-adopt nlc-refresh nlc-bigkey \
-	nlcached-serve nlcached-equiv nlcached-reload nlcached-gids nlcached-kill \
-	nlcached-lifecycle nlcached-equiv-ipaddr nlcached-defer nlcached-options \
-	nlcached-mountd nlcached-equiv-fid nlcached-coexist
+# Longest first: two guests at a time finish together instead of one long
+# test running alone at the end.
+VMTESTS ?= nlcached-equiv nlcached-equiv-fid nlc-fuzz nlcached-reload \
+	nlcached-coexist nlcached-equiv-ipaddr nlcached-serve nlc-refresh \
+	nlc-bigkey nlc-rmmod nlc-gids nlc-serve nlc-load nlc-legacy nlc-netns \
+	nlc-badmsg nlc-perm nlc-overflow nlc-hung nlc-adopt nlc-handback \
+	nlcached-gids nlcached-kill nlcached-lifecycle nlcached-defer \
+	nlcached-options nlcached-mountd legacy-mount module-smoke
 # Guests booted at once by the VM test targets (tests/vm/run.sh -j): two
 # on this project's 2-core reference machine, where a guest mostly waits
 # (boot, nfsd's grace period, timeouts) and two finish the suite in a bit
