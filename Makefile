@@ -350,7 +350,9 @@ vmtest-matrix: $(VM_PROGS)
 # image, headers, dkms build and initramfs under TCG were 40 % of the guest's
 # time and made the systest the run's long pole); make systest and
 # make check-full run every step.
-CHECK_STEPS := deps deb-deps systest-deps bg:systest-check style lint man-lint test-unit-file \
+# lint (sparse, shellcheck, scan-build: host CPU only, in its own build
+# directory) overlaps the steps after it too.
+CHECK_STEPS := deps deb-deps systest-deps bg:systest-check style bg:lint man-lint test-unit-file \
 	unit test-uapi test-probes test-dkms vmtest-selftest vmtest
 check:
 	@MAKE="$(MAKE)" tests/steps.sh check $(CHECK_STEPS)
