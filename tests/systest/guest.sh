@@ -13,7 +13,8 @@
 #   reboot   step 3: after the reboot nlcached served from nfsd's first
 #            request (0 channel reads since boot, its counters, its journal);
 #            step 4: stop (rpc.mountd serves a new client), start (netlink
-#            again), reload after an exports change; step 5a: install a
+#            again), reload after an exports change; step 5a (unless
+#            run.sh says SYSTEST_KERNEL2=no, then step 6): install a
 #            second kernel, dkms builds for it. Then reboot into it.
 #   kernel2  step 5b: the second kernel runs, nlcached serves a mount again;
 #            step 6: apt purge of both packages: modules, unit and sources
@@ -39,6 +40,10 @@ PROJECT=/mnt/project
 # shellcheck disable=SC1091
 . /etc/systest.conf # suite, abi, abi2, backports
 : "${suite:?}" "${abi:?}" "${abi2=}"
+# run.sh's options for this run (SYSTEST_KERNEL2=no: no step 5).
+kernel2=yes
+# shellcheck disable=SC1090
+[ ! -r "$PROJECT/build/systest/$suite/options" ] || . "$PROJECT/build/systest/$suite/options"
 EXPORT=/srv/nfs
 EXPORT2=/srv/two
 checks=0
@@ -329,6 +334,10 @@ phase_reboot() {
 	dmesg_clean
 
 	# phase_purge powers off and exits
+	if [ "$kernel2" = no ]; then
+		say "step 5 (the second kernel) left out: SYSTEST_KERNEL2=no"
+		phase_purge
+	fi
 	[ -n "$abi2" ] || phase_purge
 	step 5a-second-kernel
 	say "apt-get install linux-image-$abi2 linux-headers-$abi2 (offline)"
