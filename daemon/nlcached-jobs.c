@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "nlcached.h"
+#include "nlc_hash.h"
 
 const struct cache_ops *const cache_ops[NLC_NCACHES] = {
 	&cache_ip_ops, &cache_gid_ops, &cache_export_ops, &cache_fh_ops,
@@ -40,11 +41,7 @@ void nlcached_wake(struct nlcached *d)
 
 static uint32_t hash_str(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return nlc_fnv32_str(s);
 }
 
 static struct job *job_find(struct jobs *q, unsigned int ci, const char *key, uint32_t h)

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "client.h"
+#include "nlc_hash.h"
 
 /* ---- addresses ---------------------------------------------------------- */
 
@@ -384,11 +385,10 @@ void nlc_client_list_free(struct nlc_client_list *l)
 /* FNV-1a over the type and the ASCII-lowercased spec. */
 static size_t spec_hash(enum nlc_client_type type, const char *spec)
 {
-	uint64_t h = 1469598103934665603ull ^ (unsigned int)type;
+	uint64_t h = NLC_FNV64_BASIS ^ (unsigned int)type;
 
 	for (; *spec; spec++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*spec)) *
-		    1099511628211ull;
+		h = nlc_fnv64_byte(h, (unsigned char)tolower((unsigned char)*spec));
 	return (size_t)(h ^ (h >> 29));
 }
 

@@ -21,6 +21,7 @@
 #include "exports.h"
 #include "nlc_util.h"
 #include "strbuf.h"
+#include "nlc_hash.h"
 
 #define F_RO		NLCACHE_EXPORT_FLAGS_READONLY
 #define F_INSECURE	NLCACHE_EXPORT_FLAGS_INSECURE_PORT
@@ -536,14 +537,8 @@ void nlc_exports_free(struct nlc_exports *t)
 /* FNV-1a over path, a NUL, and client. */
 static size_t ent_hash(const char *path, const char *client)
 {
-	uint64_t h = 1469598103934665603ull;
-	const char *p;
+	uint64_t h = nlc_fnv64_pair(path, client);
 
-	for (p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h = (h ^ 0xffu) * 1099511628211ull;
-	for (p = client; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	return (size_t)(h ^ (h >> 29));
 }
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "grpdb.h"
+#include "nlc_hash.h"
 
 #define NLC_GRPDB_MAX_GIDS 65536
 
@@ -32,13 +33,7 @@ struct nlc_grpdb {
 
 static uint64_t hash_of(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--) {
-		h ^= (uint8_t)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return nlc_fnv64_bytes(NLC_FNV64_BASIS, s, n);
 }
 
 static struct member *slot_of(struct member *slots, size_t cap, const char *name, size_t len,

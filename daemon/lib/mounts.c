@@ -43,6 +43,7 @@
 
 #include "mounts.h"
 #include "nlc_util.h"
+#include "nlc_hash.h"
 
 /* One distinct mount point, in the sorted index. */
 struct mpoint {
@@ -547,13 +548,7 @@ int nlc_mounts_below_mtab(const struct nlc_mount_table *t, const char *path,
 
 static uint32_t str_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
+	return nlc_fnv32_str(s);
 }
 
 static uint32_t dev_hash(dev_t dev)

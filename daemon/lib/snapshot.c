@@ -20,6 +20,7 @@
 
 #include "fsid.h"
 #include "snapshot.h"
+#include "nlc_hash.h"
 
 /* ---- stamps -------------------------------------------------------------- */
 
@@ -452,10 +453,8 @@ static int build_order(struct nlc_snapshot *s)
 
 static uint64_t pair_key(const struct nlc_client *c, const char *path)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)c;
+	uint64_t h = nlc_fnv64_str(NLC_FNV64_BASIS ^ (uint64_t)(uintptr_t)c, path);
 
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 1099511628211ull;
 	return h ? h : 1;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "v4root.h"
+#include "nlc_hash.h"
 
 /* --- SHA-1 (FIPS 180-4), just enough for name-based uuids ------------ */
 
@@ -187,13 +188,8 @@ struct pairset {
 
 static size_t pair_hash(const char *client, const char *path)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = nlc_fnv64_pair(client, path);
 
-	for (; *client; client++)
-		h = (h ^ (unsigned char)*client) * 1099511628211ull;
-	h = (h ^ 0xffu) * 1099511628211ull;
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 1099511628211ull;
 	return (size_t)(h ^ (h >> 29));
 }
 

@@ -41,6 +41,7 @@
 #include <linux/nfsd_nlcache.h>
 
 #include "qword.h"
+#include "nlc_hash.h"
 
 #define BATCH		4000
 #define MSG_SIZE	(2 << 20)
@@ -79,13 +80,7 @@ static void die(const char *what, int err)
 
 static uint64_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--) {
-		h ^= (uint8_t)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return nlc_fnv64_bytes(NLC_FNV64_BASIS, s, n);
 }
 
 static struct entry *table_slot(struct table *t, const char *key, size_t klen)
