@@ -367,7 +367,9 @@ phase_kernel2() {
 	check_match "from updates/dkms" "^/lib/modules/$(re_quote "$abi2")/updates/dkms/nfsd_nlcache\.ko" \
 		"$(modinfo -n nfsd_nlcache)"
 	end_grace
-	if nlcachectl status | grep -qx 'native: yes'; then
+	# (grep on a captured status: "| grep -q" under pipefail can fail on
+	# the writer's SIGPIPE)
+	if grep -qx 'native: yes' <<<"$(nlcachectl status)"; then
 		# 7.2+: nlcached uses the kernel's own sunrpc/nfsd families; the
 		# kernel also queues on the channels, which rpc.mountd reads.
 		say "native netlink upcalls: nlcached serves through sunrpc/nfsd"

@@ -145,7 +145,10 @@ log "kernel $abi"
 # packages (a name can be only referred to: the suite's security archive
 # may carry a newer -unsigned build whose signed image is not published).
 installable() {
-	in_root apt-cache policy "$1" | grep -q '^ *Candidate: [^(]'
+	# Not "| grep -q": under pipefail, apt-cache's SIGPIPE when grep
+	# quits at the first match would make a real package look absent.
+	local policy
+	policy=$(in_root apt-cache policy "$1") && grep -q '^ *Candidate: [^(]' <<<"$policy"
 }
 abi2=
 for a in $(in_root apt-cache pkgnames linux-headers- |
