@@ -23,7 +23,7 @@ VM_MATRIX ?= $(shell awk '!/^\#/ && $$2 == "matrix" {print $$1}' $(KERNELS_LIST)
 # test running alone at the end.
 VMTESTS ?= nlcached-equiv nlcached-equiv-fid nlc-fuzz nlcached-reload \
 	nlcached-coexist nlcached-equiv-ipaddr nlcached-serve nlcached-hung \
-	nlcached-revoke nlc-refresh \
+	nlcached-revoke nlcached-dnshang nlc-refresh \
 	nlc-bigkey nlc-rmmod nlc-gids nlc-serve nlc-load nlc-legacy nlc-netns \
 	nlc-badmsg nlc-perm nlc-overflow nlc-hung nlc-adopt nlc-handback \
 	nlcached-gids nlcached-kill nlcached-lifecycle nlcached-defer \

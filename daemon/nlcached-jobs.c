@@ -188,6 +188,11 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 	j->snap_gen = s->generation;
 	j->ops->answer(j, &env);
 	nlc_mounts_hostview_release(&hv);
+	if (j->kind == NLC_ANSWER_NEGATIVE && s->dns_unsettled) {
+		/* the client may be one whose name is still being looked up */
+		j->kind = NLC_ANSWER_DEFER;
+		job_log(j, D_CALL, LOG_DEBUG, "a client name is still being looked up; answering after");
+	}
 out:
 	if (t)
 		nlc_mounts_put(t);

@@ -37,8 +37,20 @@
  */
 #define MOUNTS_MAX_AGE	30
 
-void tables_init(struct tables *t, const struct nlcached_config *cfg)
+/* A lookup an exports load stopped waiting for has ended: load again. */
+static void dns_settled(void *arg)
 {
+	struct nlcached *d = arg;
+
+	atomic_store(&d->tables.dns_settled, true);
+	nlcached_wake(d);
+}
+
+void tables_init(struct nlcached *d)
+{
+	const struct nlcached_config *cfg = &d->cfg;
+	struct tables *t = &d->tables;
+
 	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->snap_lock, NULL);
 	pthread_mutex_init(&t->mounts_lock, NULL);
@@ -57,7 +69,15 @@ void tables_init(struct tables *t, const struct nlcached_config *cfg)
 	 */
 	t->snap_cfg.krb5_keytab = true;
 	t->snap_cfg.supported_flags = ~0u;
-	t->snap_cfg.resolver = &nlc_resolver_libc;
+	/* FQDN clients are looked up with a deadline (dnswait.h) */
+	if (nlc_dnswait_init(&t->dnsw, &nlc_resolver_libc, NLC_DNSWAIT_LOAD_MS,
+			     dns_settled, d) == 0) {
+		t->snap_cfg.resolver = &t->dnsw.r;
+		t->dnsw_ok = true;
+	} else {
+		xlog(LOG_WARNING, "exports: name lookups without a deadline (out of resources)");
+		t->snap_cfg.resolver = &nlc_resolver_libc;
+	}
 }
 
 void tables_free(struct tables *t)
@@ -70,6 +90,9 @@ void tables_free(struct tables *t)
 	t->mounts_cur = NULL;
 	pthread_mutex_destroy(&t->snap_lock);
 	pthread_mutex_destroy(&t->mounts_lock);
+	if (t->dnsw_ok)
+		nlc_dnswait_destroy(&t->dnsw);
+	t->dnsw_ok = false;
 }
 
 uint32_t tables_export_features(struct tables *t)
@@ -156,9 +179,12 @@ static void snapshot_report(const struct tables *t, const struct nlc_snapshot *s
 	xlog(LOG_INFO, "exports: %zu entries from %s (%zu pseudo-root), generation %llu%s",
 	     real, files, s->nexp - real, (unsigned long long)s->generation,
 	     s->use_ipaddr ? ", use_ipaddr" : "");
-	if (s->dns_failures)
+	if (s->dns_unsettled)
+		xlog(LOG_WARNING, "exports: %u client names still being looked up after %u ms; loading again when they are (negative answers wait till then)",
+		     s->dns_unsettled, NLC_DNSWAIT_LOAD_MS);
+	if (s->dns_failures > s->dns_unsettled)
 		xlog(LOG_WARNING, "exports: %u client names did not resolve (last good addresses kept)",
-		     s->dns_failures);
+		     s->dns_failures - s->dns_unsettled);
 }
 
 /*
@@ -205,7 +231,11 @@ again:
 	gen = ++t->snap_gen;
 	pthread_mutex_unlock(&t->snap_lock);
 
+	if (t->dnsw_ok)
+		nlc_dnswait_begin(&t->dnsw);
 	err = nlc_snapshot_load(&t->snap_cfg, cur, gen, &s);
+	if (!err && t->dnsw_ok)
+		s->dns_unsettled = nlc_dnswait_end(&t->dnsw);
 
 	pthread_mutex_lock(&t->snap_lock);
 	t->snap_loading = false;

@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 	if (wd)
 		l.wd_usec = strtoull(wd, NULL, 10);
 
-	tables_init(&d->tables, &d->cfg);
+	tables_init(d);
 	jobs_init(&d->jobs);
 	d->compute = nlcached_compute;
 	d->flush_epoch = tables_flush_epoch;
@@ -292,6 +292,11 @@ int main(int argc, char **argv)
 				if (read(d->done_efd, &val, sizeof(val)) < 0 && errno != EAGAIN)
 					xlog(LOG_ERR, "eventfd read: %m");
 				jobs_drain(d);
+				if (atomic_exchange(&d->tables.dns_settled, false)) {
+					dlog(D_GENERAL, "a client name lookup ended: reloading exports");
+					atomic_store(&d->tables.snap_force, true);
+					jobs_queue_reload(d);
+				}
 				if (atomic_exchange(&d->tables.flush_wanted, false))
 					backend_flush(d);
 				break;

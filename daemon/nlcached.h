@@ -39,6 +39,7 @@
 #include "mounts.h"
 #include "nlc_nl.h"
 #include "nlc_proto.h"
+#include "dnswait.h"
 #include "snapshot.h"
 
 #define PROG "nlcached"
@@ -109,6 +110,9 @@ struct tables {
 	bool snap_loading;		/* under snap_lock */
 	struct nlc_snap_config snap_cfg;
 	atomic_bool snap_force;		/* SIGHUP */
+	struct nlc_dnswait dnsw;	/* the loads' name lookups */
+	bool dnsw_ok;
+	atomic_bool dns_settled;	/* a lookup a load gave up on ended */
 	atomic_bool snap_installed;	/* retry deferred requests now */
 	atomic_bool flush_wanted;	/* reload in a mode without exportfs */
 	atomic_bool use_ipaddr_cur;
@@ -121,7 +125,7 @@ struct tables {
 };
 
 struct nlcached;
-void tables_init(struct tables *t, const struct nlcached_config *cfg);
+void tables_init(struct nlcached *d);
 void tables_free(struct tables *t);
 /* A reference to the current snapshot, re-read first if a source changed;
  * NULL while another worker re-reads it. Worker threads only (blocks). */

@@ -543,6 +543,9 @@ unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 	unsigned int failed = 0;
 	size_t i;
 
+	for (i = 0; r && r->prefetch && i < l->n; i++)
+		if (l->v[i]->type == NLC_CLIENT_FQDN && !l->v[i]->literal)
+			r->prefetch(r->cookie, l->v[i]->spec);
 	for (i = 0; i < l->n; i++) {
 		struct nlc_client *c = l->v[i], *old;
 

@@ -87,6 +87,8 @@ struct nlc_resolver {
 	int (*forward)(void *cookie, const char *name, struct nlc_hostent *h);
 	int (*aliases)(void *cookie, const char *name, struct nlc_hostent *h);
 	int (*innetgr)(void *cookie, const char *netgroup, const char *host);
+	/* optional: forward(name) will follow soon, start asking now */
+	void (*prefetch)(void *cookie, const char *name);
 	void *cookie;
 };
 

@@ -85,6 +85,9 @@ struct nlc_snapshot {
 	struct nlc_export_opts *v4opts;
 	bool use_ipaddr;
 	unsigned int dns_failures;	/* FQDN clients that did not resolve */
+	/* of those, lookups still running when the load stopped waiting
+	 * (set by the loader before the snapshot is shared) */
+	unsigned int dns_unsettled;
 	struct nlc_snap_stamp *stamps;
 	size_t nstamps;
 	/*

@@ -61,7 +61,7 @@ static int d_setup(void **state)
 	(void)state;
 	memset(&D, 0, sizeof(D));
 	D.cfg = cfg;
-	tables_init(&D.tables, &D.cfg);
+	tables_init(&D);
 	jobs_init(&D.jobs);
 	backend_init(&D.be, BACKEND_AUTO, NLCACHE_CACHE_TYPE_ALL);
 	D.compute = fake_compute;

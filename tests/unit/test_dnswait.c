@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The nfsd_nlcache authors.
+ *
+ * Export-load lookups with a deadline (dnswait.h), over a fake resolver
+ * whose lookups block until the test lets them go: a load never waits
+ * past its deadline, lookups run at once, a lookup given up on is still
+ * finished in the background, says so once, and its result serves the
+ * next load without asking again.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "dnswait.h"
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool release;		/* blocked lookups may go on */
+	unsigned int inflight, maxflight;
+	unsigned int calls;
+	unsigned int need_together;	/* "together*" names wait for this many */
+	unsigned int settled;
+} F = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+static void fake_reset(void)
+{
+	pthread_mutex_lock(&F.lock);
+	F.release = false;
+	F.inflight = F.maxflight = F.calls = F.need_together = F.settled = 0;
+	pthread_mutex_unlock(&F.lock);
+}
+
+/*
+ * "fast*" answers 10.0.0.1 at once, "gone*" is unknown at once, "slow*"
+ * answers 10.0.0.2 when released, "together*" answers 10.0.0.3 once
+ * need_together lookups are running at the same time.
+ */
+static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
+{
+	const char *addr = "10.0.0.1";
+	int err = 0;
+
+	(void)cookie;
+	memset(h, 0, sizeof(*h));
+	pthread_mutex_lock(&F.lock);
+	F.calls++;
+	F.inflight++;
+	if (F.inflight > F.maxflight)
+		F.maxflight = F.inflight;
+	pthread_cond_broadcast(&F.cond);
+	if (!strncmp(name, "slow", 4)) {
+		while (!F.release)
+			pthread_cond_wait(&F.cond, &F.lock);
+		addr = "10.0.0.2";
+	} else if (!strncmp(name, "together", 8)) {
+		while (F.maxflight < F.need_together && !F.release)
+			pthread_cond_wait(&F.cond, &F.lock);
+		addr = "10.0.0.3";
+	} else if (!strncmp(name, "gone", 4)) {
+		err = -ENOENT;
+	}
+	F.inflight--;
+	pthread_cond_broadcast(&F.cond);
+	pthread_mutex_unlock(&F.lock);
+	if (err)
+		return err;
+	snprintf(h->name, sizeof(h->name), "%s.example", name);
+	assert_int_equal(nlc_addr_parse(addr, &h->addrs[0]), 0);
+	h->naddrs = 1;
+	return 0;
+}
+
+static int fake_reverse(void *cookie, const struct nlc_addr *a, char *name, size_t size)
+{
+	(void)cookie;
+	(void)a;
+	snprintf(name, size, "rev.example");
+	return 0;
+}
+
+static const struct nlc_resolver base = {
+	.forward = fake_forward,
+	.reverse = fake_reverse,
+};
+
+static void on_settled(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&F.lock);
+	F.settled++;
+	pthread_cond_broadcast(&F.cond);
+	pthread_mutex_unlock(&F.lock);
+}
+
+static uint64_t ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void release_all(void)
+{
+	pthread_mutex_lock(&F.lock);
+	F.release = true;
+	pthread_cond_broadcast(&F.cond);
+	pthread_mutex_unlock(&F.lock);
+}
+
+static void wait_settled(unsigned int n)
+{
+	pthread_mutex_lock(&F.lock);
+	while (F.settled < n)
+		pthread_cond_wait(&F.cond, &F.lock);
+	pthread_mutex_unlock(&F.lock);
+}
+
+static void test_fast_and_unknown(void **state)
+{
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	char name[64];
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(nlc_dnswait_init(&w, &base, 2000, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "fast1", &h), 0);
+	assert_string_equal(h.name, "fast1.example");
+	assert_int_equal(h.naddrs, 1);
+	assert_int_equal(w.r.forward(w.r.cookie, "gone1", &h), -ENOENT);
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	/* everything else goes to the base resolver as it is */
+	assert_int_equal(w.r.reverse(w.r.cookie, NULL, name, sizeof(name)), 0);
+	assert_string_equal(name, "rev.example");
+	assert_int_equal(w.r.aliases(w.r.cookie, "fast1", &h), -ENOENT);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 0);
+	assert_int_equal(F.calls, 2);
+}
+
+static void test_deadline_then_settle(void **state)
+{
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	uint64_t t0;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(nlc_dnswait_init(&w, &base, 200, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	t0 = ms();
+	assert_int_equal(w.r.forward(w.r.cookie, "slow1", &h), -ETIMEDOUT);
+	/* no longer than the deadline (generous slack for sanitizers) */
+	assert_true(ms() - t0 >= 190);
+	assert_true(ms() - t0 < 5000);
+	/* a second name of the same load: the deadline is the load's */
+	t0 = ms();
+	assert_int_equal(w.r.forward(w.r.cookie, "slow2", &h), -ETIMEDOUT);
+	assert_true(ms() - t0 < 100);
+	assert_int_equal(nlc_dnswait_end(&w), 2);
+	assert_int_equal(F.settled, 0);
+
+	release_all();
+	/* each ended lookup a load gave up on says so (one reload each) */
+	wait_settled(2);
+
+	/* the next load takes the results without asking again */
+	pthread_mutex_lock(&F.lock);
+	while (F.calls < 2 || F.inflight)
+		pthread_cond_wait(&F.cond, &F.lock);
+	pthread_mutex_unlock(&F.lock);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "slow1", &h), 0);
+	assert_string_equal(h.name, "slow1.example");
+	assert_int_equal(w.r.forward(w.r.cookie, "slow2", &h), 0);
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(F.calls, 2);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 2);
+}
+
+static void test_prefetch_runs_lookups_at_once(void **state)
+{
+	static const char *const names[] = { "together1", "together2", "together3" };
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	unsigned int i;
+
+	(void)state;
+	fake_reset();
+	F.need_together = 3;
+	assert_int_equal(nlc_dnswait_init(&w, &base, 30000, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	for (i = 0; i < 3; i++)
+		w.r.prefetch(w.r.cookie, names[i]);
+	/* each lookup ends only when all three run together */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(w.r.forward(w.r.cookie, names[i], &h), 0);
+		assert_int_equal(h.naddrs, 1);
+	}
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(F.maxflight, 3);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 0);
+}
+
+/* Through the client list: a lookup past the deadline keeps the last good
+ * addresses of the previous load, and counts as a failure. */
+static void test_client_list(void **state)
+{
+	struct nlc_client_list gen1, gen2;
+	struct nlc_dnswait w;
+	struct nlc_client *c;
+
+	(void)state;
+	fake_reset();
+	F.release = true;
+	assert_int_equal(nlc_dnswait_init(&w, &base, 200, on_settled, NULL), 0);
+	nlc_client_list_init(&gen1);
+	assert_int_equal(nlc_client_list_add(&gen1, "slowhost", NULL), 0);
+	assert_int_equal(nlc_client_list_add(&gen1, "fasthost", NULL), 0);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(nlc_client_list_resolve(&gen1, &w.r, NULL), 0);
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+
+	/* results are fresh for a while: only this load's count now */
+	fake_reset();
+	w.fresh_ms = 0;
+	nanosleep(&(struct timespec){ 0, 5 * 1000000L }, NULL);
+	nlc_client_list_init(&gen2);
+	assert_int_equal(nlc_client_list_add(&gen2, "slowhost", NULL), 0);
+	assert_int_equal(nlc_client_list_add(&gen2, "fasthost", NULL), 0);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(nlc_client_list_resolve(&gen2, &w.r, &gen1), 1);
+	assert_int_equal(nlc_dnswait_end(&w), 1);
+	assert_int_equal(nlc_client_list_add(&gen2, "slowhost", &c), 0);
+	assert_true(c->stale);
+	assert_int_equal(c->naddrs, 1);
+	assert_string_equal(c->name, "slowhost.example");
+	assert_int_equal(nlc_client_list_add(&gen2, "fasthost", &c), 0);
+	assert_false(c->stale);
+	release_all();
+	wait_settled(1);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 1);
+	nlc_client_list_free(&gen1);
+	nlc_client_list_free(&gen2);
+}
+
+static void *release_later(void *arg)
+{
+	struct timespec ts = { 0, 200 * 1000000L };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	release_all();
+	return NULL;
+}
+
+/* destroy waits for a lookup that is still running, and says nothing */
+static void test_destroy_waits(void **state)
+{
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	pthread_t t;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(nlc_dnswait_init(&w, &base, 50, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "slow3", &h), -ETIMEDOUT);
+	/* let it go from another thread a little later */
+	assert_int_equal(pthread_create(&t, NULL, release_later, NULL), 0);
+	nlc_dnswait_destroy(&w);
+	pthread_join(t, NULL);
+	assert_int_equal(F.inflight, 0);
+	assert_int_equal(F.settled, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_and_unknown),
+		cmocka_unit_test(test_deadline_then_settle),
+		cmocka_unit_test(test_prefetch_runs_lookups_at_once),
+		cmocka_unit_test(test_client_list),
+		cmocka_unit_test(test_destroy_waits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
