@@ -159,6 +159,8 @@ static void tick(struct nlcached *d, struct loop *l)
 		be->next_scan = now + SCAN_PERIOD;
 	}
 	jobs_retry(d);
+	if (d->tables.dnsw_ok)
+		nlc_dnswait_tick(&d->tables.dnsw);
 	if (be->ready_sent && now % 10 == 0)
 		notify_status(d);
 	if (l->wd_usec && (uint64_t)(now - l->last_watchdog) * 2000000u >= l->wd_usec) {

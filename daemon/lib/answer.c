@@ -119,6 +119,8 @@ void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *class,
 		   const char *addr, struct nlc_ip_answer *out)
 {
+	const char *held;
+	struct nlc_addr a;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -126,6 +128,13 @@ void nlc_answer_ip(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 	out->ttl = o->ttl;
 	if (strcmp(class, "nfsd") != 0) {
 		msgf(out->msg, &out->prio, LOG_WARNING, "unknown class '%s' for IP %s", class, addr);
+		return;
+	}
+	if (nlc_addr_parse(addr, &a) == 0 && nlc_client_list_held(&s->clients, &a, &held)) {
+		out->kind = NLC_ANSWER_DEFER;
+		msgf(out->msg, &out->prio, LOG_INFO,
+		     "IP %s: the lookup of %s failed for now and gave this address before; waiting for it",
+		     addr, held);
 		return;
 	}
 	rc = nlc_auth_unix_ip(&s->clients, hv ? hv->resolver : NULL, addr,

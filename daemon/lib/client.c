@@ -503,21 +503,26 @@ static int set_name(struct nlc_client *c, const char *name)
 	return 0;
 }
 
-static bool resolve_one(struct nlc_client *c, const struct nlc_resolver *r)
+/* 0, or the lookup's error (-ENOENT: the name has no address) */
+static int resolve_one(struct nlc_client *c, const struct nlc_resolver *r)
 {
 	struct nlc_hostent *h;
 	unsigned int i, j, n = 0;
-	bool ok = false;
+	int err;
 
 	if (!r || !r->forward)
-		return false;
+		return -ENOENT;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return false;
-	if (r->forward(r->cookie, c->spec, h) != 0 || h->naddrs == 0)
+		return -ENOMEM;
+	err = r->forward(r->cookie, c->spec, h);
+	if (!err && h->naddrs == 0)
+		err = -ENOENT;
+	if (err)
 		goto out;
 	h->name[sizeof(h->name) - 1] = '\0';
-	if (set_name(c, h->name[0] ? h->name : c->spec) < 0)
+	err = set_name(c, h->name[0] ? h->name : c->spec);
+	if (err)
 		goto out;
 	for (i = 0; i < h->naddrs && i < NLC_CLIENT_ADDRMAX; i++) {
 		struct nlc_addr a = h->addrs[i];
@@ -529,11 +534,10 @@ static bool resolve_one(struct nlc_client *c, const struct nlc_resolver *r)
 			c->addrs[n++] = a;
 	}
 	c->naddrs = n;
-	c->stale = false;
-	ok = true;
+	c->nheld = 0;
 out:
 	free(h);
-	return ok;
+	return err;
 }
 
 unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
@@ -547,27 +551,65 @@ unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 		if (l->v[i]->type == NLC_CLIENT_FQDN && !l->v[i]->literal)
 			r->prefetch(r->cookie, l->v[i]->spec);
 	for (i = 0; i < l->n; i++) {
-		struct nlc_client *c = l->v[i], *old;
+		struct nlc_client *c = l->v[i];
+		const struct nlc_client *src = NULL, *old;
+		int err;
 
 		if (c->type != NLC_CLIENT_FQDN || c->literal)
 			continue;
-		if (resolve_one(c, r))
+		err = resolve_one(c, r);
+		if (!err)
 			continue;
 		failed++;
-		if (c->naddrs) {
-			c->stale = true;
-			continue;
-		}
+		/*
+		 * As in rpc.mountd, a name that did not resolve matches
+		 * nothing. If the failure may pass (not -ENOENT), the last
+		 * good addresses (this list's own, re-resolved in place, or
+		 * the previous load's) are held: requests from them wait.
+		 */
 		old = list_find(prev, NLC_CLIENT_FQDN, c->spec);
-		if (old && old != c && old->naddrs &&
-		    set_name(c, old->name) == 0) {
-			memcpy(c->addrs, old->addrs, sizeof(c->addrs));
-			c->naddrs = old->naddrs;
-			c->stale = true;
+		if (c->naddrs || c->nheld)
+			src = c;
+		else if (old && old != c && (old->naddrs || old->nheld))
+			src = old;
+		if (err != -ENOENT && src) {
+			if (src != c && set_name(c, src->name) < 0)
+				src = NULL;
+		} else {
+			src = NULL;
 		}
+		if (src && src->naddrs) {
+			memcpy(c->held, src->addrs, sizeof(c->held));
+			c->nheld = src->naddrs;
+		} else if (src && src != c) {
+			memcpy(c->held, src->held, sizeof(c->held));
+			c->nheld = src->nheld;
+		} else if (!src) {
+			c->nheld = 0;
+		}
+		c->naddrs = 0;
 	}
 	nlc_client_list_merge(l);
 	return failed;
+}
+
+bool nlc_client_list_held(const struct nlc_client_list *l, const struct nlc_addr *a,
+			  const char **name)
+{
+	size_t i;
+	unsigned int j;
+
+	for (i = 0; i < l->n; i++) {
+		const struct nlc_client *c = l->v[i];
+
+		for (j = 0; c->type == NLC_CLIENT_FQDN && j < c->nheld; j++)
+			if (nlc_addr_equal(&c->held[j], a)) {
+				if (name)
+					*name = c->spec;
+				return true;
+			}
+	}
+	return false;
 }
 
 static bool addrs_overlap(const struct nlc_client *a, const struct nlc_client *b)

@@ -120,7 +120,13 @@ struct nlc_client {
 	 */
 	const char *quirk;
 	bool quirk_told;	/* the warning was logged for this load */
-	bool stale;		/* last lookup failed; addrs are the last good */
+	/*
+	 * The lookup failed for now (not "no such name"): the last good
+	 * addresses. They match nothing (as in rpc.mountd, the client has no
+	 * address), but a request from one of them waits for the name.
+	 */
+	struct nlc_addr held[NLC_CLIENT_ADDRMAX];
+	unsigned int nheld;
 	/*
 	 * NLC_CLIENT_FQDN: the earlier FQDN client this one shares an
 	 * address with, or NULL. rpc.mountd's client_lookup files an FQDN
@@ -175,18 +181,27 @@ bool nlc_client_list_has(const struct nlc_client_list *l,
 			 enum nlc_client_type type);
 
 /*
- * Forward-resolve every non-literal FQDN client of l (at export load).
- * On success the addresses (up to NLC_CLIENT_ADDRMAX) and canonical name
- * replace the old ones. On failure the client keeps what it has, or else
- * takes the addresses and name of the same spec in prev (the previous
- * generation; may be NULL or l itself), and is marked stale; with no last
- * good data it stays unresolved and matches nothing.
- * Then the FQDN clients are merged as rpc.mountd merges them
- * (nlc_client_list_merge). Returns how many lookups failed.
+ * Forward-resolve every non-literal FQDN client of l (at export load),
+ * all asked at once first when the resolver can (prefetch). On success
+ * the addresses (up to NLC_CLIENT_ADDRMAX) and canonical name replace the
+ * old ones. On failure the client matches nothing, as in rpc.mountd; if
+ * the failure may pass (any error but -ENOENT), it holds its last good
+ * addresses and name (its own, or those of the same spec in prev, the
+ * previous generation; may be NULL or l itself): see
+ * nlc_client_list_held. Then the FQDN clients are merged as rpc.mountd
+ * merges them (nlc_client_list_merge). Returns how many lookups failed.
  */
 unsigned int nlc_client_list_resolve(struct nlc_client_list *l,
 				     const struct nlc_resolver *r,
 				     const struct nlc_client_list *prev);
+
+/*
+ * Is @a one of the held addresses of a client whose lookup failed for now?
+ * Then a request from it waits (it may be that host). *name (may be NULL)
+ * gets the client's spec.
+ */
+bool nlc_client_list_held(const struct nlc_client_list *l, const struct nlc_addr *a,
+			  const char **name);
 
 /*
  * Set ->merged of every FQDN client of l, in list order: the first

@@ -24,7 +24,26 @@ struct nlc_dnswait_entry {
 	struct nlc_hostent *res;	/* its result when err == 0 */
 	uint64_t done_at;	/* when it ended; 0: never */
 	uint64_t used_at;	/* when a load last asked */
+	/* it failed for now (not -ENOENT): asked again at retry_at */
+	uint64_t retry_at;
+	unsigned int fails;
+	bool retrying;		/* the running lookup is such a retry */
+	/* it ended after a load gave up on it, or as a retry: the next load
+	 * takes the result as it is */
+	bool unconsumed;
 };
+
+/* may the failure pass by itself? */
+static bool transient(int err)
+{
+	return err && err != -ENOENT;
+}
+
+/* 2, 4, 8, 16, 32, then every 60 s (retry_ms 2000) */
+static uint64_t retry_delay(const struct nlc_dnswait *w, unsigned int fails)
+{
+	return fails >= 5 ? 30u * w->retry_ms : (uint64_t)w->retry_ms << fails;
+}
 
 static uint64_t now_ms(void)
 {
@@ -79,7 +98,17 @@ static void *lookup_thread(void *arg)
 	e->err = err;
 	e->done_at = now_ms();
 	e->running = false;
-	tell = (e->abandoned || w->starved) && !w->closing;
+	tell = e->abandoned || w->starved;
+	if (e->retrying) {
+		/* a reload only when the failure is over */
+		e->retrying = false;
+		if (transient(err))
+			e->retry_at = e->done_at + retry_delay(w, ++e->fails);
+		else
+			tell = true;
+	}
+	tell = tell && !w->closing;
+	e->unconsumed = true;
 	e->abandoned = false;
 	w->starved = false;
 	pthread_cond_broadcast(&w->cond);
@@ -95,23 +124,21 @@ static void *lookup_thread(void *arg)
 	return NULL;
 }
 
-/* under w->lock: a result the current load may take as it is */
+/* under w->lock: a result the current load may take as it is: asked
+ * during this load, or one no load has taken yet */
 static bool fresh(const struct nlc_dnswait *w, const struct nlc_dnswait_entry *e)
 {
 	return !e->running && e->done_at &&
-	       e->done_at + w->fresh_ms >= w->load_start;
+	       (e->done_at >= w->load_start || e->unconsumed);
 }
 
-/* under w->lock: e is running after this, unless no thread could start */
-static void start(struct nlc_dnswait *w, struct nlc_dnswait_entry *e)
+/* under w->lock: start asking for e, unless too many are asking */
+static void start_thread(struct nlc_dnswait *w, struct nlc_dnswait_entry *e)
 {
 	pthread_attr_t attr;
 	pthread_t t;
 
-	e->used_at = now_ms();
-	if (!w->deadline)
-		w->deadline = e->used_at + w->load_ms;
-	if (e->running || fresh(w, e) || w->running >= NLC_DNSWAIT_THREADS)
+	if (e->running || w->running >= NLC_DNSWAIT_THREADS)
 		return;
 	if (pthread_attr_init(&attr))
 		return;
@@ -123,6 +150,17 @@ static void start(struct nlc_dnswait *w, struct nlc_dnswait_entry *e)
 		w->running--;
 	}
 	pthread_attr_destroy(&attr);
+}
+
+/* under w->lock: a load wants e; e is running after this, unless it is
+ * fresh or no thread could start */
+static void start(struct nlc_dnswait *w, struct nlc_dnswait_entry *e)
+{
+	e->used_at = now_ms();
+	if (!w->deadline)
+		w->deadline = e->used_at + w->load_ms;
+	if (!fresh(w, e))
+		start_thread(w, e);
 }
 
 static void dw_prefetch(void *cookie, const char *name)
@@ -169,8 +207,15 @@ static int dw_forward(void *cookie, const char *name, struct nlc_hostent *h)
 		return -ETIMEDOUT;
 	}
 	err = e->err;
-	if (!err)
+	e->unconsumed = false;
+	if (!err) {
 		memcpy(h, e->res, sizeof(*h));
+		e->fails = 0;
+		e->retry_at = 0;
+	} else if (transient(err) && !e->retry_at) {
+		/* this load goes without it; ask again later (nlc_dnswait_tick) */
+		e->retry_at = now_ms() + retry_delay(w, e->fails);
+	}
 	pthread_mutex_unlock(&w->lock);
 	return err;
 }
@@ -205,7 +250,7 @@ int nlc_dnswait_init(struct nlc_dnswait *w, const struct nlc_resolver *base,
 	memset(w, 0, sizeof(*w));
 	w->base = base;
 	w->load_ms = load_ms;
-	w->fresh_ms = NLC_DNSWAIT_FRESH_MS;
+	w->retry_ms = NLC_DNSWAIT_RETRY_MS;
 	w->settled = settled;
 	w->settled_arg = arg;
 	w->r.prefetch = dw_prefetch;
@@ -262,6 +307,27 @@ void nlc_dnswait_begin(struct nlc_dnswait *w)
 			entry_free(e);
 		} else {
 			pp = &e->next;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void nlc_dnswait_tick(struct nlc_dnswait *w)
+{
+	struct nlc_dnswait_entry *e;
+	uint64_t now = now_ms();
+
+	pthread_mutex_lock(&w->lock);
+	for (e = w->entries; e && !w->closing; e = e->next) {
+		if (!e->retry_at || e->retry_at > now || e->running)
+			continue;
+		e->retry_at = 0;
+		e->retrying = true;
+		start_thread(w, e);
+		if (!e->running) {
+			/* no thread now: next tick */
+			e->retrying = false;
+			e->retry_at = now + 1000u;
 		}
 	}
 	pthread_mutex_unlock(&w->lock);

@@ -13,7 +13,9 @@
  * addresses, or matches nothing: what rpc.mountd ends up with when the
  * lookup times out) and goes on in the background; when it ends, the
  * settled() callback asks for a new load, which takes its result without
- * asking again (results younger than NLC_DNSWAIT_FRESH_MS are reused).
+ * asking again. Every other load asks anew, as rpc.mountd does.
+ * A lookup that failed for now is asked again, with back-off, and a
+ * settled() call when its outcome changes (nlc_dnswait_tick).
  *
  * struct nlc_dnswait's resolver forwards everything but forward lookups to
  * the base resolver unchanged.
@@ -29,8 +31,8 @@
 
 /* how long one load waits for its lookups, all together */
 #define NLC_DNSWAIT_LOAD_MS	500
-/* a result this young is not asked again by the next load */
-#define NLC_DNSWAIT_FRESH_MS	5000
+/* the first retry of a lookup that failed for now; then doubling */
+#define NLC_DNSWAIT_RETRY_MS	2000
 /* lookups running at once; a name beyond that waits for the next load */
 #define NLC_DNSWAIT_THREADS	16
 
@@ -40,7 +42,7 @@ struct nlc_dnswait {
 	struct nlc_resolver r;		/* give this to the load */
 	const struct nlc_resolver *base;
 	unsigned int load_ms;
-	unsigned int fresh_ms;		/* NLC_DNSWAIT_FRESH_MS */
+	unsigned int retry_ms;		/* NLC_DNSWAIT_RETRY_MS */
 	/* a lookup a load gave up on has ended (any thread; may be NULL) */
 	void (*settled)(void *arg);
 	void *settled_arg;
@@ -62,6 +64,12 @@ int nlc_dnswait_init(struct nlc_dnswait *w, const struct nlc_resolver *base,
 void nlc_dnswait_destroy(struct nlc_dnswait *w);
 /* A load starts: its deadline is now + load_ms. One load at a time. */
 void nlc_dnswait_begin(struct nlc_dnswait *w);
+/*
+ * Call about once a second: a name whose lookup failed for now (any error
+ * but -ENOENT) is asked again after 2, 4, 8, 16, 32, then every 60 s, and
+ * settled() is called when it resolves or is found not to exist.
+ */
+void nlc_dnswait_tick(struct nlc_dnswait *w);
 /* The load ended: how many of its lookups were still running. */
 unsigned int nlc_dnswait_end(struct nlc_dnswait *w);
 

@@ -164,6 +164,20 @@ static const char *answer(const struct nlc_client_list *l, const char *ip,
 	return buf;
 }
 
+/* Is ip held by a client whose lookup failed for now (spec, if not NULL)? */
+static bool held(const struct nlc_client_list *l, const char *ip, const char *spec)
+{
+	const char *name = NULL;
+	struct nlc_addr a;
+	bool h;
+
+	assert_int_equal(nlc_addr_parse(ip, &a), 0);
+	h = nlc_client_list_held(l, &a, &name);
+	if (h && spec)
+		assert_string_equal(name, spec);
+	return h;
+}
+
 /* ---- classification and parsing ----------------------------------------- */
 
 static void test_gettype(void **state)
@@ -962,31 +976,50 @@ static void test_fqdn_resolution(void **state)
 	assert_string_equal(answer(&gen1, "10.1.2.4", false), "host2.example.com");
 	assert_int_equal(nlc_client_list_add(&gen1, "gone.example.com", &c), 0);
 	assert_int_equal(c->naddrs, 0);
-	assert_false(c->stale);
+	assert_int_equal(c->nheld, 0);
 
-	/* Reload while DNS is down: the last good addresses are kept. */
+	/* Reload while DNS fails for now: as in rpc.mountd the clients match
+	 * nothing, but they hold their last good addresses, whose requests
+	 * wait (nlc_client_list_held). */
 	F.forward_err = -EAGAIN;
 	build(&gen2, specs);
 	assert_int_equal(nlc_client_list_resolve(&gen2, &R, &gen1), 3);
-	assert_string_equal(answer(&gen2, "10.1.2.3", false),
-			    "host1.example.com");
-	assert_string_equal(answer(&gen2, "10.1.2.4", false), "host2.example.com");
+	assert_string_equal(answer(&gen2, "10.1.2.3", false), "<neg>");
+	assert_string_equal(answer(&gen2, "10.1.2.4", false), "<neg>");
+	assert_true(held(&gen2, "10.1.2.3", "host1.example.com"));
+	assert_true(held(&gen2, "10.1.2.4", "Host2"));
+	assert_false(held(&gen2, "10.9.9.9", NULL));
 	assert_int_equal(nlc_client_list_add(&gen2, "host2", &c), 0);
-	assert_true(c->stale);
+	assert_int_equal(c->naddrs, 0);
+	assert_int_equal(c->nheld, 1);
 	assert_string_equal(c->spec, "Host2");
-	/* Without a previous generation there is nothing to keep. */
+	assert_string_equal(c->name, "host2.example.com");
+	/* Without a previous generation there is nothing to hold. */
 	build(&gen3, specs);
 	assert_int_equal(nlc_client_list_resolve(&gen3, &R, NULL), 3);
 	assert_string_equal(answer(&gen3, "10.1.2.3", false), "<neg>");
+	assert_false(held(&gen3, "10.1.2.3", NULL));
 	nlc_client_list_free(&gen3);
 
-	/* Re-resolving in place keeps what it has on failure... */
+	/* A name that is gone (-ENOENT) holds nothing: refused, as in mountd. */
+	F.forward_err = -ENOENT;
+	build(&gen3, specs);
+	assert_int_equal(nlc_client_list_resolve(&gen3, &R, &gen1), 3);
+	assert_false(held(&gen3, "10.1.2.3", NULL));
+	assert_string_equal(answer(&gen3, "10.1.2.3", false), "<neg>");
+	nlc_client_list_free(&gen3);
+
+	/* Re-resolving in place holds its own addresses... */
+	F.forward_err = -EAGAIN;
 	assert_int_equal(nlc_client_list_resolve(&gen1, &R, &gen1), 3);
-	assert_string_equal(answer(&gen1, "10.1.2.3", false),
-			    "host1.example.com");
-	assert_true(gen1.v[0]->stale);
-	assert_false(gen1.v[2]->stale);	/* never resolved: not stale */
-	/* ...and takes new data, clearing stale, once DNS answers. */
+	assert_string_equal(answer(&gen1, "10.1.2.3", false), "<neg>");
+	assert_int_equal(gen1.v[0]->nheld, 2);
+	assert_int_equal(gen1.v[2]->nheld, 0);	/* never resolved: nothing */
+	/* ...a second failure keeps holding them... */
+	assert_int_equal(nlc_client_list_resolve(&gen1, &R, &gen1), 3);
+	assert_int_equal(gen1.v[0]->nheld, 2);
+	/* ...and new data replaces them once DNS answers; a name now
+	 * unknown holds nothing. */
 	F.forward_err = 0;
 	static const struct fake_fwd moved[] = {
 		{ "host1.example.com", "h1.example.org", { NULL },
@@ -997,8 +1030,9 @@ static void test_fqdn_resolution(void **state)
 	assert_int_equal(nlc_client_list_resolve(&gen2, &R, &gen1), 2);
 	assert_string_equal(answer(&gen2, "10.1.2.3", false), "<neg>");
 	assert_string_equal(answer(&gen2, "10.1.2.30", false), "h1.example.org");
-	assert_false(gen2.v[0]->stale);
-	assert_true(gen2.v[1]->stale);
+	assert_int_equal(gen2.v[0]->nheld, 0);
+	assert_int_equal(gen2.v[1]->nheld, 0);
+	assert_false(held(&gen2, "10.1.2.4", NULL));
 	nlc_client_list_free(&gen2);
 	nlc_client_list_free(&gen1);
 }

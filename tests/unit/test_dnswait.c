@@ -29,6 +29,7 @@ static struct {
 	unsigned int calls;
 	unsigned int need_together;	/* "together*" names wait for this many */
 	unsigned int settled;
+	bool flaky_down;	/* "flaky*" names fail with -EAGAIN */
 } F = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
 static void fake_reset(void)
@@ -36,6 +37,7 @@ static void fake_reset(void)
 	pthread_mutex_lock(&F.lock);
 	F.release = false;
 	F.inflight = F.maxflight = F.calls = F.need_together = F.settled = 0;
+	F.flaky_down = false;
 	pthread_mutex_unlock(&F.lock);
 }
 
@@ -67,6 +69,9 @@ static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
 		addr = "10.0.0.3";
 	} else if (!strncmp(name, "gone", 4)) {
 		err = -ENOENT;
+	} else if (!strncmp(name, "flaky", 5)) {
+		err = F.flaky_down ? -EAGAIN : 0;
+		addr = "10.0.0.4";
 	}
 	F.inflight--;
 	pthread_cond_broadcast(&F.cond);
@@ -123,6 +128,23 @@ static void wait_settled(unsigned int n)
 	while (F.settled < n)
 		pthread_cond_wait(&F.cond, &F.lock);
 	pthread_mutex_unlock(&F.lock);
+}
+
+static unsigned int calls(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&F.lock);
+	n = F.calls;
+	pthread_mutex_unlock(&F.lock);
+	return n;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 static void test_fast_and_unknown(void **state)
@@ -186,6 +208,12 @@ static void test_deadline_then_settle(void **state)
 	assert_int_equal(w.r.forward(w.r.cookie, "slow2", &h), 0);
 	assert_int_equal(nlc_dnswait_end(&w), 0);
 	assert_int_equal(F.calls, 2);
+	/* any later load asks again, as rpc.mountd does at every reload */
+	sleep_ms(5);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "slow1", &h), 0);
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(F.calls, 3);
 	nlc_dnswait_destroy(&w);
 	assert_int_equal(F.settled, 2);
 }
@@ -215,8 +243,9 @@ static void test_prefetch_runs_lookups_at_once(void **state)
 	assert_int_equal(F.settled, 0);
 }
 
-/* Through the client list: a lookup past the deadline keeps the last good
- * addresses of the previous load, and counts as a failure. */
+/* Through the client list: a lookup past the deadline counts as a failure
+ * for now: the client matches nothing and holds the previous load's
+ * addresses. */
 static void test_client_list(void **state)
 {
 	struct nlc_client_list gen1, gen2;
@@ -234,9 +263,8 @@ static void test_client_list(void **state)
 	assert_int_equal(nlc_client_list_resolve(&gen1, &w.r, NULL), 0);
 	assert_int_equal(nlc_dnswait_end(&w), 0);
 
-	/* results are fresh for a while: only this load's count now */
+	/* the next load asks again */
 	fake_reset();
-	w.fresh_ms = 0;
 	nanosleep(&(struct timespec){ 0, 5 * 1000000L }, NULL);
 	nlc_client_list_init(&gen2);
 	assert_int_equal(nlc_client_list_add(&gen2, "slowhost", NULL), 0);
@@ -245,11 +273,12 @@ static void test_client_list(void **state)
 	assert_int_equal(nlc_client_list_resolve(&gen2, &w.r, &gen1), 1);
 	assert_int_equal(nlc_dnswait_end(&w), 1);
 	assert_int_equal(nlc_client_list_add(&gen2, "slowhost", &c), 0);
-	assert_true(c->stale);
-	assert_int_equal(c->naddrs, 1);
+	assert_int_equal(c->naddrs, 0);
+	assert_int_equal(c->nheld, 1);
 	assert_string_equal(c->name, "slowhost.example");
 	assert_int_equal(nlc_client_list_add(&gen2, "fasthost", &c), 0);
-	assert_false(c->stale);
+	assert_int_equal(c->naddrs, 1);
+	assert_int_equal(c->nheld, 0);
 	release_all();
 	wait_settled(1);
 	nlc_dnswait_destroy(&w);
@@ -266,6 +295,63 @@ static void *release_later(void *arg)
 	nanosleep(&ts, NULL);
 	release_all();
 	return NULL;
+}
+
+/* A lookup that failed for now is asked again with back-off, and a new
+ * load is asked for only when the failure is over. */
+static void test_retry_transient(void **state)
+{
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	unsigned int n;
+
+	(void)state;
+	fake_reset();
+	F.flaky_down = true;
+	assert_int_equal(nlc_dnswait_init(&w, &base, 2000, on_settled, NULL), 0);
+	w.retry_ms = 200;
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "flaky1", &h), -EAGAIN);
+	assert_int_equal(w.r.forward(w.r.cookie, "gone1", &h), -ENOENT);
+	/* an ended lookup is not one the load gave up on */
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(calls(), 2);
+	/* not before its time */
+	sleep_ms(40);
+	nlc_dnswait_tick(&w);
+	sleep_ms(20);
+	assert_int_equal(calls(), 2);
+	/* after 200 ms: asked again, still failing: no reload */
+	sleep_ms(240);
+	nlc_dnswait_tick(&w);
+	pthread_mutex_lock(&F.lock);
+	while (F.calls < 3 || F.inflight)
+		pthread_cond_wait(&F.cond, &F.lock);
+	pthread_mutex_unlock(&F.lock);
+	sleep_ms(20);
+	assert_int_equal(F.settled, 0);
+	/* the next retry waits twice as long (400 ms) */
+	n = calls();
+	sleep_ms(200);
+	nlc_dnswait_tick(&w);
+	sleep_ms(20);
+	assert_int_equal(calls(), n);
+	/* the name server is back: the next retry resolves it and asks for
+	 * a load, which takes the result; the unknown name is never retried */
+	F.flaky_down = false;
+	sleep_ms(300);
+	nlc_dnswait_tick(&w);
+	wait_settled(1);
+	assert_int_equal(calls(), n + 1);
+	nlc_dnswait_begin(&w);
+	assert_int_equal(w.r.forward(w.r.cookie, "flaky1", &h), 0);
+	assert_string_equal(h.name, "flaky1.example");
+	assert_int_equal(calls(), n + 1);
+	sleep_ms(300);
+	nlc_dnswait_tick(&w);
+	assert_int_equal(calls(), n + 1);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 1);
 }
 
 /* destroy waits for a lookup that is still running, and says nothing */
@@ -295,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_deadline_then_settle),
 		cmocka_unit_test(test_prefetch_runs_lookups_at_once),
 		cmocka_unit_test(test_client_list),
+		cmocka_unit_test(test_retry_transient),
 		cmocka_unit_test(test_destroy_waits),
 	};
 

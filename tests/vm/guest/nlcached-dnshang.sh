@@ -1,5 +1,5 @@
 #!/bin/bash
-# timeout: 480
+# timeout: 600
 # A name server that hangs during an exports reload stalls nothing else
 # (issue 9 item 10). The only name server (a small one on 127.0.0.1:53,
 # written here) answers hang.nlc.test only after HOLD seconds. nlcached
@@ -14,6 +14,10 @@
 #    matches no client yet: it is not refused but kept waiting, and mounts
 #    read-only (hang.nlc.test's option) once the answer came;
 #  - nlcached loads the exports again by itself when the lookup ends.
+# Then the name server fails for now (SERVFAIL): rpc.mountd would drop the
+# client and refuse 127.0.0.5; nlcached grants nothing either but keeps
+# 127.0.0.5 (the name's last address) waiting, asks again, and serves it
+# when the name server is back. A name that is gone (NXDOMAIN) is refused.
 . "$(dirname "$0")/lib.sh"
 
 HOLD=12
@@ -30,7 +34,9 @@ mkdir -p /mnt/nfs /mnt/nfs5
 
 # The name server: A queries for hang.nlc.test are answered 127.0.0.5
 # after HOLD seconds, every other query at once with NXDOMAIN (AAAA of
-# hang.nlc.test: no data, also after HOLD s).
+# hang.nlc.test: no data, also after HOLD s). /tmp/dns.mode changes what
+# hang.nlc.test gets: hold (that), ok (the same at once), servfail (a
+# failure that may pass), nx (NXDOMAIN: the name is gone).
 cat >/tmp/slowdns.py <<'PY'
 import socket, struct, sys, threading, time
 hold = float(sys.argv[1])
@@ -47,8 +53,15 @@ def answer(q, peer):
     question = q[12:i + 5]
     name = ".".join(labels)
     print("query", name, qtype, flush=True)
-    if name == "hang.nlc.test":
-        time.sleep(hold)
+    try:
+        mode = open("/tmp/dns.mode").read().strip()
+    except OSError:
+        mode = "hold"
+    if name == "hang.nlc.test" and mode == "servfail":
+        r = struct.pack("!HHHHHH", qid, 0x8182, 1, 0, 0, 0) + question
+    elif name == "hang.nlc.test" and mode in ("hold", "ok"):
+        if mode == "hold":
+            time.sleep(hold)
         if qtype == 1:
             rr = struct.pack("!HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton("127.0.0.5")
             r = struct.pack("!HHHHHH", qid, 0x8580, 1, 1, 0, 0) + question + rr
@@ -111,12 +124,6 @@ cat >/tmp/nlc.exports <<'EXPORTS'
 EXPORTS
 check "SIGHUP (the reload whose lookup hangs)" kill -HUP "$(nlcached_pid)"
 hup_at=$SECONDS
-# 127.0.0.5 asks while the name is unresolved: it must wait, not be refused
-(
-	ms=$(elapsed mount_from 5 /mnt/nfs5)
-	echo "$? $ms" >/tmp/mount5.rc
-) &
-m5=$!
 hang_ms=$(elapsed mount_from 3 /mnt/nfs)
 check "hang: 127.0.0.3 mounts while the lookup hangs ($hang_ms ms; reference $ref_ms ms)" \
 	test -n "$(nfs_clientaddr 127.0.0.3)"
@@ -128,8 +135,16 @@ check "hang: 127.0.0.3 reads" test "$(cat /mnt/nfs/readme)" = dns
 check "hang: 127.0.0.3 writes (rw)" touch /mnt/nfs/from3
 check_match "hang: nlcached loaded the file without the name" \
 	'client names still being looked up' "$(nlcached_run_log)"
-check "hang: 127.0.0.5 is still waiting (not refused)" kill -0 "$m5"
 check "unmount 127.0.0.3" umount /mnt/nfs
+# 127.0.0.5 asks while the name is unresolved: it must wait, not be
+# refused (one mount at a time: the NFS client serialises their setup)
+(
+	ms=$(elapsed mount_from 5 /mnt/nfs5)
+	echo "$? $ms" >/tmp/mount5.rc
+) &
+m5=$!
+sleep 1
+check "hang: 127.0.0.5 is waiting ($((SECONDS - hup_at)) s after SIGHUP)" kill -0 "$m5"
 
 # ---- the lookup ends ---------------------------------------------------------------
 check "the lookup ends: nlcached loads the exports again" \
@@ -145,6 +160,50 @@ check_match "the kernel holds hang.nlc.test's domain for 127.0.0.5" \
 	'127\.0\.0\.5[[:space:]]+hang\.nlc\.test' "$(cache_entries auth.unix.ip)"
 check "unmount 127.0.0.5" umount /mnt/nfs5
 check_match "the name server saw the lookup" 'answered hang.nlc.test 1' "$(cat "$NLC_LOGDIR/slowdns")"
+
+# reload_with MODE: the name server in MODE, SIGHUP, the reload done and
+# the kernel's entry for 127.0.0.5 flushed
+no5() { ! cache_entries auth.unix.ip | grep -q '^nfsd 127\.0\.0\.5 '; }
+reload_with() {
+	echo "$1" >/tmp/dns.mode
+	n=$(loads)
+	check "$1: SIGHUP" kill -HUP "$(nlcached_pid)"
+	check "$1: nlcached re-read the file" wait_for 20 reloaded
+	check "$1: the kernel's entry for 127.0.0.5 is flushed" wait_for 10 no5
+}
+
+# ---- the name server fails for now (SERVFAIL) ----------------------------------------
+# rpc.mountd drops the client: 127.0.0.5 would be refused. nlcached does not
+# grant it either (the client matches nothing) but, since 127.0.0.5 was
+# hang.nlc.test's address, keeps it waiting and asks again (2 s, 4 s, ...).
+reload_with servfail
+check_match "servfail: the reload logged the failed name" 'client names did not resolve' "$(nlcached_run_log)"
+rm -f /tmp/mount5.rc
+(
+	ms=$(elapsed mount_from 5 /mnt/nfs5)
+	echo "$? $ms" >/tmp/mount5.rc
+) &
+m5=$!
+sleep 5
+check "servfail: 127.0.0.5 waits (neither refused nor served)" kill -0 "$m5"
+check "servfail: the kernel holds no domain for 127.0.0.5" no5
+echo ok >/tmp/dns.mode
+check "servfail: the name server is back: nlcached loads again" \
+	wait_for 60 sh -c "[ \$(grep -c 'a client name lookup ended' '$NLC_LOGDIR/nlcached') -ge 2 ]"
+check "servfail: 127.0.0.5 mounted" wait_for 120 test -s /tmp/mount5.rc
+wait "$m5"
+read -r rc5 ms5 </tmp/mount5.rc
+check_eq "servfail: 127.0.0.5's mount succeeded (after $ms5 ms)" 0 "$rc5"
+check_fails_with "servfail: 127.0.0.5 is hang.nlc.test again: read-only" 'Read-only file system' \
+	touch /mnt/nfs5/from5
+check "unmount 127.0.0.5" umount /mnt/nfs5
+
+# ---- the name is gone (NXDOMAIN): refused, as by rpc.mountd ---------------------------
+reload_with nx
+check_fails_with "nx: 127.0.0.5 is refused" 'access denied by server' \
+	mount_from 5 /mnt/nfs5
+check "nx: 127.0.0.3 still mounts" mount_from 3 /mnt/nfs
+check "unmount 127.0.0.3" umount /mnt/nfs
 
 nlcached_stop
 check_eq "nlcached exits 0 on SIGTERM" 0 "$nlcached_rc"
