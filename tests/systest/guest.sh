@@ -378,6 +378,7 @@ phase_kernel2() {
 		mount_rw 127.0.0.1 "$EXPORT" /mnt/a
 		systemctl --no-pager status nlcached | head -n 12
 		# STATUS= is refreshed every 10 s
+		# shellcheck disable=SC2317 # called through wait_for
 		answered() {
 			grep -qE 'Status: "serving \(native sunrpc/nfsd\); [1-9][0-9]* answers' \
 				<<<"$(systemctl --no-pager status nlcached)"
