@@ -95,6 +95,23 @@ elapsed() {
 mount_from() { # mount_from N DIR
 	timeout 120 mount -t nfs4 -o vers=4.2,retry=0 "127.0.0.$1:/export" "$2"
 }
+# mount5_start: 127.0.0.5 mounts in the background; mount5_done WHEN: it
+# ended, successfully
+mount5_start() {
+	rm -f /tmp/mount5.rc
+	(
+		ms=$(elapsed mount_from 5 /mnt/nfs5)
+		echo "$? $ms" >/tmp/mount5.rc
+	) &
+	m5=$!
+}
+mount5_done() {
+	local rc ms
+	check "127.0.0.5's mount ended ($1)" wait_for 120 test -s /tmp/mount5.rc
+	wait "$m5"
+	read -r rc ms </tmp/mount5.rc
+	check_eq "127.0.0.5's mount succeeded ($1, after $ms ms)" 0 "$rc"
+}
 loads() { nlcached_run_log | grep -c "nlcached: exports: [0-9]* entries from /tmp/nlc.exports"; }
 # shellcheck disable=SC2317 # called through wait_for
 reloaded() { [ "$(loads)" -gt "$n" ]; }
@@ -138,21 +155,14 @@ check_match "hang: nlcached loaded the file without the name" \
 check "unmount 127.0.0.3" umount /mnt/nfs
 # 127.0.0.5 asks while the name is unresolved: it must wait, not be
 # refused (one mount at a time: the NFS client serialises their setup)
-(
-	ms=$(elapsed mount_from 5 /mnt/nfs5)
-	echo "$? $ms" >/tmp/mount5.rc
-) &
-m5=$!
+mount5_start
 sleep 1
 check "hang: 127.0.0.5 is waiting ($((SECONDS - hup_at)) s after SIGHUP)" kill -0 "$m5"
 
 # ---- the lookup ends ---------------------------------------------------------------
 check "the lookup ends: nlcached loads the exports again" \
 	wait_for $((HOLD + 30)) grep -q 'a client name lookup ended' "$NLC_LOGDIR/nlcached"
-check "127.0.0.5 mounted after the answer" wait_for 120 test -s /tmp/mount5.rc
-wait "$m5"
-read -r rc5 ms5 </tmp/mount5.rc
-check_eq "127.0.0.5's mount succeeded (after $ms5 ms)" 0 "$rc5"
+mount5_done "after the answer"
 check "127.0.0.5 reads" test "$(cat /mnt/nfs5/readme)" = dns
 check_fails_with "127.0.0.5 is hang.nlc.test: read-only" 'Read-only file system' \
 	touch /mnt/nfs5/from5
@@ -178,22 +188,14 @@ reload_with() {
 # hang.nlc.test's address, keeps it waiting and asks again (2 s, 4 s, ...).
 reload_with servfail
 check_match "servfail: the reload logged the failed name" 'client names did not resolve' "$(nlcached_run_log)"
-rm -f /tmp/mount5.rc
-(
-	ms=$(elapsed mount_from 5 /mnt/nfs5)
-	echo "$? $ms" >/tmp/mount5.rc
-) &
-m5=$!
+mount5_start
 sleep 5
 check "servfail: 127.0.0.5 waits (neither refused nor served)" kill -0 "$m5"
 check "servfail: the kernel holds no domain for 127.0.0.5" no5
 echo ok >/tmp/dns.mode
 check "servfail: the name server is back: nlcached loads again" \
 	wait_for 60 sh -c "[ \$(grep -c 'a client name lookup ended' '$NLC_LOGDIR/nlcached') -ge 2 ]"
-check "servfail: 127.0.0.5 mounted" wait_for 120 test -s /tmp/mount5.rc
-wait "$m5"
-read -r rc5 ms5 </tmp/mount5.rc
-check_eq "servfail: 127.0.0.5's mount succeeded (after $ms5 ms)" 0 "$rc5"
+mount5_done "servfail: when the name server is back"
 check_fails_with "servfail: 127.0.0.5 is hang.nlc.test again: read-only" 'Read-only file system' \
 	touch /mnt/nfs5/from5
 check "unmount 127.0.0.5" umount /mnt/nfs5
