@@ -637,32 +637,102 @@ static bool addrs_subset(const struct nlc_client *a, const struct nlc_client *b)
 	return true;
 }
 
+/* address -> the first client (in list order) that merged into nothing */
+struct owner_slot {
+	struct nlc_addr addr;
+	struct nlc_client *owner;	/* NULL: empty slot */
+	size_t index;			/* the owner's place in the list */
+};
+
+static uint64_t addr_hash(const struct nlc_addr *a)
+{
+	uint64_t h = nlc_fnv64_byte(NLC_FNV64_BASIS, (unsigned char)a->family);
+
+	if (a->family == AF_INET)
+		return nlc_fnv64_bytes(h, &a->u.v4, sizeof(a->u.v4));
+	return nlc_fnv64_bytes(h, &a->u.v6, sizeof(a->u.v6));
+}
+
+static struct owner_slot *owner_find(struct owner_slot *t, size_t cap,
+				     const struct nlc_addr *a)
+{
+	size_t i = (size_t)addr_hash(a) & (cap - 1);
+
+	while (t[i].owner && !nlc_addr_equal(&t[i].addr, a))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* the first earlier owner holding one of c's addresses (any, without t) */
+static struct nlc_client *merge_target(const struct nlc_client_list *l, size_t i,
+				       struct owner_slot *t, size_t cap)
+{
+	const struct nlc_client *c = l->v[i];
+	struct nlc_client *best = NULL;
+	size_t j, best_index = 0;
+	unsigned int k;
+
+	if (!t) {
+		for (j = 0; j < i; j++) {
+			struct nlc_client *o = l->v[j];
+
+			if (o->type == NLC_CLIENT_FQDN && !o->merged && o->naddrs &&
+			    addrs_overlap(o, c))
+				return o;
+		}
+		return NULL;
+	}
+	for (k = 0; k < c->naddrs; k++) {
+		const struct owner_slot *s = owner_find(t, cap, &c->addrs[k]);
+
+		if (s->owner && (!best || s->index < best_index)) {
+			best = s->owner;
+			best_index = s->index;
+		}
+	}
+	return best;
+}
+
 unsigned int nlc_client_list_merge(struct nlc_client_list *l)
 {
-	unsigned int merged = 0;
-	size_t i, j;
+	struct owner_slot *t = NULL;
+	unsigned int merged = 0, k;
+	size_t i, total = 0, cap = 16;
 
 	for (i = 0; i < l->n; i++) {
 		l->v[i]->merged = NULL;
 		l->v[i]->merged_lossy = false;
+		if (l->v[i]->type == NLC_CLIENT_FQDN)
+			total += l->v[i]->naddrs;
 	}
+	/* an index of the owners' addresses, or (no memory) a scan of them */
+	while (cap < 2 * total + 1)
+		cap *= 2;
+	if (total)
+		t = calloc(cap, sizeof(*t));
 	for (i = 0; i < l->n; i++) {
-		struct nlc_client *c = l->v[i];
+		struct nlc_client *c = l->v[i], *o;
 
 		if (c->type != NLC_CLIENT_FQDN || !c->naddrs)
 			continue;
-		for (j = 0; j < i; j++) {
-			struct nlc_client *o = l->v[j];
-
-			if (o->type != NLC_CLIENT_FQDN || o->merged ||
-			    !o->naddrs || !addrs_overlap(o, c))
-				continue;
+		o = merge_target(l, i, t, cap);
+		if (o) {
 			c->merged = o;
 			c->merged_lossy = !addrs_subset(c, o);
 			merged++;
-			break;
+			continue;
+		}
+		for (k = 0; t && k < c->naddrs; k++) {
+			struct owner_slot *s = owner_find(t, cap, &c->addrs[k]);
+
+			if (!s->owner) {
+				s->addr = c->addrs[k];
+				s->owner = c;
+				s->index = i;
+			}
 		}
 	}
+	free(t);
 	return merged;
 }
 

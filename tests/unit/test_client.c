@@ -1296,6 +1296,68 @@ static void test_list_merge(void **state)
 	nlc_client_list_free(&l);
 }
 
+/* The merge over many clients (an address index, not a scan of every
+ * earlier client) gives what the rule says, checked against the rule
+ * written out naively on random lists: 400 clients with 1-3 addresses
+ * from a pool of 300. */
+static void test_list_merge_many(void **state)
+{
+	enum { N = 400 };
+	struct nlc_client_list l;
+	struct nlc_client *c[N], *want[N];
+	unsigned int seed = 12345, nmerged, expect;
+	size_t i, j, k, m;
+
+	(void)state;
+	for (int round = 0; round < 5; round++) {
+		nlc_client_list_init(&l);
+		for (i = 0; i < N; i++) {
+			char spec[32];
+
+			snprintf(spec, sizeof(spec), "h%zu.example", i);
+			assert_int_equal(nlc_client_list_add(&l, spec, &c[i]), 0);
+			c[i]->naddrs = 1 + rand_r(&seed) % 3;
+			for (k = 0; k < c[i]->naddrs; k++) {
+				char ip[32];
+
+				snprintf(ip, sizeof(ip), "10.1.%u.%u",
+					 (unsigned int)(rand_r(&seed) % 300) / 256,
+					 (unsigned int)(rand_r(&seed) % 300) % 256);
+				assert_int_equal(nlc_addr_parse(ip, &c[i]->addrs[k]), 0);
+			}
+			if (rand_r(&seed) % 10 == 0)
+				c[i]->naddrs = 0;	/* unresolved: no part */
+		}
+		/* the rule: the first earlier client that merged into nothing
+		 * and shares an address */
+		expect = 0;
+		for (i = 0; i < N; i++) {
+			want[i] = NULL;
+			for (j = 0; j < i && c[i]->naddrs; j++) {
+				bool share = false;
+
+				if (want[j] || !c[j]->naddrs)
+					continue;
+				for (k = 0; k < c[i]->naddrs; k++)
+					for (m = 0; m < c[j]->naddrs; m++)
+						share |= nlc_addr_equal(&c[i]->addrs[k],
+									&c[j]->addrs[m]);
+				if (share) {
+					want[i] = c[j];
+					expect++;
+					break;
+				}
+			}
+		}
+		nmerged = nlc_client_list_merge(&l);
+		assert_int_equal(nmerged, expect);
+		assert_true(expect > 0);
+		for (i = 0; i < N; i++)
+			assert_ptr_equal(c[i]->merged, want[i]);
+		nlc_client_list_free(&l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1318,6 +1380,7 @@ int main(void)
 		cmocka_unit_test_setup(test_compose_nospace, reset),
 		cmocka_unit_test_setup(test_export_choose, reset),
 		cmocka_unit_test_setup(test_list_merge, reset),
+		cmocka_unit_test_setup(test_list_merge_many, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

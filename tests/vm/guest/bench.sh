@@ -22,6 +22,8 @@
 #                    time until all are served again
 #   Idle:            nlcached's RSS and wake-ups/s with 10 000 cached
 #                    entries (5 x 2000 addresses, whatever N is)
+#   Load:            nlcached reading a 50 000-line exports file
+#                    (NLC_BENCH_LOAD lines): start to its log line
 # Numbers and ratios are printed as BENCH lines; nothing is asserted about
 # them. NLC_BENCH_N (2000) and NLC_BENCH_S5 ("250 1000 4000") scale it down
 # (make bench BENCH_N=… BENCH_S5=…; S5 runs rpc.mountd only up to
@@ -34,7 +36,7 @@
 [ ! -f "$NLC_BUILD/nlc-bench.env" ] || . "$NLC_BUILD/nlc-bench.env"
 N=${NLC_BENCH_N:-2000}
 S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
-ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle}
+ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle Load}
 DAEMONS=${NLC_BENCH_DAEMONS:-mountd nlcached instant}
 # make bench BENCH_BASE=<commit>: that commit's nlcached runs too, as "base"
 if [ -z "${NLC_BENCH_DAEMONS:-}" ] && [ -n "${NLC_BENCH_BASE:-}" ] &&
@@ -462,6 +464,29 @@ if want Idle; then
 	echo "BENCH Idle: nlcached with $entries auth.unix.ip entries: RSS $rss KiB," \
 		"$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.1f", (b - a) / 10 }') wake-ups/s over 10 s idle"
 	d_stop nlcached
+fi
+
+# Load: nlcached reading a 50 000-line exports file (issue 9 item 10): no
+# DNS (address clients), 50 000 distinct clients over 5 000 paths; from its
+# start to its "exports: 50000 entries" log line, and its RSS then
+if want Load; then
+	LOAD_N=${NLC_BENCH_LOAD:-50000}
+	say "Load: nlcached reads a $LOAD_N-line exports file"
+	mkdir -p $B/le
+	(cd $B/le && seq -f 'e%.0f' 0 4999 | xargs mkdir -p)
+	awk -v n="$LOAD_N" -v d="$B/le" 'BEGIN { for (i = 0; i < n; i++)
+		printf "%s/e%d 10.%d.%d.%d(rw,no_subtree_check,fsid=%d)\n", d, i % 5000,
+			int(i / 65536) % 256, int(i / 256) % 256, i % 256, 1 + i % 5000 }' >$B/big.exports
+	check_eq "the big exports file has $LOAD_N lines" "$LOAD_N" "$(wc -l <$B/big.exports)"
+	t0=$(date +%s.%N)
+	nlcached_start --exports $B/big.exports
+	check "nlcached loads $LOAD_N entries" \
+		wait_for 600 sh -c "grep -q 'exports: $LOAD_N entries' '$NLC_LOGDIR/nlcached'"
+	t1=$(date +%s.%N)
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$(nlcached_pid)/status")
+	nlcached_stop
+	echo "BENCH Load: nlcached read $LOAD_N exports lines (5000 paths, $LOAD_N address clients) in" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s (start to its log line), RSS $rss KiB"
 fi
 
 say "guest time of the benchmark: $((SECONDS - t_start)) s"
