@@ -1085,47 +1085,52 @@ const char *nlc_mounts_gate_key(const struct nlc_mount_table *t,
 	return buf;
 }
 
+/*
+ * The hostview's calls that stat a path go through the gate of its
+ * filesystem (at most one worker inside; nlc_fsgate_enter): in 0, and
+ * key names the gate to leave.
+ */
+static int gate_in(void *ctx, const char *path, char *key, size_t size)
+{
+	nlc_mounts_gate_key(ctx, path, key, size);
+	return nlc_fsgate_enter(key, NLC_FSGATE_WAIT_MS);
+}
+
 static int gated_ident(void *ctx, const char *path, struct nlc_fs_ident *out)
 {
-	char mnt[PATH_MAX];
-	int err;
+	char key[PATH_MAX];
+	int err = gate_in(ctx, path, key, sizeof(key));
 
-	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
-	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
 	if (err) {
 		memset(out, 0, sizeof(*out));
 		return err;
 	}
 	err = mounts_ident(ctx, path, out);
-	nlc_fsgate_leave(mnt);
+	nlc_fsgate_leave(key);
 	return err;
 }
 
 static int gated_is_mountpoint(void *ctx, const char *path)
 {
-	char mnt[PATH_MAX];
-	int err;
+	char key[PATH_MAX];
+	int err = gate_in(ctx, path, key, sizeof(key));
 
-	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
-	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
-	if (err)
-		return err;
-	err = mounts_is_mountpoint(ctx, path);
-	nlc_fsgate_leave(mnt);
+	if (!err) {
+		err = mounts_is_mountpoint(ctx, path);
+		nlc_fsgate_leave(key);
+	}
 	return err;
 }
 
 static int gated_fs_type(void *ctx, const char *path, unsigned long *f_type)
 {
-	char mnt[PATH_MAX];
-	int err;
+	char key[PATH_MAX];
+	int err = gate_in(ctx, path, key, sizeof(key));
 
-	nlc_mounts_gate_key(ctx, path, mnt, sizeof(mnt));
-	err = nlc_fsgate_enter(mnt, NLC_FSGATE_WAIT_MS);
-	if (err)
-		return err;
-	err = mounts_fs_type(ctx, path, f_type);
-	nlc_fsgate_leave(mnt);
+	if (!err) {
+		err = mounts_fs_type(ctx, path, f_type);
+		nlc_fsgate_leave(key);
+	}
 	return err;
 }
 
