@@ -86,13 +86,27 @@ apt_private_update() {
 	touch "$stamp"
 }
 
-# Newest ABI of a series offered by the private lists.
+# Has PACKAGE a version to download? (A name can be only referred to: an
+# archive may carry a newer -unsigned build whose signed image is not
+# published yet.) Not "| grep -q": apt-cache's SIGPIPE under pipefail.
+installable() {
+	local policy
+	policy=$(apt-cache "${APT_OPTS[@]}" policy "$1") &&
+		grep -q '^ *Candidate: [^(]' <<<"$policy"
+}
+
+# Newest ABI of a series offered by the private lists, image and headers.
 newest_abi_in_archive() {
-	local series=$1
+	local series=$1 a
 	apt_private_update
-	apt-cache "${APT_OPTS[@]}" pkgnames linux-headers- |
+	for a in $(apt-cache "${APT_OPTS[@]}" pkgnames linux-headers- |
 		sed -n "s/^linux-headers-\(${series//./\\.}[.-][^ ]*-$FLAVOUR\)\$/\1/p" |
-		grep -v -e '-rt-' -e '-cloud-' | sort -V | tail -n1
+		grep -v -e '-rt-' -e '-cloud-' | sort -rV); do
+		if installable "linux-image-$a" && installable "linux-headers-$a"; then
+			echo "$a"
+			return 0
+		fi
+	done
 }
 
 resolve() {
