@@ -259,6 +259,15 @@ fi
 check_eq "$run: no process read a channel during the nlcached run" "$reads" "$(chanwatch_reads)"
 
 # ---- the comparison -------------------------------------------------------------
+# The one known difference from nfs-utils 3.x: without /etc/krb5.keytab
+# its pseudo root offers only sys; nlcached offers krb5, krb5i, krb5p too,
+# as Debian 12's 2.6.2 does (daemon/nlcached-tables.c). Shown, then left
+# out of the comparison.
+if [ -n "$native" ] && [ ! -e /etc/krb5.keytab ]; then
+	say "known difference (nlcached as nfs-utils 2.6): pseudo-root entries with krb5 flavours:"
+	grep 'v4root.*sec=390003:390004:390005:1)$' /tmp/nlcached.nfsd.export | sed 's/^/    /'
+	sed -i '/v4root/s/sec=390003:390004:390005:1)$/sec=1)/' /tmp/nlcached.nfsd.export
+fi
 equiv_compare
 
 nlcached_stop
