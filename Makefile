@@ -317,7 +317,7 @@ bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
 	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\n' \
 		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
-	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+	@grep -a '^BENCH ' $(B)/vm/$$(tests/vm/kernel.sh resolve $(VM_KVER))/bench/console.log
 
 # The same scenarios on sid's 7.2 (native upcalls, no module): nlcached's
 # native backend against sid's rpc.mountd (nfs-utils 3.x, the kernel's
