@@ -89,7 +89,7 @@ DEPS := build-essential pkg-config kmod dkms dwarves xz-utils zstd cpio \
 
 .PHONY: all help module module-clean daemon unit vmtest vmtest-matrix \
 	vmtest-selftest check deps install dkms-install module-tree clean \
-	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-tools bench-base \
+	style test-probes test-dkms test-uapi sid-chroot vmtest-native test-unit-file bench bench-native bench-tools bench-base \
 	lint lint-sparse lint-shell lint-analyzer
 
 all: module daemon bench-tools
@@ -105,6 +105,7 @@ help:
 	@echo "make vmtest-matrix     VM tests on $(VM_MATRIX)"
 	@echo "make vmtest-native     $(NATIVE_VMTESTS) on sid's $(NATIVE_KVER) (builds in a sid chroot)"
 	@echo "make bench [BENCH_N=…] rpc.mountd vs nlcached vs nlc-instant, scenarios S1-S6 and Idle (BENCH lines)"
+	@echo "make bench-native      the same on sid's $(NATIVE_KVER): nlcached (native backend) vs sid's rpc.mountd (netlink)"
 	@echo "make bench-tools       nfsload and nlc-instant in $(B)/tests"
 	@echo "make fuzz [FUZZ_SEED=N] [FUZZ_MESSAGES=N]  the netlink fuzzer with 100000 messages in the VM"
 	@echo "make style             checkpatch.pl --strict on the module sources"
@@ -316,7 +317,21 @@ bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
 	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\n' \
 		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' >$(B)/nlc-bench.env
 	tests/vm/run.sh -k $(VM_KVER) bench
-	@grep -a '^BENCH ' $(B)/vm/*/bench/console.log | sed 's/^[^:]*://'
+	@grep -a '^BENCH ' $(B)/vm/$$(tests/vm/kernel.sh resolve $(VM_KVER))/bench/console.log
+
+# The same scenarios on sid's 7.2 (native upcalls, no module): nlcached's
+# native backend against sid's rpc.mountd (nfs-utils 3.x, the kernel's
+# sunrpc/nfsd netlink families), which the guest runs with sid's loader
+# and libraries from the sid chroot (tests/vm/sid-chroot.sh ... mountd
+# installs nfs-kernel-server there). nlc-instant speaks only the module's
+# family: not run. The BENCH_* variables as for make bench.
+NLC_SID_CHROOT ?= /var/tmp/nlc-sid
+bench-native: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
+	NLC_SID_CHROOT=$(NLC_SID_CHROOT) tests/vm/sid-chroot.sh $(NATIVE_KVER) mountd
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\nNLC_BENCH_NATIVE=y\nNLC_SID_ROOT=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' '$(NLC_SID_CHROOT)' >$(B)/nlc-bench.env
+	tests/vm/run.sh -k $(NATIVE_KVER) bench
+	@grep -a '^BENCH ' $(B)/vm/$$(tests/vm/kernel.sh resolve $(NATIVE_KVER))/bench/console.log
 
 .PHONY: bench-base
 bench-base:

@@ -30,6 +30,13 @@
 # BENCH_S5_SCAN_MAX exports, 1000); NLC_BENCH_ONLY="S3 S5" runs a subset;
 # NLC_BENCH_DAEMONS="nlcached instant" (make bench BENCH_DAEMONS=…) a
 # subset of the daemons (mountd base nlcached instant).
+# make bench-native (NLC_BENCH_NATIVE=y, on sid's 7.2): no module; the
+# rpc.mountd is sid's (nfs-utils 3.x, the kernel's sunrpc/nfsd netlink
+# families, run with sid's loader and libraries: lib.sh, rpc_mountd)
+# and nlcached takes its native backend; nlc-instant speaks only the
+# module's family, so it does not run there. A kprobe counts the reads of
+# /proc/net/rpc/*/channel during each daemon's runs (0 for both: neither
+# answers through the channels).
 . "$(dirname "$0")/lib.sh"
 
 # shellcheck source=/dev/null # written by make bench
@@ -38,6 +45,11 @@ N=${NLC_BENCH_N:-2000}
 S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
 ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle Load}
 DAEMONS=${NLC_BENCH_DAEMONS:-mountd nlcached instant}
+NATIVE=${NLC_BENCH_NATIVE:-}
+if [ -n "$NATIVE" ]; then
+	export NLC_SID_MOUNTD=y
+	DAEMONS=$(xargs -n1 <<<"$DAEMONS" | grep -vx instant | xargs)
+fi
 # make bench BENCH_BASE=<commit>: that commit's nlcached runs too, as "base"
 if [ -z "${NLC_BENCH_DAEMONS:-}" ] && [ -n "${NLC_BENCH_BASE:-}" ] &&
 	[ -x "$NLC_BUILD/bench-base/nlcached" ]; then
@@ -65,7 +77,15 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 check "nfsload and nlc-instant are built" test -x "$LOAD" -a -x "$INSTANT"
 nfsd_load
-nlc_module_load
+if [ -n "$NATIVE" ]; then
+	check_match "the kernel registers the sunrpc family" '^0x[0-9a-f]+ sunrpc ' "$(genl-ctrl-list)"
+	chanwatch_start
+	MOUNTD_VERSION=$(rpc_mountd_version)
+	check "sid's rpc.mountd runs with sid's loader" rpc_mountd --version
+	echo "BENCH-RAW kernel $(uname -r), rpc.mountd: $MOUNTD_VERSION ($(rpc_mountd --version 2>&1 | head -1))"
+else
+	nlc_module_load
+fi
 check "grace period of 10 s" sh -c 'echo 10 >/proc/fs/nfsd/nfsv4gracetime'
 [ ! -e /proc/fs/nfsd/max_connections ] || echo 20000 >/proc/fs/nfsd/max_connections
 check "rpc.nfsd starts 32 NFSv4-only threads" rpc.nfsd --no-nfs-version 3 --no-udp 32
@@ -80,24 +100,40 @@ d_start() {
 	local g=${2:-}
 	case $1 in
 	mountd)
-		rpc.mountd --foreground --no-nfs-version 3 --no-udp ${g:+--manage-gids} \
+		local from
+		from=$(wc -l <"$NLC_LOGDIR/mountd" 2>/dev/null || echo 0)
+		rpc_mountd --foreground --no-nfs-version 3 --no-udp ${g:+--manage-gids} \
 			>>"$NLC_LOGDIR/mountd" 2>&1 &
 		check "rpc.mountd is running" wait_for 10 pgrep -x rpc.mountd
-		# its channels open before the first call
-		# shellcheck disable=SC2016 # expanded by the inner shell
-		wait_for 10 sh -c 'ls -l /proc/$(pgrep -x rpc.mountd | head -1)/fd | grep -q nfsd.fh'
+		if [ -n "$NATIVE" ]; then
+			# its start line, then a second for its netlink setup
+			check "rpc.mountd logged its start" wait_for 10 sh -c \
+				"tail -n +$((from + 1)) '$NLC_LOGDIR/mountd' | grep -q 'Version .* starting'"
+			sleep 0.5
+		else
+			# its channels open before the first call
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			wait_for 10 sh -c 'ls -l /proc/$(pgrep -x rpc.mountd | head -1)/fd | grep -q nfsd.fh'
+		fi
 		sleep 0.5
 		;;
 	nlcached | base)
+		local from
+		from=$(wc -l <"$NLC_LOGDIR/nlcached" 2>/dev/null || echo 0)
 		if [ "$1" = base ]; then
 			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		else
 			nlcached -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		fi
 		echo $! >"$NLC_LOGDIR/nlcached.pid"
-		# 60 s: a guest on a loaded host took more than the usual 20
-		check "nlcached is attached to auth.unix.ip nfsd.export nfsd.fh${g:+ auth.unix.gid}" \
-			wait_for 60 nlcached_attached ${g:+auth.unix.gid}
+		if [ -n "$NATIVE" ]; then
+			check "nlcached uses the native sunrpc/nfsd families" wait_for 60 sh -c \
+				"tail -n +$((from + 1)) '$NLC_LOGDIR/nlcached' | grep -q 'connected: native sunrpc/nfsd backend'"
+		else
+			# 60 s: a guest on a loaded host took more than the usual 20
+			check "nlcached is attached to auth.unix.ip nfsd.export nfsd.fh${g:+ auth.unix.gid}" \
+				wait_for 60 nlcached_attached ${g:+auth.unix.gid}
+		fi
 		;;
 	instant)
 		"$INSTANT" ${NLC_BENCH_DEBUG:+-v} ${g:+-g} $B/rules >>"$NLC_LOGDIR/instant" 2>&1 &
@@ -126,7 +162,12 @@ d_stop() {
 		: >"$NLC_LOGDIR/instant"
 		;;
 	esac
-	check "no daemon holds the caches" wait_for 10 nlcached_detached
+	if [ -n "$NATIVE" ]; then
+		check_fails "rpc.mountd is gone" pgrep -x rpc.mountd
+		echo "BENCH-RAW $1: $(chanwatch_reads) reads of /proc/net/rpc channels since boot"
+	else
+		check "no daemon holds the caches" wait_for 10 nlcached_detached
+	fi
 }
 
 d_pids() {
@@ -225,7 +266,7 @@ load() {
 
 dname() {
 	case $1 in
-	mountd) echo rpc.mountd ;;
+	mountd) echo "rpc.mountd${NATIVE:+(sid ${MOUNTD_VERSION##* })}" ;;
 	base) echo "nlcached(base ${NLC_BENCH_BASE:0:7})" ;;
 	*) echo "$1" ;;
 	esac
@@ -242,9 +283,9 @@ report() {
 		line+=" $(dname "$d") ${W[$k.$d]:-?} s (ok ${OK[$k.$d]:-?}),"
 	done
 	echo "BENCH $name $what:${line%,};" \
-		"mountd/nlcached $(ratio "${W[$k.mountd]:-0}" "${W[$k.nlcached]:-0}")x," \
-		"nlcached/instant $(ratio "${W[$k.nlcached]:-0}" "${W[$k.instant]:-0}")x" \
-		"${W[$k.base]:+, before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]:-0}")x}"
+		"mountd/nlcached $(ratio "${W[$k.mountd]:-0}" "${W[$k.nlcached]:-0}")x$(
+		[ -z "${W[$k.instant]:-}" ] || printf %s ", nlcached/instant $(ratio "${W[$k.nlcached]:-0}" "${W[$k.instant]}")x"
+		[ -z "${W[$k.base]:-}" ] || printf %s ", before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]:-0}")x")"
 }
 
 # storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
@@ -322,8 +363,9 @@ if want S5; then
 			"$(ratio "$(per "${W[s5.$last.$d]:-0}" "$last")" "$(per "${W[s5.$first.$d]:-0}" "$first")")x"
 	done
 	if [ -n "${W[s5.1000.mountd]:-}" ]; then
-		echo "BENCH S5 at 1000 exports: mountd/nlcached $(ratio "${W[s5.1000.mountd]}" "${W[s5.1000.nlcached]}")x," \
-			"nlcached/instant $(ratio "${W[s5.1000.nlcached]}" "${W[s5.1000.instant]}")x"
+		echo "BENCH S5 at 1000 exports: mountd/nlcached $(ratio "${W[s5.1000.mountd]}" "${W[s5.1000.nlcached]}")x$(
+			[ -z "${W[s5.1000.instant]:-}" ] ||
+				printf %s ", nlcached/instant $(ratio "${W[s5.1000.nlcached]}" "${W[s5.1000.instant]}")x")"
 	fi
 fi
 

@@ -24,8 +24,13 @@ d1re='127\.0\.0\.1'
 # shellcheck disable=SC2016 # a literal '$' in the expression
 [ -z "$ipaddr" ] || d1re='\$127\.0\.0\.1'
 
+# nlcached-equiv-native sets this (sid's 7.2): no module; the rpc.mountd
+# is sid's 3.x (lib.sh, rpc_mountd), which answers over the kernel's
+# netlink families as nlcached's native backend does.
+native=${NLC_EQUIV_NATIVE:-}
+
 nfsd_load
-nlc_module_load
+[ -n "$native" ] || nlc_module_load
 chanwatch_start
 
 make_export_dir /e1
@@ -216,11 +221,15 @@ run=mountd
 mountd_start "${daemon_opts[@]}" --no-nfs-version 2 --no-nfs-version 3 --no-udp
 nfsd_start
 workload
-for c in auth.unix.ip nfsd.export nfsd.fh; do
-	check_eq "$run: $c: nothing went through nfsd_nlcache" 0 "$(nlc_status_field $c upcalls)"
-done
 reads=$(chanwatch_reads)
-check "$run: rpc.mountd read the channels" test "$reads" -gt 0
+if [ -n "$native" ]; then
+	check_eq "$run: sid's rpc.mountd read no channel (netlink)" 0 "$reads"
+else
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		check_eq "$run: $c: nothing went through nfsd_nlcache" 0 "$(nlc_status_field $c upcalls)"
+	done
+	check "$run: rpc.mountd read the channels" test "$reads" -gt 0
+fi
 
 # ---- between the runs: nothing of run 1 left in the caches -------------------
 mountd_stop
@@ -234,15 +243,31 @@ check "the caches are empty (no positive, negative or expired entry)" \
 run=nlcached
 nlcached_start "${daemon_opts[@]}"
 nfsd_start
-nlcached_wait_attached
+if [ -n "$native" ]; then
+	check "nlcached uses the native sunrpc/nfsd families" \
+		wait_for 20 grep -q "connected: native sunrpc/nfsd backend" "$NLC_LOGDIR/nlcached"
+else
+	nlcached_wait_attached
+fi
 workload
-for c in auth.unix.ip nfsd.export nfsd.fh; do
-	check "$run: $c: answered over netlink" test "$(nlc_status_field $c replies)" -gt 0
-	check_eq "$run: $c: no fallback to the legacy path" 0 "$(nlc_status_field $c fallbacks)"
-done
+if [ -z "$native" ]; then
+	for c in auth.unix.ip nfsd.export nfsd.fh; do
+		check "$run: $c: answered over netlink" test "$(nlc_status_field $c replies)" -gt 0
+		check_eq "$run: $c: no fallback to the legacy path" 0 "$(nlc_status_field $c fallbacks)"
+	done
+fi
 check_eq "$run: no process read a channel during the nlcached run" "$reads" "$(chanwatch_reads)"
 
 # ---- the comparison -------------------------------------------------------------
+# The one known difference from nfs-utils 3.x: without /etc/krb5.keytab
+# its pseudo root offers only sys; nlcached offers krb5, krb5i, krb5p too,
+# as Debian 12's 2.6.2 does (daemon/nlcached-tables.c). Shown, then left
+# out of the comparison.
+if [ -n "$native" ] && [ ! -e /etc/krb5.keytab ]; then
+	say "known difference (nlcached as nfs-utils 2.6): pseudo-root entries with krb5 flavours:"
+	grep 'v4root.*sec=390003:390004:390005:1)$' /tmp/nlcached.nfsd.export | sed 's/^/    /'
+	sed -i '/v4root/s/sec=390003:390004:390005:1)$/sec=1)/' /tmp/nlcached.nfsd.export
+fi
 equiv_compare
 
 nlcached_stop
