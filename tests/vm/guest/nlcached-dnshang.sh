@@ -7,9 +7,9 @@
 # FQDN client hang.nlc.test, then SIGHUP. rpc.mountd would look the name
 # up in its only thread and serve nobody until the name server answered.
 # nlcached stops waiting for the lookup after 0.5 s and goes on:
-#  - 127.0.0.3 mounts while the lookup hangs, within 1 s of what a mount
-#    of a new client costs after a reload without a hanging name (measured
-#    first, same steps);
+#  - 127.0.0.3 mounts while the lookup hangs, within 3 s (about 0.5 s
+#    measured) of what a mount of a new client costs after a reload
+#    without a hanging name (measured first, same steps);
 #  - 127.0.0.5 (the address the name server will give hang.nlc.test)
 #    matches no client yet: it is not refused but kept waiting, and mounts
 #    read-only (hang.nlc.test's option) once the answer came;
@@ -146,8 +146,12 @@ check "hang: 127.0.0.3 mounts while the lookup hangs ($hang_ms ms; reference $re
 	test -n "$(nfs_clientaddr 127.0.0.3)"
 check "hang: ... before the name server answered ($((SECONDS - hup_at)) s < $HOLD s)" \
 	test $((SECONDS - hup_at)) -lt "$HOLD"
-check "hang: ... within 1 s of the reference ($hang_ms - $ref_ms ms)" \
-	test $((hang_ms - ref_ms)) -lt 1000
+# nlcached waits 0.5 s for the lookup: about 0.5 s over the reference
+# (+75 ms and +170 ms measured on 6.1); 3 s leaves room for a loaded host
+# (make check boots two guests and the systest at once) and still fails
+# the old behaviour (the whole HOLD, 12 s)
+check "hang: ... within 3 s of the reference (+$((hang_ms - ref_ms)) ms)" \
+	test $((hang_ms - ref_ms)) -lt 3000
 check "hang: 127.0.0.3 reads" test "$(cat /mnt/nfs/readme)" = dns
 check "hang: 127.0.0.3 writes (rw)" touch /mnt/nfs/from3
 check_match "hang: nlcached loaded the file without the name" \
