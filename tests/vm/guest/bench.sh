@@ -8,7 +8,7 @@
 # handles (from /proc/fs/nfsd/filehandle), AUTH_SYS, over TCP from chosen
 # source addresses in 127/8, many calls in flight.
 #   S1 gid storm:    manage-gids, N uids with 20 groups each (files
-#                    backend, nsswitch.conf's group: files), one call
+#                    backend, nsswitch.conf's passwd: and group: files), one call
 #                    per uid
 #   S2 ip storm:     N new source addresses, one connection and call each
 #   S3 export storm: N exported tmpfs filesystems (fsid=N), and N
@@ -241,10 +241,16 @@ report() {
 	for d in $DAEMONS; do
 		line+=" $(dname "$d") ${W[$k.$d]:-?} s (ok ${OK[$k.$d]:-?}),"
 	done
-	echo "BENCH $name $what:${line%,};" \
-		"mountd/nlcached $(ratio "${W[$k.mountd]:-0}" "${W[$k.nlcached]:-0}")x," \
-		"nlcached/instant $(ratio "${W[$k.nlcached]:-0}" "${W[$k.instant]:-0}")x" \
-		"${W[$k.base]:+, before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]:-0}")x}"
+	# a ratio only between daemons that ran
+	local r=()
+	[ -z "${W[$k.mountd]:-}" ] || [ -z "${W[$k.nlcached]:-}" ] ||
+		r+=("mountd/nlcached $(ratio "${W[$k.mountd]}" "${W[$k.nlcached]}")x")
+	[ -z "${W[$k.nlcached]:-}" ] || [ -z "${W[$k.instant]:-}" ] ||
+		r+=("nlcached/instant $(ratio "${W[$k.nlcached]}" "${W[$k.instant]}")x")
+	[ -z "${W[$k.base]:-}" ] || [ -z "${W[$k.nlcached]:-}" ] ||
+		r+=("before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]}")x")
+	local IFS=,
+	echo "BENCH $name $what:${line%,};${r[*]/#/ }"
 }
 
 # storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
@@ -354,11 +360,13 @@ if want S1; then
 		}
 		for (j = 0; j < n; j++) printf "bg%d:x:%d:%s\n", j, 20000 + j, mem[j]
 	}' >>/etc/group
-	# group membership from the files backend only (the nsswitch.conf
-	# for which nlcached indexes /etc/group; rpc.mountd reads the same)
+	# users and group membership from the files backend only (the
+	# nsswitch.conf for which nlcached indexes /etc/passwd and /etc/group;
+	# rpc.mountd reads the same)
 	cp /etc/nsswitch.conf $B/nsswitch.orig
-	sed -i 's/^group:.*/group: files/' /etc/nsswitch.conf
+	sed -i 's/^group:.*/group: files/; s/^passwd:.*/passwd: files/' /etc/nsswitch.conf
 	check_eq "nsswitch.conf: group: files" "group: files" "$(grep '^group:' /etc/nsswitch.conf)"
+	check_eq "nsswitch.conf: passwd: files" "passwd: files" "$(grep '^passwd:' /etc/nsswitch.conf)"
 	check_eq "bu7 has 21 groups" 21 "$(id -G bu7 | wc -w)"
 	one_export
 	handles
