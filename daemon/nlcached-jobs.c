@@ -170,6 +170,7 @@ void nlcached_compute(struct nlcached *d, struct job *j)
 	}
 	job_clear_answer(j);
 	j->snap_gen = 0;
+	j->installs_seen = atomic_load(&d->tables.installs);
 	if (!j->ops->needs_exports) {
 		j->ops->answer(j, &env);
 		return;
@@ -535,9 +536,17 @@ void jobs_drain(struct nlcached *d)
 			continue;
 		}
 		if (j->kind == NLC_ANSWER_DEFER) {
+			d->stats.deferred[j->ci]++;
+			if (atomic_load(&d->tables.installs) != j->installs_seen) {
+				/* a snapshot came while it was computed (the one it
+				 * found missing or stale, typically): not a second
+				 * of back-off for that */
+				j->attempts++;
+				job_queue(q, j);
+				continue;
+			}
 			j->retry_at = now_mono() + jobs_defer_delay(j->attempts++);
 			job_set_state(q, j, J_DEFERRED);
-			d->stats.deferred[j->ci]++;
 			continue;
 		}
 		if (!backend_connected(&d->be)) {

@@ -243,6 +243,7 @@ again:
 		xlog(LOG_ERR, "exports: cannot load: %s (keeping the previous table)",
 		     strerror(-err));
 		pthread_mutex_unlock(&t->snap_lock);
+		atomic_fetch_add(&t->installs, 1);
 		atomic_store(&t->snap_installed, true);
 		return cur;
 	}
@@ -257,13 +258,14 @@ again:
 		atomic_store(&t->flush_wanted, true);
 	s = nlc_snapshot_get(s);
 	pthread_mutex_unlock(&t->snap_lock);
+	atomic_fetch_add(&t->installs, 1);
 	atomic_store(&t->snap_installed, true);
 	if (cur)
 		nlc_snapshot_put(cur);
-	if (old) {
+	if (old)
 		nlc_snapshot_put(old);
-		nlcached_wake(d);
-	}
+	/* the loop retries what was deferred meanwhile (the first load too) */
+	nlcached_wake(d);
 	return s;
 }
 

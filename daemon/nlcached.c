@@ -294,6 +294,9 @@ int main(int argc, char **argv)
 				if (read(d->done_efd, &val, sizeof(val)) < 0 && errno != EAGAIN)
 					xlog(LOG_ERR, "eventfd read: %m");
 				jobs_drain(d);
+				/* a snapshot is in: what was deferred for it now */
+				if (atomic_load(&d->tables.snap_installed))
+					jobs_retry(d);
 				if (atomic_exchange(&d->tables.dns_settled, false)) {
 					dlog(D_GENERAL, "a client name lookup ended: reloading exports");
 					atomic_store(&d->tables.snap_force, true);

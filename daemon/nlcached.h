@@ -114,6 +114,7 @@ struct tables {
 	bool dnsw_ok;
 	atomic_bool dns_settled;	/* a lookup a load gave up on ended */
 	atomic_bool snap_installed;	/* retry deferred requests now */
+	atomic_uint_fast64_t installs;	/* snapshots installed (or loads failed) */
 	atomic_bool flush_wanted;	/* reload in a mode without exportfs */
 	atomic_bool use_ipaddr_cur;
 	atomic_uint features;		/* export_features, 0: not read yet */
@@ -278,6 +279,9 @@ struct job {
 	 * flush of its cache or once a newer snapshot is in (job_stale) */
 	uint64_t flush_epoch;
 	uint64_t snap_gen;	/* 0: the answer reads no snapshot */
+	/* tables.installs when its computation began: a deferral while a
+	 * snapshot was being loaded is retried at once if one came since */
+	uint64_t installs_seen;
 	/* sent by its worker (send_may_block): the loop only counts it */
 	bool sent;
 	unsigned int rejected;	/* entries the kernel refused */

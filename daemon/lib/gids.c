@@ -169,18 +169,55 @@ static int read_whole(const char *path, char **text, size_t *len, struct file_id
 	return err ? err : -ENOMEM;
 }
 
+/*
+ * An index of one file of the files backend (/etc/group, /etc/passwd),
+ * rebuilt when the file changed; @parse and @drop make and free it.
+ */
+struct indexed_file {
+	const char *default_path;
+	char *path;			/* tests; NULL: default_path */
+	struct file_id id;
+	void *db;
+	void *(*parse)(const char *text, size_t len);
+	void (*drop)(void *db);
+	unsigned long rebuilds;
+};
+
+static void *group_parse(const char *text, size_t len)
+{
+	return nlc_grpdb_parse(text, len);
+}
+
+static void group_drop(void *db)
+{
+	nlc_grpdb_free(db);
+}
+
+static void *passwd_parse(const char *text, size_t len)
+{
+	return nlc_pwdb_parse(text, len);
+}
+
+static void passwd_drop(void *db)
+{
+	nlc_pwdb_free(db);
+}
+
 static struct {
 	pthread_mutex_t lock;
-	char *group_path, *nss_path;	/* NULL: /etc/group, /etc/nsswitch.conf */
-	struct file_id nss_id, group_id;
-	bool nss_known, files_only;
-	struct nlc_grpdb *db;
-	unsigned long rebuilds;
-} files = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	char *nss_path;			/* NULL: /etc/nsswitch.conf */
+	struct file_id nss_id;
+	bool nss_known, groups_files, passwd_files;
+	struct indexed_file group, passwd;
+} files = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.group = { .default_path = "/etc/group", .parse = group_parse, .drop = group_drop },
+	.passwd = { .default_path = "/etc/passwd", .parse = passwd_parse, .drop = passwd_drop },
+};
 
-/* Under files.lock: whether nsswitch.conf says files only, re-read when
- * it changed. */
-static bool files_only_now(void)
+/* Under files.lock: nsswitch.conf's rules, re-read when it changed;
+ * false when it cannot be read. */
+static bool nss_now(void)
 {
 	const char *path = files.nss_path ? files.nss_path : "/etc/nsswitch.conf";
 	struct file_id id;
@@ -194,22 +231,29 @@ static bool files_only_now(void)
 	}
 	id = id_of(&st);
 	if (files.nss_known && same_id(&id, &files.nss_id) && !racy(&id))
-		return files.files_only;
+		return true;
 	files.nss_known = false;
 	if (read_whole(path, &text, &len, &id) || !text)
 		return false;
-	files.files_only = nlc_nss_groups_files_only(text, len);
+	files.groups_files = nlc_nss_groups_files_only(text, len);
+	files.passwd_files = nlc_nss_passwd_files_only(text, len);
 	files.nss_id = id;
 	files.nss_known = true;
 	free(text);
-	return files.files_only;
+	return true;
 }
 
-/* Under files.lock: the index of the group file, rebuilt when it changed;
- * NULL when it cannot be read (then glibc decides). */
-static const struct nlc_grpdb *group_index_now(void)
+static void index_drop(struct indexed_file *f)
 {
-	const char *path = files.group_path ? files.group_path : "/etc/group";
+	f->drop(f->db);
+	f->db = NULL;
+}
+
+/* Under files.lock: the index of @f, rebuilt when the file changed; NULL
+ * when it cannot be read (then glibc decides). */
+static const void *index_now(struct indexed_file *f)
+{
+	const char *path = f->path ? f->path : f->default_path;
 	struct file_id id;
 	struct stat st;
 	size_t len;
@@ -218,19 +262,18 @@ static const struct nlc_grpdb *group_index_now(void)
 	if (stat(path, &st))
 		goto drop;
 	id = id_of(&st);
-	if (files.db && same_id(&id, &files.group_id) && !racy(&id))
-		return files.db;
+	if (f->db && same_id(&id, &f->id) && !racy(&id))
+		return f->db;
 	if (read_whole(path, &text, &len, &id) || !text)
 		goto drop;
-	nlc_grpdb_free(files.db);
-	files.db = nlc_grpdb_parse(text, len);
+	f->drop(f->db);
+	f->db = f->parse(text, len);
 	free(text);
-	files.group_id = id;
-	files.rebuilds++;
-	return files.db;
+	f->id = id;
+	f->rebuilds++;
+	return f->db;
 drop:
-	nlc_grpdb_free(files.db);
-	files.db = NULL;
+	index_drop(f);
 	return NULL;
 }
 
@@ -241,8 +284,8 @@ static ssize_t files_groups(const char *name, gid_t gid, gid_t **gids)
 	ssize_t n = -ENOTSUP;
 
 	pthread_mutex_lock(&files.lock);
-	if (files_only_now()) {
-		db = group_index_now();
+	if (nss_now() && files.groups_files) {
+		db = index_now(&files.group);
 		if (db)
 			n = nlc_grpdb_groups(db, name, gid, gids);
 	}
@@ -250,17 +293,38 @@ static ssize_t files_groups(const char *name, gid_t gid, gid_t **gids)
 	return n;
 }
 
-void nlc_gids_files_paths(const char *group, const char *nsswitch)
+/* The user from the passwd index, or -ENOTSUP: ask getpwuid_r. */
+static int files_user(uid_t uid, char **name, gid_t *gid)
+{
+	const struct nlc_pwdb *db;
+	int err = -ENOTSUP;
+
+	pthread_mutex_lock(&files.lock);
+	if (nss_now() && files.passwd_files) {
+		db = index_now(&files.passwd);
+		if (db)
+			err = nlc_pwdb_user(db, uid, name, gid);
+	}
+	pthread_mutex_unlock(&files.lock);
+	return err;
+}
+
+static void index_path(struct indexed_file *f, const char *path)
+{
+	free(f->path);
+	f->path = path ? strdup(path) : NULL;
+	index_drop(f);
+	f->rebuilds = 0;
+}
+
+void nlc_gids_files_paths(const char *group, const char *passwd, const char *nsswitch)
 {
 	pthread_mutex_lock(&files.lock);
-	free(files.group_path);
 	free(files.nss_path);
-	files.group_path = group ? strdup(group) : NULL;
 	files.nss_path = nsswitch ? strdup(nsswitch) : NULL;
 	files.nss_known = false;
-	nlc_grpdb_free(files.db);
-	files.db = NULL;
-	files.rebuilds = 0;
+	index_path(&files.group, group);
+	index_path(&files.passwd, passwd);
 	pthread_mutex_unlock(&files.lock);
 }
 
@@ -276,7 +340,17 @@ unsigned long nlc_gids_files_rebuilds(void)
 	unsigned long n;
 
 	pthread_mutex_lock(&files.lock);
-	n = files.rebuilds;
+	n = files.group.rebuilds;
+	pthread_mutex_unlock(&files.lock);
+	return n;
+}
+
+unsigned long nlc_gids_passwd_rebuilds(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&files.lock);
+	n = files.passwd.rebuilds;
 	pthread_mutex_unlock(&files.lock);
 	return n;
 }
@@ -289,7 +363,9 @@ ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids)
 	ssize_t got;
 	int err;
 
-	err = user_of(uid, &name, &gid);
+	err = files_user(uid, &name, &gid);
+	if (err == -ENOTSUP)
+		err = user_of(uid, &name, &gid);
 	if (err)
 		return err;
 	got = files_groups(name, gid, gids);

@@ -27,17 +27,22 @@ ssize_t nlc_gids_lookup(uid_t uid, gid_t **gids);
  * file changes (its inode, size, mtime or ctime; a version younger than a
  * second is read again at every lookup), instead of getgrouplist's parse
  * of the whole file per uid; with any other source, from getgrouplist.
- * The user and primary gid always come from getpwuid_r.
+ * Likewise the user and primary gid: with nsswitch.conf's `passwd: files`
+ * from an index of /etc/passwd (grpdb.h, same change detection), with any
+ * other source, or a file the index does not read exactly as glibc does,
+ * from getpwuid_r.
  */
 
-/* Tests: read these files instead of /etc/group and /etc/nsswitch.conf
- * (NULL: the real ones); forgets the index. */
-void nlc_gids_files_paths(const char *group, const char *nsswitch);
+/* Tests: read these files instead of /etc/group, /etc/passwd and
+ * /etc/nsswitch.conf (NULL: the real ones); forgets the indexes. */
+void nlc_gids_files_paths(const char *group, const char *passwd, const char *nsswitch);
 /* Tests: the clock that tells young versions, moved by @seconds (a
  * version written now looks @seconds old). */
 void nlc_gids_files_skew(time_t seconds);
-/* How often the index was (re)built since the last nlc_gids_files_paths. */
+/* How often the group (passwd) index was (re)built since the last
+ * nlc_gids_files_paths. */
 unsigned long nlc_gids_files_rebuilds(void);
+unsigned long nlc_gids_passwd_rebuilds(void);
 
 /* Whether an error from nlc_gids_lookup is worth retrying. */
 int nlc_gids_transient(ssize_t err);

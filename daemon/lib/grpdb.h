@@ -61,4 +61,40 @@ size_t nlc_grpdb_names(const struct nlc_grpdb *db);
  */
 bool nlc_nss_groups_files_only(const char *text, size_t len);
 
+/*
+ * The files backend's user database (/etc/passwd) as an index from uid to
+ * the first line with that uid, in file order, as getpwuid_r(3) with
+ * `passwd: files` finds it (glibc 2.36): blank lines and lines starting
+ * with "#" (after leading blanks) are skipped; so are lines whose uid or
+ * gid field is empty, as glibc skips them. Anything else this parser does
+ * not read exactly as glibc does (NIS "+"/"-" entries, leading blanks
+ * before a name, NUL bytes, an empty name, uid or gid fields that are not
+ * plain decimal numbers within 32 bits) makes the whole index unusable,
+ * and the caller asks getpwuid_r instead.
+ */
+struct nlc_pwdb;
+
+/* Parse @len bytes of passwd text: the index, NULL when out of memory
+ * (an index the parser could not read exactly is marked unusable). */
+struct nlc_pwdb *nlc_pwdb_parse(const char *text, size_t len);
+void nlc_pwdb_free(struct nlc_pwdb *db);
+bool nlc_pwdb_usable(const struct nlc_pwdb *db);
+
+/*
+ * The name and primary gid of @uid: 0 with the name malloc'ed into *@name,
+ * -ENOENT when no line has that uid, -ENOMEM, or -ENOTSUP when @db is
+ * unusable.
+ */
+int nlc_pwdb_user(const struct nlc_pwdb *db, uid_t uid, char **name, gid_t *gid);
+
+/* Users indexed (distinct uids; for tests and logs). */
+size_t nlc_pwdb_users(const struct nlc_pwdb *db);
+
+/*
+ * Whether @len bytes of nsswitch.conf text make getpwuid_r use the files
+ * backend and nothing else: exactly one `passwd:` line, naming exactly one
+ * service, `files`, with no action.
+ */
+bool nlc_nss_passwd_files_only(const char *text, size_t len);
+
 #endif /* NLC_GRPDB_H */

@@ -150,7 +150,7 @@ static void test_transient_classification(void **state)
 /* --- the /etc/group index behind nlc_gids_lookup -------------------------------- */
 
 static char tmpdir[] = "/tmp/nlc-gids-XXXXXX";
-static char group_path[64], nss_path[64];
+static char group_path[64], nss_path[64], passwd_path[64];
 
 /* Write @text to a new file renamed over @path, its mtime @mtime_age
  * seconds in the past (its ctime is now: the tests move the daemon's
@@ -189,17 +189,20 @@ static int files_setup(void **state)
 	assert_non_null(mkdtemp(tmpdir));
 	snprintf(group_path, sizeof(group_path), "%s/group", tmpdir);
 	snprintf(nss_path, sizeof(nss_path), "%s/nsswitch.conf", tmpdir);
-	nlc_gids_files_paths(group_path, nss_path);
+	snprintf(passwd_path, sizeof(passwd_path), "%s/passwd", tmpdir);
+	put(passwd_path, FAKE_NAME ":x:4242001:100::/:/bin/sh\n", 10);
+	nlc_gids_files_paths(group_path, passwd_path, nss_path);
 	return 0;
 }
 
 static int files_teardown(void **state)
 {
 	(void)state;
-	nlc_gids_files_paths(NULL, NULL);
+	nlc_gids_files_paths(NULL, NULL, NULL);
 	nlc_gids_files_skew(0);
 	unlink(group_path);
 	unlink(nss_path);
+	unlink(passwd_path);
 	rmdir(tmpdir);
 	return 0;
 }
@@ -293,7 +296,7 @@ static void test_files_index_only_for_files(void **state)
 	put(group_path, "a:x:5001:" FAKE_NAME "\n", 10);
 	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
 		put(nss_path, other[i], 10);
-		nlc_gids_files_paths(group_path, nss_path);
+		nlc_gids_files_paths(group_path, passwd_path, nss_path);
 		expect_fake_groups(1, only_primary);
 		assert_int_equal(nlc_gids_files_rebuilds(), 0);
 	}
@@ -311,6 +314,60 @@ static void test_files_index_only_for_files(void **state)
 	/* an unusable index (a NIS entry): glibc decides */
 	put(group_path, "a:x:5001:" FAKE_NAME "\n+:::\n", 10);
 	expect_fake_groups(1, only_primary);
+}
+
+/*
+ * With `passwd: files` the user comes from the index of the passwd file
+ * (a uid only that file knows is found; the fake getpwuid_r does not know
+ * it), rebuilt when the file changes; with another passwd source, or a
+ * file the index does not read as glibc does, getpwuid_r decides.
+ */
+static void test_passwd_index(void **state)
+{
+	static const gid_t want[] = { 777, 5001 };
+	gid_t *g = NULL;
+	unsigned long r;
+
+	(void)state;
+	nlc_gids_files_skew(100);
+	put(nss_path, "passwd: files\ngroup: files\n", 10);
+	put(group_path, "a:x:5001:pwonly\n", 10);
+	put(passwd_path, "root:x:0:0::/root:/bin/sh\npwonly:x:4242002:777::/:/bin/sh\n", 10);
+	assert_int_equal(nlc_gids_lookup(4242002, &g), 2);
+	assert_memory_equal(g, want, sizeof(want));
+	free(g);
+	r = nlc_gids_passwd_rebuilds();
+	assert_int_equal(r, 1);
+	assert_int_equal(nlc_gids_lookup(4242002, &g), 2);
+	free(g);
+	assert_int_equal(nlc_gids_passwd_rebuilds(), r);
+	/* not in the file: no such user, whatever getpwuid_r would say */
+	assert_int_equal(nlc_gids_lookup(FAKE_UID, &g), -ENOENT);
+
+	/* changed: read again */
+	put(passwd_path, FAKE_NAME ":x:4242001:100::/:/bin/sh\n", 10);
+	{
+		static const gid_t only_primary[] = { FAKE_GID };
+
+		expect_fake_groups(1, only_primary);
+	}
+	assert_int_equal(nlc_gids_passwd_rebuilds(), r + 1);
+	assert_int_equal(nlc_gids_lookup(4242002, &g), -ENOENT);
+
+	/* an unusable file (leading blanks): getpwuid_r decides */
+	put(passwd_path, " pwonly:x:4242002:777::/:/bin/sh\n", 10);
+	assert_int_equal(nlc_gids_lookup(4242002, &g), -ENOENT);
+	{
+		static const gid_t only_primary[] = { FAKE_GID };
+
+		expect_fake_groups(1, only_primary);	/* from the fake getpwuid_r */
+	}
+	/* another passwd source: getpwuid_r decides, the index is not used */
+	put(passwd_path, "pwonly:x:4242002:777::/:/bin/sh\n", 10);
+	put(nss_path, "passwd: files systemd\ngroup: files\n", 10);
+	r = nlc_gids_passwd_rebuilds();
+	assert_int_equal(nlc_gids_lookup(4242002, &g), -ENOENT);
+	assert_int_equal(nlc_gids_passwd_rebuilds(), r);
 }
 
 /* include/uapi/linux/sunrpc_netlink.h and nfsd_netlink.h of Linux 7.2 */
@@ -359,6 +416,7 @@ int main(void)
 	const struct CMUnitTest files_tests[] = {
 		cmocka_unit_test(test_files_index_change_detection),
 		cmocka_unit_test(test_files_index_only_for_files),
+		cmocka_unit_test(test_passwd_index),
 	};
 	int failed;
 

@@ -239,6 +239,154 @@ static void test_nsswitch(void **state)
 	assert_true(files_only("netgroup: nis\ngroup: files\n"));
 }
 
+/* --- the passwd index --------------------------------------------------------- */
+
+static struct nlc_pwdb *pwparse(const char *text)
+{
+	struct nlc_pwdb *db = nlc_pwdb_parse(text, strlen(text));
+
+	assert_non_null(db);
+	return db;
+}
+
+static void expect_user(const struct nlc_pwdb *db, uid_t uid, const char *name, gid_t gid)
+{
+	char *n = NULL;
+	gid_t g = 0;
+
+	assert_int_equal(nlc_pwdb_user(db, uid, &n, &g), 0);
+	assert_string_equal(n, name);
+	assert_int_equal(g, gid);
+	free(n);
+}
+
+static void expect_no_user(const struct nlc_pwdb *db, uid_t uid)
+{
+	char *n = NULL;
+	gid_t g = 0;
+
+	assert_int_equal(nlc_pwdb_user(db, uid, &n, &g), -ENOENT);
+}
+
+/*
+ * getpwuid_r with `passwd: files`: the first line with the uid wins;
+ * blank and comment lines (after leading blanks) are skipped, so are lines
+ * with an empty uid or gid field (glibc's strtoul reads nothing there);
+ * the gecos, home and shell fields may be missing.
+ */
+static void test_passwd_lines(void **state)
+{
+	struct nlc_pwdb *db = pwparse("root:x:0:0:root:/root:/bin/bash\n"
+				      "\n"
+				      "   \t\n"
+				      "# comment:x:1:1::/:/bin/sh\n"
+				      "  #indented comment:x:2:2\n"
+				      "alice:x:1000:100:Alice,,,:/home/alice:/bin/sh\n"
+				      "second:x:1000:200::/:/bin/sh\n"	/* same uid: unseen */
+				      "short:x:1001:101\n"		/* no gecos etc. */
+				      "nouid:x::5::/:/bin/sh\n"	/* skipped */
+				      "nogid:x:1002:::/:/bin/sh\n"	/* skipped */
+				      "trunc:x:1003\n"		/* skipped */
+				      "big:x:4294967294:4294967295::/:\n"
+				      "last:*:1004:104::/:/bin/sh");	/* no newline */
+
+	(void)state;
+	assert_true(nlc_pwdb_usable(db));
+	expect_user(db, 0, "root", 0);
+	expect_user(db, 1000, "alice", 100);
+	expect_user(db, 1001, "short", 101);
+	expect_user(db, 4294967294u, "big", 4294967295u);
+	expect_user(db, 1004, "last", 104);
+	expect_no_user(db, 1);
+	expect_no_user(db, 2);
+	expect_no_user(db, 1002);
+	expect_no_user(db, 1003);
+	expect_no_user(db, 5);
+	assert_int_equal(nlc_pwdb_users(db), 5);
+	nlc_pwdb_free(db);
+}
+
+/* Lines this parser does not read as glibc does: the whole index is
+ * unusable, the caller asks getpwuid_r. */
+static void test_passwd_unusable(void **state)
+{
+	static const char *const odd[] = {
+		"+::::::\n", "-bob:::::\n", "+bob\n", " alice:x:1:1::/:\n",
+		"\talice:x:1:1::/:\n", ":x:1:1::/:\n", "a:x:+1:1::/:\n", "a:x:-1:1::/:\n",
+		"a:x: 1:1::/:\n", "a:x:1x:1::/:\n", "a:x:1:1 ::/:\n", "a:x:4294967296:1::/:\n",
+		"a:x:1:0x10::/:\n", "a:x:x:1::/:\n",
+	};
+	char *n = NULL;
+	gid_t g;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		char text[128];
+		struct nlc_pwdb *db;
+
+		snprintf(text, sizeof(text), "root:x:0:0::/:\n%s", odd[i]);
+		db = pwparse(text);
+		if (nlc_pwdb_usable(db))
+			fail_msg("usable: %s", odd[i]);
+		assert_int_equal(nlc_pwdb_user(db, 0, &n, &g), -ENOTSUP);
+		nlc_pwdb_free(db);
+	}
+	{
+		/* a NUL byte: glibc's parser sees a C string */
+		static const char t[] = "root:x:0:0::/:\na\0b:x:1:1::/:\n";
+		struct nlc_pwdb *db = nlc_pwdb_parse(t, sizeof(t) - 1);
+
+		assert_non_null(db);
+		assert_false(nlc_pwdb_usable(db));
+		nlc_pwdb_free(db);
+	}
+}
+
+static void test_passwd_many(void **state)
+{
+	size_t n = 5000, i, len = 0;
+	char *text = malloc(n * 64);
+	struct nlc_pwdb *db;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "u%zu:x:%zu:%zu::/:/bin/sh\n", i, 10000 + i, i % 7);
+	db = nlc_pwdb_parse(text, len);
+	free(text);
+	assert_non_null(db);
+	assert_int_equal(nlc_pwdb_users(db), n);
+	for (i = 0; i < n; i += 499) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "u%zu", i);
+		expect_user(db, (uid_t)(10000 + i), name, (gid_t)(i % 7));
+	}
+	expect_no_user(db, 9999);
+	nlc_pwdb_free(db);
+}
+
+static bool passwd_files(const char *text)
+{
+	return nlc_nss_passwd_files_only(text, strlen(text));
+}
+
+static void test_nsswitch_passwd(void **state)
+{
+	(void)state;
+	assert_true(passwd_files("passwd: files\n"));
+	assert_true(passwd_files("group: ldap\npasswd:\tfiles # local\n"));
+	assert_false(passwd_files(""));
+	assert_false(passwd_files("passwd: files systemd\n"));
+	assert_false(passwd_files("passwd: compat\n"));
+	assert_false(passwd_files("passwd: files [NOTFOUND=return]\n"));
+	assert_false(passwd_files("passwd: files\npasswd: files\n"));
+	assert_false(passwd_files("Passwd: files\n"));
+	assert_false(passwd_files("passwd : files\n"));
+	assert_false(passwd_files("group: files\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +398,10 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_empty_text),
 		cmocka_unit_test(test_nsswitch),
+		cmocka_unit_test(test_passwd_lines),
+		cmocka_unit_test(test_passwd_unusable),
+		cmocka_unit_test(test_passwd_many),
+		cmocka_unit_test(test_nsswitch_passwd),
 	};
 
 	return cmocka_run_group_tests_name("grpdb", tests, NULL, NULL);

@@ -8,7 +8,7 @@
 # handles (from /proc/fs/nfsd/filehandle), AUTH_SYS, over TCP from chosen
 # source addresses in 127/8, many calls in flight.
 #   S1 gid storm:    manage-gids, N uids with 20 groups each (files
-#                    backend, nsswitch.conf's group: files), one call
+#                    backend, nsswitch.conf's passwd: and group: files), one call
 #                    per uid
 #   S2 ip storm:     N new source addresses, one connection and call each
 #   S3 export storm: N exported tmpfs filesystems (fsid=N), and N
@@ -16,7 +16,7 @@
 #                    handle
 #   S4 head-of-line: one client whose reverse lookup stalls 2 s (a name
 #                    server that never answers), 100 others at once: the
-#                    others' p99
+#                    others' p99; and the same 100 without the staller
 #   S5 growth:       S3 at 250, 1000, 4000 exports: time per handle
 #   S6 reload:       exportfs -ra with N exports and 200 active clients:
 #                    time until all are served again
@@ -282,10 +282,16 @@ report() {
 	for d in $DAEMONS; do
 		line+=" $(dname "$d") ${W[$k.$d]:-?} s (ok ${OK[$k.$d]:-?}),"
 	done
-	echo "BENCH $name $what:${line%,};" \
-		"mountd/nlcached $(ratio "${W[$k.mountd]:-0}" "${W[$k.nlcached]:-0}")x$(
-		[ -z "${W[$k.instant]:-}" ] || printf %s ", nlcached/instant $(ratio "${W[$k.nlcached]:-0}" "${W[$k.instant]}")x"
-		[ -z "${W[$k.base]:-}" ] || printf %s ", before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]:-0}")x")"
+	# a ratio only between daemons that ran
+	local r=()
+	[ -z "${W[$k.mountd]:-}" ] || [ -z "${W[$k.nlcached]:-}" ] ||
+		r+=("mountd/nlcached $(ratio "${W[$k.mountd]}" "${W[$k.nlcached]}")x")
+	[ -z "${W[$k.nlcached]:-}" ] || [ -z "${W[$k.instant]:-}" ] ||
+		r+=("nlcached/instant $(ratio "${W[$k.nlcached]}" "${W[$k.instant]}")x")
+	[ -z "${W[$k.base]:-}" ] || [ -z "${W[$k.nlcached]:-}" ] ||
+		r+=("before/after $(ratio "${W[$k.base]}" "${W[$k.nlcached]}")x")
+	local IFS=,
+	echo "BENCH $name $what:${line%,};${r[*]/#/ }"
 }
 
 # storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
@@ -396,11 +402,13 @@ if want S1; then
 		}
 		for (j = 0; j < n; j++) printf "bg%d:x:%d:%s\n", j, 20000 + j, mem[j]
 	}' >>/etc/group
-	# group membership from the files backend only (the nsswitch.conf
-	# for which nlcached indexes /etc/group; rpc.mountd reads the same)
+	# users and group membership from the files backend only (the
+	# nsswitch.conf for which nlcached indexes /etc/passwd and /etc/group;
+	# rpc.mountd reads the same)
 	cp /etc/nsswitch.conf $B/nsswitch.orig
-	sed -i 's/^group:.*/group: files/' /etc/nsswitch.conf
+	sed -i 's/^group:.*/group: files/; s/^passwd:.*/passwd: files/' /etc/nsswitch.conf
 	check_eq "nsswitch.conf: group: files" "group: files" "$(grep '^group:' /etc/nsswitch.conf)"
+	check_eq "nsswitch.conf: passwd: files" "passwd: files" "$(grep '^passwd:' /etc/nsswitch.conf)"
 	check_eq "bu7 has 21 groups" 21 "$(id -G bu7 | wc -w)"
 	one_export
 	handles
@@ -434,13 +442,21 @@ while True:
 	cp /etc/resolv.conf $B/resolv.orig 2>/dev/null || :
 	cp /etc/hosts $B/hosts.orig
 	printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' >/etc/resolv.conf
-	for i in $(seq 1 100); do echo "127.4.1.$i c$i.bench.test"; done >>/etc/hosts
+	for i in $(seq 1 100); do
+		echo "127.4.1.$i c$i.bench.test"
+		echo "127.4.2.$i n$i.bench.test"
+	done >>/etc/hosts
 	check "the staller's reverse lookup stalls" sh -c '! timeout 10 getent hosts 127.4.0.1'
 	check "the others resolve from /etc/hosts" getent hosts 127.4.1.50
 	one_export "*.bench.test(rw,no_subtree_check,fsid=1) 127.0.0.0/8"
 	handles
 	for d in $DAEMONS; do
 		d_start "$d"
+		# the same load without the staller (other addresses, so that
+		# no daemon answers from what it learnt): the mechanism's own
+		# latency for 100 new clients at once
+		flush
+		load "s4n.$d" -f $B/fh -c 100 -w 1 -s 127.4.2.1
 		flush
 		"$LOAD" -t 60 -f "$B/fh" -c 1 -s 127.4.0.1 127.0.0.1 >"$B/staller.$d" 2>&1 &
 		staller=$!
@@ -452,7 +468,7 @@ while True:
 	done
 	line=""
 	for d in $DAEMONS; do
-		line+=" $(dname "$d") p99 ${P99[s4.$d]} s ($(awk -v p="${P99[s4.$d]}" 'BEGIN { printf "%.1f", p * 100 / 2 }')% of the stall),"
+		line+=" $(dname "$d") p99 ${P99[s4.$d]} s ($(awk -v p="${P99[s4.$d]}" 'BEGIN { printf "%.1f", p * 100 / 2 }')% of the stall; ${P99[s4n.$d]} s without the staller),"
 	done
 	echo "BENCH S4 head-of-line (one client's reverse DNS stalls 2 s, 100 others at once):${line%,}"
 	kill "$blackhole"
