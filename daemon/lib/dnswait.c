@@ -192,9 +192,17 @@ static int dw_forward(void *cookie, const char *name, struct nlc_hostent *h)
 	start(w, e);
 	ts.tv_sec = (time_t)(w->deadline / 1000u);
 	ts.tv_nsec = (long)(w->deadline % 1000u) * 1000000L;
-	while (e->running && now_ms() < w->deadline)
+	/* every lookup that ends wakes us: ours, or one whose thread this
+	 * lookup can have now (NLC_DNSWAIT_THREADS at most) */
+	while (!fresh(w, e) && now_ms() < w->deadline) {
+		if (!e->running) {
+			start_thread(w, e);
+			if (e->running)
+				continue;
+		}
 		if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) == ETIMEDOUT)
 			break;
+	}
 	if (!fresh(w, e)) {
 		/* still asking (or no thread to ask yet): the next load
 		 * takes it, started when this lookup (or any) ends */
@@ -336,9 +344,17 @@ void nlc_dnswait_tick(struct nlc_dnswait *w)
 unsigned int nlc_dnswait_end(struct nlc_dnswait *w)
 {
 	unsigned int n;
+	bool kick;
 
 	pthread_mutex_lock(&w->lock);
 	n = w->timed_out;
+	/* a name found no thread and no lookup is left to end and say so:
+	 * ask for the next load now (it starts those lookups) */
+	kick = w->starved && !w->running && !w->closing;
+	if (kick)
+		w->starved = false;
 	pthread_mutex_unlock(&w->lock);
+	if (kick && w->settled)
+		w->settled(w->settled_arg);
 	return n;
 }

@@ -41,6 +41,23 @@ static void fake_reset(void)
 	pthread_mutex_unlock(&F.lock);
 }
 
+static unsigned int calls(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&F.lock);
+	n = F.calls;
+	pthread_mutex_unlock(&F.lock);
+	return n;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /*
  * "fast*" answers 10.0.0.1 at once, "gone*" is unknown at once, "slow*"
  * answers 10.0.0.2 when released, "together*" answers 10.0.0.3 once
@@ -69,6 +86,11 @@ static int fake_forward(void *cookie, const char *name, struct nlc_hostent *h)
 		addr = "10.0.0.3";
 	} else if (!strncmp(name, "gone", 4)) {
 		err = -ENOENT;
+	} else if (!strncmp(name, "sleepy", 6)) {
+		pthread_mutex_unlock(&F.lock);
+		sleep_ms(20);
+		pthread_mutex_lock(&F.lock);
+		addr = "10.0.0.5";
 	} else if (!strncmp(name, "flaky", 5)) {
 		err = F.flaky_down ? -EAGAIN : 0;
 		addr = "10.0.0.4";
@@ -128,23 +150,6 @@ static void wait_settled(unsigned int n)
 	while (F.settled < n)
 		pthread_cond_wait(&F.cond, &F.lock);
 	pthread_mutex_unlock(&F.lock);
-}
-
-static unsigned int calls(void)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&F.lock);
-	n = F.calls;
-	pthread_mutex_unlock(&F.lock);
-	return n;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 static void test_fast_and_unknown(void **state)
@@ -371,6 +376,84 @@ static void test_retry_transient(void **state)
 	assert_int_equal(F.settled, 1);
 }
 
+/* More names than threads: a lookup takes a thread as soon as one is free
+ * (40 lookups of 20 ms, 16 at a time, all within the load's deadline; a
+ * name that found all threads busy used to count as unresolved at once,
+ * and with no lookup left to end, no load came for it). */
+static void test_more_names_than_threads(void **state)
+{
+	enum { N = 40 };
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	char name[32];
+	int i;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(nlc_dnswait_init(&w, &base, 20000, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "sleepy%d", i);
+		w.r.prefetch(w.r.cookie, name);
+	}
+	/* the last first: its lookup has no thread yet, all 16 are busy */
+	for (i = N - 1; i >= 0; i--) {
+		snprintf(name, sizeof(name), "sleepy%d", i);
+		assert_int_equal(w.r.forward(w.r.cookie, name, &h), 0);
+	}
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(calls(), N);
+	assert_true(F.maxflight <= NLC_DNSWAIT_THREADS);
+	assert_true(F.maxflight > 1);
+	nlc_dnswait_destroy(&w);
+	assert_int_equal(F.settled, 0);
+}
+
+/* More hung names than threads: the names that found no thread are not
+ * forgotten: when the lookups end, the next load asks for them too. */
+static void test_starved_names(void **state)
+{
+	enum { N = NLC_DNSWAIT_THREADS + 4 };
+	struct nlc_dnswait w;
+	struct nlc_hostent h;
+	char name[32];
+	int i;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(nlc_dnswait_init(&w, &base, 200, on_settled, NULL), 0);
+	nlc_dnswait_begin(&w);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "slow%d", i);
+		w.r.prefetch(w.r.cookie, name);
+	}
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "slow%d", i);
+		assert_int_equal(w.r.forward(w.r.cookie, name, &h), -ETIMEDOUT);
+	}
+	assert_int_equal(nlc_dnswait_end(&w), N);
+	assert_int_equal(calls(), NLC_DNSWAIT_THREADS);
+	release_all();
+	wait_settled(1);
+	pthread_mutex_lock(&F.lock);
+	while (F.inflight)
+		pthread_cond_wait(&F.cond, &F.lock);
+	pthread_mutex_unlock(&F.lock);
+	/* the next load: the 16 results as they are, the other 4 asked now */
+	nlc_dnswait_begin(&w);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "slow%d", i);
+		w.r.prefetch(w.r.cookie, name);
+	}
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "slow%d", i);
+		assert_int_equal(w.r.forward(w.r.cookie, name, &h), 0);
+	}
+	assert_int_equal(nlc_dnswait_end(&w), 0);
+	assert_int_equal(calls(), N);
+	nlc_dnswait_destroy(&w);
+}
+
 /* destroy waits for a lookup that is still running, and says nothing */
 static void test_destroy_waits(void **state)
 {
@@ -399,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_prefetch_runs_lookups_at_once),
 		cmocka_unit_test(test_client_list),
 		cmocka_unit_test(test_retry_transient),
+		cmocka_unit_test(test_more_names_than_threads),
+		cmocka_unit_test(test_starved_names),
 		cmocka_unit_test(test_destroy_waits),
 	};
 
