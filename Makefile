@@ -303,7 +303,8 @@ vmtest-native: $(VM_PROGS) sid-chroot
 # BENCH lines with ratios; not part of make check).
 # BENCH_N (2000), BENCH_S5 ("250 1000 4000"), BENCH_ONLY ("S1 S2 S3 S4 S5
 # S6 Idle") scale the run down or pick scenarios; BENCH_DEBUG=y logs
-# nlc-instant's rounds.
+# nlc-instant's rounds and every request nlcached handles; BENCH_PERF=y
+# prints a system-wide perf profile of each nlcached storm.
 # BENCH_BASE=<commit> also runs that commit's nlcached ("base") in the
 # same VM: a fix's before/after numbers.
 BENCH_N ?=
@@ -313,10 +314,11 @@ BENCH_BASE ?=
 BENCH_DEBUG ?=
 BENCH_S5_SCAN_MAX ?=
 BENCH_DAEMONS ?=
+BENCH_PERF ?=
 bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
-	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\n' \
-		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' >$(B)/nlc-bench.env
-	tests/vm/run.sh -k $(VM_KVER) bench
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\nNLC_BENCH_PERF=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' '$(BENCH_PERF)' >$(B)/nlc-bench.env
+	VM_SLUB_DEBUG= tests/vm/run.sh -k $(VM_KVER) bench
 	@grep -a '^BENCH ' $(B)/vm/$$(tests/vm/kernel.sh resolve $(VM_KVER))/bench/console.log
 
 # The same scenarios on sid's 7.2 (native upcalls, no module): nlcached's
@@ -328,9 +330,9 @@ bench: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
 NLC_SID_CHROOT ?= /var/tmp/nlc-sid
 bench-native: $(VM_PROGS) $(BENCH_PROGS) $(if $(BENCH_BASE),bench-base)
 	NLC_SID_CHROOT=$(NLC_SID_CHROOT) tests/vm/sid-chroot.sh $(NATIVE_KVER) mountd
-	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\nNLC_BENCH_NATIVE=y\nNLC_SID_ROOT=%s\n' \
-		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' '$(NLC_SID_CHROOT)' >$(B)/nlc-bench.env
-	tests/vm/run.sh -k $(NATIVE_KVER) bench
+	@printf 'NLC_BENCH_N=%s\nNLC_BENCH_S5="%s"\nNLC_BENCH_ONLY="%s"\nNLC_BENCH_BASE=%s\nNLC_BENCH_DEBUG=%s\nNLC_BENCH_S5_SCAN_MAX=%s\nNLC_BENCH_DAEMONS="%s"\nNLC_BENCH_PERF=%s\nNLC_BENCH_NATIVE=y\nNLC_SID_ROOT=%s\n' \
+		'$(BENCH_N)' '$(BENCH_S5)' '$(BENCH_ONLY)' '$(BENCH_BASE)' '$(BENCH_DEBUG)' '$(BENCH_S5_SCAN_MAX)' '$(BENCH_DAEMONS)' '$(BENCH_PERF)' '$(NLC_SID_CHROOT)' >$(B)/nlc-bench.env
+	VM_SLUB_DEBUG= tests/vm/run.sh -k $(NATIVE_KVER) bench
 	@grep -a '^BENCH ' $(B)/vm/$$(tests/vm/kernel.sh resolve $(NATIVE_KVER))/bench/console.log
 
 .PHONY: bench-base

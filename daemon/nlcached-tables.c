@@ -50,10 +50,14 @@ void tables_init(struct nlcached *d)
 {
 	const struct nlcached_config *cfg = &d->cfg;
 	struct tables *t = &d->tables;
+	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->snap_lock, NULL);
 	pthread_mutex_init(&t->mounts_lock, NULL);
+	pthread_mutex_init(&t->flush_lock, NULL);
+	for (i = 0; i < NLC_NCACHES; i++)
+		atomic_init(&t->flush_fd[i], -1);
 	atomic_init(&t->mounts_dirty, true);
 	t->snap_cfg.etab = cfg->etab;
 	t->snap_cfg.exports_file = cfg->exports_file;
@@ -82,6 +86,8 @@ void tables_init(struct nlcached *d)
 
 void tables_free(struct tables *t)
 {
+	unsigned int i;
+
 	if (t->snap_cur)
 		nlc_snapshot_put(t->snap_cur);
 	t->snap_cur = NULL;
@@ -90,6 +96,10 @@ void tables_free(struct tables *t)
 	t->mounts_cur = NULL;
 	pthread_mutex_destroy(&t->snap_lock);
 	pthread_mutex_destroy(&t->mounts_lock);
+	for (i = 0; i < NLC_NCACHES; i++)
+		if (atomic_load(&t->flush_fd[i]) >= 0)
+			close(atomic_exchange(&t->flush_fd[i], -1));
+	pthread_mutex_destroy(&t->flush_lock);
 	if (t->dnsw_ok)
 		nlc_dnswait_destroy(&t->dnsw);
 	t->dnsw_ok = false;
@@ -136,21 +146,60 @@ uint64_t tables_generation(struct tables *t)
 	return gen;
 }
 
-uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci)
+/*
+ * Open cache @ci's flush file into its slot (under flush_lock): a new
+ * slot, or the file behind a slot that stopped reading (nfsd's module
+ * went away and came back) replaced with dup2, so that a worker reading
+ * the old descriptor meanwhile never reads some other file.
+ */
+static int flush_fd_open(struct tables *t, unsigned int ci, int stale)
 {
-	char path[96], buf[32];
-	ssize_t n;
-	int fd;
+	char path[96];
+	int fd, cur;
 
-	(void)d;
-	if (ci >= NLC_NCACHES)
-		return 0;
+	pthread_mutex_lock(&t->flush_lock);
+	cur = atomic_load(&t->flush_fd[ci]);
+	if (cur != stale) {
+		/* another worker did it */
+		pthread_mutex_unlock(&t->flush_lock);
+		return cur;
+	}
 	snprintf(path, sizeof(path), "/proc/net/rpc/%s/flush", nlc_caches[ci].name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd >= 0 && cur >= 0) {
+		if (dup3(fd, cur, O_CLOEXEC) < 0) {
+			close(fd);
+			fd = -1;
+		} else {
+			close(fd);
+			fd = cur;
+		}
+	}
+	if (fd >= 0)
+		atomic_store(&t->flush_fd[ci], fd);
+	pthread_mutex_unlock(&t->flush_lock);
+	return fd;
+}
+
+uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci)
+{
+	struct tables *t = &d->tables;
+	char buf[32];
+	ssize_t n = -1;
+	int fd, tries;
+
+	if (ci >= NLC_NCACHES)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	/* read at offset 0, the kernel formats the current value each time */
+	fd = atomic_load(&t->flush_fd[ci]);
+	for (tries = 0; tries < 2; tries++) {
+		if (fd >= 0) {
+			n = pread(fd, buf, sizeof(buf) - 1, 0);
+			if (n > 0)
+				break;
+		}
+		fd = flush_fd_open(t, ci, fd);
+	}
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;

@@ -123,6 +123,11 @@ struct tables {
 	struct nlc_mount_table *mounts_cur;
 	time_t mounts_read_at;
 	atomic_bool mounts_dirty;	/* re-read the mount table */
+
+	/* /proc/net/rpc/<cache>/flush, kept open (-1: not yet); replaced in
+	 * place with dup2 when nfsd's module came back */
+	pthread_mutex_t flush_lock;
+	atomic_int flush_fd[NLC_NCACHES];
 };
 
 struct nlcached;

@@ -91,6 +91,7 @@ struct nlc_net {
 	struct mutex lock;		/* portid, sk, att[] updates */
 	u32 portid;			/* the registered daemon's socket */
 	struct sock *sk;		/* the same socket, referenced */
+	struct pid *tgid;		/* its registering process, referenced */
 	struct nlc_att __rcu *att[NLC_NR_CACHES];
 	/* Replies are parsed one at a time per cache of this netns, as writes
 	 * to its /proc channel are (the channel's inode lock).

@@ -30,7 +30,9 @@
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/nsproxy.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <net/sock.h>
@@ -561,6 +563,23 @@ bool nlc_is_daemon(struct nlc_net *nn, const struct sock *sk)
 }
 
 /*
+ * Whether the caller is the registered daemon: its socket, or another
+ * socket of the same process (a daemon's worker threads answer on their
+ * own sockets). nn->tgid is cleared before its reference is dropped, so
+ * a pointer read here was live when read, as is the caller's own: equal
+ * only for the same process.
+ */
+static bool nlc_from_daemon(struct nlc_net *nn, const struct sock *sk)
+{
+	struct pid *tgid;
+
+	if (nlc_is_daemon(nn, sk))
+		return true;
+	tgid = READ_ONCE(nn->tgid);
+	return tgid && tgid == task_tgid(current);
+}
+
+/*
  * Requests act on the socket's netns, but the /proc files, paths and the
  * nfsd.fh flush hook are resolved in the calling task's: they must agree.
  */
@@ -598,7 +617,7 @@ int nlc_cdref_get(struct net *net, const struct sock *sk, enum nlc_cache t,
 	err = nlc_check_task_net(net, extack);
 	if (err)
 		return err;
-	if (nlc_is_daemon(nn, sk)) {
+	if (nlc_from_daemon(nn, sk)) {
 		if (!ref)
 			return 0;
 		ref->att = nlc_att_get(nn, t);
@@ -753,6 +772,7 @@ static void nlc_detach(struct nlc_net *nn, enum nlc_cache t)
 static void nlc_detach_all(struct nlc_net *nn)
 {
 	struct sock *sk = nn->sk;
+	struct pid *tgid = nn->tgid;
 	int t;
 
 	lockdep_assert_held(&nn->lock);
@@ -760,8 +780,10 @@ static void nlc_detach_all(struct nlc_net *nn)
 		nlc_detach(nn, t);
 	WRITE_ONCE(nn->portid, 0);
 	WRITE_ONCE(nn->sk, NULL);
+	WRITE_ONCE(nn->tgid, NULL);
 	if (sk)
 		sock_put(sk);
+	put_pid(tgid);
 	/*
 	 * Under nn->lock (the work never takes it), so that a REGISTER
 	 * following right after cannot have its work cancelled by us.
@@ -831,6 +853,7 @@ int nlc_register(struct net *net, struct sock *sk, u32 portid, u32 want,
 			sock_hold(sk);
 			WRITE_ONCE(nn->sk, sk);
 			WRITE_ONCE(nn->portid, portid);
+			WRITE_ONCE(nn->tgid, get_pid(task_tgid(current)));
 		}
 		schedule_delayed_work(&nn->work, NLC_WORK_INTERVAL);
 	}

@@ -91,6 +91,15 @@ int nlc_sock_fd(const struct nlc_sock *s)
 	return nl_socket_get_fd(s->sk);
 }
 
+size_t nlc_batch_msg_size(size_t entries, size_t max)
+{
+	size_t size = NLC_MSG_MIN;
+
+	while (size < max && size / NLC_ENTRY_TYPICAL < entries)
+		size *= 2;
+	return size < max ? size : max;
+}
+
 size_t nlc_sock_msg_max(const struct nlc_sock *s)
 {
 	int sndbuf = 0;
@@ -379,17 +388,24 @@ int nlc_send_batch(struct nlc_sock *s, const struct nlc_cache *c, size_t n,
 {
 	struct batch_ctx ctx;
 	struct nl_msg *msg;
-	size_t i = 0, count, *map;
+	size_t i = 0, count, *map, max = msg_size, size;
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!msg_size)
-		msg_size = nlc_sock_msg_max(s);
+	if (!max)
+		max = nlc_sock_msg_max(s);
 	map = calloc(n < NLCACHE_MAX_BATCH ? (n ? n : 1) : NLCACHE_MAX_BATCH, sizeof(*map));
 	if (!map)
 		return -ENOMEM;
 	while (i < n) {
-		msg = nlc_msg_new(s, c->set_cmd, 0, msg_size);
+		/*
+		 * Sized to the work (libnl zeroes the whole buffer): the
+		 * entries left at a typical size, the largest message when
+		 * one entry needs it. A given msg_size is used as it is.
+		 */
+		size = msg_size ? msg_size : nlc_batch_msg_size(n - i, max);
+new_msg:
+		msg = nlc_msg_new(s, c->set_cmd, 0, size);
 		if (!msg) {
 			err = -ENOMEM;
 			break;
@@ -399,6 +415,12 @@ int nlc_send_batch(struct nlc_sock *s, const struct nlc_cache *c, size_t n,
 			err = ops->put(msg, i, arg);
 			if (err == -EMSGSIZE && count)
 				break;	/* full: send it, go on in a new one */
+			if (err == -EMSGSIZE && size < max) {
+				/* one large entry: the largest message */
+				nlmsg_free(msg);
+				size = max;
+				goto new_msg;
+			}
 			if (err) {
 				/* Does not fit even an empty message. */
 				ops->rejected(i, -err, NULL, true, arg);

@@ -53,6 +53,15 @@ int nlc_sock_fd(const struct nlc_sock *s);
  * less the kernel's slack), at most NLC_MSG_MAX.
  */
 size_t nlc_sock_msg_max(const struct nlc_sock *s);
+/*
+ * The first message size nlc_send_batch() tries for @entries answers: a
+ * power of two from NLC_MSG_MIN with room for that many entries of
+ * NLC_ENTRY_TYPICAL bytes, at most @max (an entry that does not fit gets
+ * a message of @max).
+ */
+#define NLC_MSG_MIN		4096
+#define NLC_ENTRY_TYPICAL	256
+size_t nlc_batch_msg_size(size_t entries, size_t max);
 
 /* Join the "exportd" multicast group and stop checking sequence numbers
  * (events have none). Returns 0 or a negative errno. */
@@ -108,7 +117,7 @@ struct nlc_batch_result {
 struct nlc_cache;
 /*
  * Send entries 0..n-1 of cache c in SET_REQS messages of at most msg_size
- * bytes (0: nlc_sock_msg_max). Returns 0 when every message was accepted
+ * bytes (0: sized to the work, at most nlc_sock_msg_max). Returns 0 when every message was accepted
  * (entries may still have been rejected: see res), or the negative errno
  * of the first message the kernel refused as a whole (s->extack says why;
  * later entries count as unsent).

@@ -381,6 +381,41 @@ static void test_batch_message_refused(void **state)
 	teardown(&p, &s);
 }
 
+/* With no size given, messages are sized to the entries left, and an
+ * entry too large for that gets the largest message. */
+static void test_batch_sized_to_work(void **state)
+{
+	static const struct nlc_batch_ops ops = { batch_put, batch_rejected };
+	static char medium[6000];
+	struct nlc_batch_result res;
+	struct nlc_sock s;
+	struct batch b;
+	struct peer p;
+
+	(void)state;
+	assert_int_equal(nlc_batch_msg_size(1, 200000), NLC_MSG_MIN);
+	assert_int_equal(nlc_batch_msg_size(NLC_MSG_MIN / NLC_ENTRY_TYPICAL, 200000), NLC_MSG_MIN);
+	assert_int_equal(nlc_batch_msg_size(NLC_MSG_MIN / NLC_ENTRY_TYPICAL + 1, 200000),
+			 2 * NLC_MSG_MIN);
+	assert_int_equal(nlc_batch_msg_size(100000, 200000), 200000);
+	assert_int_equal(nlc_batch_msg_size(1, 1000), 1000);
+
+	/* three small entries fit the first message, the 6000-byte one
+	 * does not: it goes alone in a message of the largest size */
+	batch_init(&b, 4, 99);
+	memset(medium, 'm', sizeof(medium) - 1);
+	b.r[3].domain = medium;
+	SETUP(&p, &s, respond_set, 2);
+	assert_int_equal(nlc_send_batch(&s, nlc_cache_lookup("ip-map"), b.n, 0, &ops, &b, &res),
+			 0);
+	assert_int_equal(res.messages, 2);
+	assert_int_equal(p.entries[0], 3);
+	assert_int_equal(p.entries[1], 1);
+	assert_int_equal(res.unsent, 0);
+	assert_int_equal(res.applied + res.rejected, 4);
+	teardown(&p, &s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_batch_splits_and_maps_errors),
 		cmocka_unit_test(test_batch_message_refused),
+		cmocka_unit_test(test_batch_sized_to_work),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,9 @@
  *            owns the netns (GENL_UNS_ADMIN_PERM); others get EPERM. On top
  *            of that, one rule for the commands that touch a cache
  *            (REGISTER, *_GET_REQS, *_SET_REQS, CACHE_FLUSH): the sender is
- *            the socket registered for the netns, or the sending task may
+ *            the socket registered for the netns or a thread of the
+ *            process that registered it (its workers' own sockets; for the
+ *            caches it serves), or the sending task may
  *            write the cache's /proc/net/rpc/<cache>/channel (owned by the
  *            host's root, mode 0600: fsuid 0 of the initial user namespace,
  *            or CAP_DAC_OVERRIDE in a user namespace where that uid is

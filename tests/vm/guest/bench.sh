@@ -120,10 +120,13 @@ d_start() {
 	nlcached | base)
 		local from
 		from=$(wc -l <"$NLC_LOGDIR/nlcached" 2>/dev/null || echo 0)
+		NLC_FROM=$from
+		# BENCH_DEBUG: every request's path through nlcached, timed
+		local dbg=${NLC_BENCH_DEBUG:+-d all}
 		if [ "$1" = base ]; then
-			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
+			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} $dbg >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		else
-			nlcached -F ${g:+-g} >>"$NLC_LOGDIR/nlcached" 2>&1 &
+			nlcached -F ${g:+-g} $dbg >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		fi
 		echo $! >"$NLC_LOGDIR/nlcached.pid"
 		if [ -n "$NATIVE" ]; then
@@ -150,6 +153,8 @@ d_stop() {
 	nlcached | base)
 		nlcached_stop
 		check_eq "nlcached exits 0" 0 "$nlcached_rc"
+		[ -z "${NLC_BENCH_DEBUG:-}" ] ||
+			tail -n +$((NLC_FROM + 1)) "$NLC_LOGDIR/nlcached" | sed 's/^/BENCH-LOG nlcached: /'
 		;;
 	instant)
 		pid=$(cat "$NLC_LOGDIR/instant.pid")
@@ -308,7 +313,25 @@ storm() {
 		[ "$d" != base ] || [[ $key == s[135]* ]] || continue
 		d_start "$d" $g
 		flush
-		load "$key.$d" "$@"
+		if [ -n "${NLC_BENCH_PERF:-}" ] && [ "$d" = nlcached ]; then
+			# BENCH_PERF: where the storm's time goes, system-wide
+			perf record -q -a -g -e cpu-clock -F 2000 -o /tmp/perf.data &
+			local perf=$!
+			sleep 1
+			load "$key.$d" "$@"
+			kill -INT $perf
+			wait $perf || true
+			{
+				perf report -i /tmp/perf.data --stdio --no-children --sort comm -g none
+				# nlcached's own time: by symbol, then inclusive
+				perf report -i /tmp/perf.data --stdio --comm nlcached --no-children \
+					--sort dso,sym -g none --percent-limit 0.4
+				perf report -i /tmp/perf.data --stdio --comm nlcached --children \
+					--sort sym -g none --percent-limit 2
+			} 2>/dev/null | grep '%' | sed "s/^/BENCH-PERF $key: /"
+		else
+			load "$key.$d" "$@"
+		fi
 		[ "$key" != s1 ] || [ "$d" != nlcached ] || s1_same_groups
 		d_stop "$d"
 	done
