@@ -147,12 +147,14 @@ uint64_t tables_generation(struct tables *t)
 }
 
 /*
- * Open cache @ci's flush file into its slot (under flush_lock): a new
- * slot, or the file behind a slot that stopped reading (nfsd's module
- * went away and came back) replaced with dup2, so that a worker reading
- * the old descriptor meanwhile never reads some other file.
+ * Open cache @ci's /proc/net/rpc/<cache> directory into its slot (under
+ * flush_lock): a new slot, or the directory behind a slot where "flush"
+ * is gone (nfsd's module went away and came back) replaced with dup3, so
+ * that a worker using the old descriptor meanwhile never opens some other
+ * file. (The flush file itself cannot be kept open: it is not seekable,
+ * and its value is formatted once per open.)
  */
-static int flush_fd_open(struct tables *t, unsigned int ci, int stale)
+static int flush_dir_open(struct tables *t, unsigned int ci, int stale)
 {
 	char path[96];
 	int fd, cur;
@@ -164,8 +166,8 @@ static int flush_fd_open(struct tables *t, unsigned int ci, int stale)
 		pthread_mutex_unlock(&t->flush_lock);
 		return cur;
 	}
-	snprintf(path, sizeof(path), "/proc/net/rpc/%s/flush", nlc_caches[ci].name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/net/rpc/%s", nlc_caches[ci].name);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0 && cur >= 0) {
 		if (dup3(fd, cur, O_CLOEXEC) < 0) {
 			close(fd);
@@ -186,19 +188,22 @@ uint64_t tables_flush_epoch(struct nlcached *d, unsigned int ci)
 	struct tables *t = &d->tables;
 	char buf[32];
 	ssize_t n = -1;
-	int fd, tries;
+	int dfd, fd, tries;
 
 	if (ci >= NLC_NCACHES)
 		return 0;
-	/* read at offset 0, the kernel formats the current value each time */
-	fd = atomic_load(&t->flush_fd[ci]);
+	/* one lookup from the kept directory, not the whole path's */
+	dfd = atomic_load(&t->flush_fd[ci]);
 	for (tries = 0; tries < 2; tries++) {
-		if (fd >= 0) {
-			n = pread(fd, buf, sizeof(buf) - 1, 0);
-			if (n > 0)
+		if (dfd >= 0) {
+			fd = openat(dfd, "flush", O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				n = read(fd, buf, sizeof(buf) - 1);
+				close(fd);
 				break;
+			}
 		}
-		fd = flush_fd_open(t, ci, fd);
+		dfd = flush_dir_open(t, ci, dfd);
 	}
 	if (n <= 0)
 		return 0;

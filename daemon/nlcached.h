@@ -124,8 +124,8 @@ struct tables {
 	time_t mounts_read_at;
 	atomic_bool mounts_dirty;	/* re-read the mount table */
 
-	/* /proc/net/rpc/<cache>/flush, kept open (-1: not yet); replaced in
-	 * place with dup2 when nfsd's module came back */
+	/* /proc/net/rpc/<cache>, kept open (-1: not yet); replaced in place
+	 * with dup3 when nfsd's module came back */
 	pthread_mutex_t flush_lock;
 	atomic_int flush_fd[NLC_NCACHES];
 };

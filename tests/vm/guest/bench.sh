@@ -315,7 +315,13 @@ storm() {
 		flush
 		if [ -n "${NLC_BENCH_PERF:-}" ] && [ "$d" = nlcached ]; then
 			# BENCH_PERF: where the storm's time goes, system-wide
-			perf record -q -a -g -e cpu-clock -F 2000 -o /tmp/perf.data &
+			if [ "$NLC_BENCH_PERF" = dwarf ]; then
+				# nlcached alone, its own stacks unwound (no frame pointers)
+				perf record -q -p "$(d_pids nlcached)" --call-graph dwarf,16384 \
+					-e cpu-clock -F 1000 -o /tmp/perf.data &
+			else
+				perf record -q -a -g -e cpu-clock -F 2000 -o /tmp/perf.data &
+			fi
 			local perf=$!
 			sleep 1
 			load "$key.$d" "$@"
@@ -328,6 +334,9 @@ storm() {
 					--sort dso,sym -g none --percent-limit 0.4
 				perf report -i /tmp/perf.data --stdio --comm nlcached --children \
 					--sort sym -g none --percent-limit 2
+				[ "$NLC_BENCH_PERF" != dwarf ] ||
+					perf report -i /tmp/perf.data --stdio --comm nlcached --no-children \
+						--sort sym -G -S __GI___libc_open,__GI___fstatat64 --percent-limit 0.3
 			} 2>/dev/null | grep '%' | sed "s/^/BENCH-PERF $key: /"
 		else
 			load "$key.$d" "$@"
