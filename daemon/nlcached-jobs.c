@@ -260,11 +260,34 @@ static void test_hold(const struct job *j)
 	sleep(hold_secs);
 }
 
+/* Cache ci's flush epoch, read now (and remembered for epoch_before). */
+static uint64_t epoch_now(struct nlcached *d, unsigned int ci)
+{
+	uint64_t e = d->flush_epoch ? d->flush_epoch(d, ci) : 0;
+
+	atomic_store(&d->jobs.epoch_seen[ci], e);
+	return e;
+}
+
+/*
+ * The flush epoch a computation starting now is valid in: the last one
+ * read, by anyone. It was read before this computation starts, so a flush
+ * since then shows as a newer epoch at the send's check (job_stale) and
+ * the answer is computed again: never a stale answer, one read per answer
+ * (the send's) instead of two.
+ */
+static uint64_t epoch_before(struct nlcached *d, unsigned int ci)
+{
+	uint64_t e = atomic_load(&d->jobs.epoch_seen[ci]);
+
+	return e ? e : epoch_now(d, ci);
+}
+
 /* Compute j, noting first the flush epoch its answer will be valid in. */
 static void job_compute(struct nlcached *d, struct job *j)
 {
 	if (!j->reload)
-		j->flush_epoch = d->flush_epoch ? d->flush_epoch(d, j->ci) : 0;
+		j->flush_epoch = epoch_before(d, j->ci);
 	d->compute(d, j);
 	if (!j->reload)
 		test_hold(j);
@@ -330,8 +353,7 @@ static void worker_send(struct nlcached *d, struct worker_sock *ws, struct job *
 	int tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		if (!job_stale(d, j, d->flush_epoch ? d->flush_epoch(d, j->ci) : 0,
-			       tables_generation(&d->tables)))
+		if (!job_stale(d, j, epoch_now(d, j->ci), tables_generation(&d->tables)))
 			break;
 		dlog(D_CALL, "%s: answer computed before a flush or reload: computing it again",
 		     j->c->name);
@@ -558,7 +580,7 @@ void jobs_drain(struct nlcached *d)
 		}
 		/* the epochs now, read once per drain */
 		if (!have_epoch[j->ci]) {
-			epoch[j->ci] = d->flush_epoch ? d->flush_epoch(d, j->ci) : 0;
+			epoch[j->ci] = epoch_now(d, j->ci);
 			have_epoch[j->ci] = true;
 		}
 		if (!have_gen) {

@@ -309,6 +309,9 @@ struct jobs {
 	bool workers_stop;
 	pthread_t tids[MAX_THREADS];
 	unsigned int nthreads;
+	/* each cache's flush epoch as last read (0: never): a computation
+	 * starts from it instead of reading it again (job_compute) */
+	atomic_uint_fast64_t epoch_seen[NLC_NCACHES];
 };
 
 void jobs_init(struct jobs *q);

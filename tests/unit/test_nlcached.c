@@ -628,6 +628,45 @@ static void test_worker_recomputes_after_flush(void **state)
 	teardown(&p, &s);
 }
 
+/*
+ * A computation starts from the epoch last read (by an earlier send): a
+ * flush after that read and before the computation is still caught when
+ * the answer is sent, and the answer computed again.
+ */
+static void test_flush_before_compute_caught(void **state)
+{
+	struct nlc_pending a = export_req("/srv"), b = export_req("/srv2");
+	struct seen_cmds seen = { 0 };
+	struct worker_sock ws;
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_all, 2);
+	p.priv = &seen;
+	connect_fake(&s);
+	fake_worker_sock(&ws, &s);
+	D.flush_epoch = fake_epoch;
+	g_epoch = 1700000000;
+	g_kind = NLC_ANSWER_NEGATIVE;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, &ws));
+	assert_int_equal(g_computed, 1);
+	assert_int_equal(seen.messages, 1);
+	/* a flush before the next request's computation starts */
+	g_epoch++;
+	jobs_seen(&D, &b);
+	assert_true(jobs_run_one(&D, &ws));
+	assert_int_equal(g_computed, 3);
+	assert_int_equal(seen.messages, 2);
+	jobs_drain(&D);
+	assert_int_equal(D.stats.recomputed[2], 1);
+	assert_int_equal(D.stats.answered[2][1], 2);
+	assert_int_equal(D.jobs.njobs, 0);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
 /* Not connected: the worker does not send; the answer waits. */
 static void test_worker_not_connected(void **state)
 {
@@ -688,6 +727,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unflushed_answer_sent, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_job_stale, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_export_sent_by_worker, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_flush_before_compute_caught, d_setup,
+						d_teardown),
 		cmocka_unit_test_setup_teardown(test_worker_recomputes_after_flush, d_setup,
 						d_teardown),
 		cmocka_unit_test_setup_teardown(test_worker_not_connected, d_setup, d_teardown),
