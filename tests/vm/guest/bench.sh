@@ -122,11 +122,12 @@ d_start() {
 		from=$(wc -l <"$NLC_LOGDIR/nlcached" 2>/dev/null || echo 0)
 		NLC_FROM=$from
 		# BENCH_DEBUG: every request's path through nlcached, timed
-		local dbg=${NLC_BENCH_DEBUG:+-d all}
+		local -a dbg=()
+		[ -z "$NLC_BENCH_DEBUG" ] || dbg=(-d all)
 		if [ "$1" = base ]; then
-			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} $dbg >>"$NLC_LOGDIR/nlcached" 2>&1 &
+			"$NLC_BUILD/bench-base/nlcached" -F ${g:+-g} "${dbg[@]}" >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		else
-			nlcached -F ${g:+-g} $dbg >>"$NLC_LOGDIR/nlcached" 2>&1 &
+			nlcached -F ${g:+-g} "${dbg[@]}" >>"$NLC_LOGDIR/nlcached" 2>&1 &
 		fi
 		echo $! >"$NLC_LOGDIR/nlcached.pid"
 		if [ -n "$NATIVE" ]; then
