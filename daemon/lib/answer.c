@@ -533,12 +533,26 @@ static void fh_visit(struct fh_search *f, const struct nlc_snap_export *x,
 		hv->submounts(hv->ctx, x->path, fh_try, f);
 }
 
+struct fh_visit_at {
+	struct fh_search *f;
+	const struct nlc_snapshot *s;
+	const char *domain;
+};
+
+static void fh_visit_idx(size_t idx, void *arg)
+{
+	struct fh_visit_at *v = arg;
+
+	fh_visit(v->f, &v->s->exp[idx], v->domain);
+}
+
 void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		   const struct nlc_answer_opts *o, const char *domain,
 		   unsigned int fsidtype, const void *fsid, size_t fsid_len,
 		   uint64_t now, struct nlc_fh_answer *out)
 {
 	struct nlc_fhindex *ix;
+	struct nlc_fhids *ids;
 	bool indexed = false;
 	struct fh_search f;
 	struct who w;
@@ -571,6 +585,13 @@ void nlc_answer_fh(const struct nlc_snapshot *s, const struct nlc_hostview *hv,
 		for (i = 0; i < n; i++)
 			fh_visit(&f, &s->exp[nlc_fhindex_at(ix, first + i)], domain);
 		nlc_fhindex_put(ix);
+		indexed = f.win != NULL;
+	} else if (f.req.type != NLC_FSID_NUM && (ids = nlc_fhids_get(s, hv))) {
+		/* the others: the exports on that filesystem (fhindex.h) */
+		struct fh_visit_at v = { .f = &f, .s = s, .domain = domain };
+
+		nlc_fhids_visit(ids, &f.req, fh_visit_idx, &v);
+		nlc_fhids_put(ids);
 		indexed = f.win != NULL;
 	}
 	/*

@@ -48,6 +48,13 @@ struct nlc_hostview {
 	/* Name services for $addr domains and client checks. */
 	const struct nlc_resolver *resolver;
 	void *ctx;
+	/*
+	 * Which facts these are: views with the same nonzero @gen see the
+	 * same mount table, so what was learnt from one (an index of the
+	 * exports by filesystem identity, fhindex.h) holds for the other
+	 * until the table changes. 0: nothing may be kept across calls.
+	 */
+	uint64_t gen;
 };
 
 /* stat() errors that mean "no such path" (path_lookup_error of Debian

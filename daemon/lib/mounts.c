@@ -103,7 +103,11 @@ struct nlc_mount_table {
 	pthread_mutex_t lock;	/* the two caches */
 	struct hash paths;
 	struct hash devs;
+	uint64_t gen;		/* this table's number (hv->gen) */
 };
+
+/* Numbers of the tables built, never reused (0 is "none"). */
+static atomic_uint_fast64_t table_gens;
 
 /* libblkid's cache is not thread-safe: all blkid calls go through this. */
 static pthread_mutex_t blkid_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -369,6 +373,7 @@ struct nlc_mount_table *nlc_mounts_parse(const char *text, size_t len,
 	}
 	if (build_index(t))
 		goto nomem;
+	t->gen = atomic_fetch_add(&table_gens, 1) + 1;
 	return t;
 nomem:
 	nlc_mounts_put(t);
@@ -1144,6 +1149,7 @@ void nlc_mounts_hostview(struct nlc_mount_table *t,
 	hv->fs_type = gated_fs_type;
 	hv->resolver = r;
 	hv->ctx = nlc_mounts_get(t);
+	hv->gen = t->gen;
 }
 
 void nlc_mounts_hostview_release(struct nlc_hostview *hv)

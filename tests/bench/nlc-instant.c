@@ -15,8 +15,10 @@
  * RULES, one per line:
  *   ip DOMAIN                    every auth.unix.ip request maps to DOMAIN
  *   gids GID...                  every uid gets these groups
- *   export PATH FLAGS FSID       nfsd.export for PATH (any client): these
- *                                flags and fsid, secinfo sys
+ *   export PATH FLAGS FSID [UUID]
+ *                                nfsd.export for PATH (any client): these
+ *                                flags and fsid (and uuid: 32 hex digits),
+ *                                secinfo sys
  *   fh FSIDTYPE HEX PATH         nfsd.fh for that fsid (any client): PATH
  * A request the table does not cover is answered negatively. On SIGTERM or
  * SIGINT it prints "nlc-instant: N answers, E rejected" and exits 0.
@@ -53,6 +55,8 @@ struct entry {
 	char *path;		/* fh: the answer */
 	uint32_t flags;
 	int32_t fsid;
+	bool has_uuid;
+	uint8_t uuid[16];
 };
 
 struct table {
@@ -167,9 +171,23 @@ static void load_rules(const char *file)
 			}
 		} else if (sscanf(line, "export %4095s %li %li", a, (long *)&n1, (long *)&n2) == 3) {
 			struct entry *e = table_add(&exports, a, strlen(a));
+			size_t k;
 
 			e->flags = (uint32_t)n1;
 			e->fsid = (int32_t)n2;
+			if (sscanf(line, "export %*s %*s %*s %4095s", b) == 1) {
+				for (k = 0; k < 16; k++) {
+					int hi = nlc_hexval(b[2 * k]), lo;
+
+					lo = hi < 0 ? -1 : nlc_hexval(b[2 * k + 1]);
+					if (lo < 0) {
+						fprintf(stderr, "nlc-instant: %s: bad uuid: %s", file, line);
+						exit(2);
+					}
+					e->uuid[k] = (uint8_t)(hi << 4 | lo);
+				}
+				e->has_uuid = true;
+			}
 		} else if (sscanf(line, "fh %lu %4095s %4095s", &n1, b, c) == 3) {
 			uint8_t fsid[64];
 			char key[80];
@@ -267,6 +285,8 @@ static void answer(struct batch *b, uint32_t type, struct nlattr **tb)
 			nla_put_u32(m, NLCACHE_A_SVC_EXPORT_ANON_UID, 65534);
 			nla_put_u32(m, NLCACHE_A_SVC_EXPORT_ANON_GID, 65534);
 			nla_put_s32(m, NLCACHE_A_SVC_EXPORT_FSID, e->fsid);
+			if (e->has_uuid)
+				nla_put(m, NLCACHE_A_SVC_EXPORT_UUID, 16, e->uuid);
 			sec = nla_nest_start(m, NLCACHE_A_SVC_EXPORT_SECINFO);
 			nla_put_u32(m, NLCACHE_A_AUTH_FLAVOR_PSEUDOFLAVOR, 1);
 			nla_put_u32(m, NLCACHE_A_AUTH_FLAVOR_FLAGS, e->flags);

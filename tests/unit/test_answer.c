@@ -56,18 +56,39 @@ static const struct fake_path fs[] = {
 	{ "/data", 0, 9, 1, 2, true, "d0d0d0d0-d0d0-d0d0-d0d0-d0d0d0d0d0d0" },
 	{ "/data/sub", 0, 9, 2, 2, true, "d1d1d1d1-d1d1-d1d1-d1d1-d1d1d1d1d1d1" },
 	{ "/u", 0, 9, 3, 77, false, "e0e0e0e0-e0e0-e0e0-e0e0-e0e0e0e0e0e0" },
+	{ "/mnt", 0, 8, 1, 299, false, NULL },
 	{ "/mnt/x", 0, 8, 1, 300, false, NULL },
 	{ "/mnt/y", 0, 10, 1, 2, true, "77777777-7777-7777-7777-777777777777" },
 	{ "/mnt/hung", -ETIMEDOUT },
 	{ "/gone", -ENOENT },
 	{ "/flaky", 0, 11, 1, 2, true, NULL, { 0xabc, 1 }, true },
 	{ "/srv/slow", -EIO },
+	{ "/many", 0, 8, 1, 400, false, NULL },
 };
 
 static unsigned int ident_calls;
 
+/*
+ * /many/N (N < 1000): a filesystem mounted there, device 20:N, a uuid
+ * unique however folded, root inode 2 + many_ino_bump (a directory made
+ * again).
+ */
+static uint64_t many_ino_bump;
+static char many_uuid[40];
+static struct fake_path many;
+
 static const struct fake_path *fake_find(const char *path)
 {
+	unsigned int n;
+	char end;
+
+	if (sscanf(path, "/many/%u%c", &n, &end) == 1 && n < 1000) {
+		snprintf(many_uuid, sizeof(many_uuid),
+			 "%08x-1111-2222-3333-4444%08x", n, n << 4);
+		many = (struct fake_path){ "/many", 0, 20, n, 2 + many_ino_bump,
+					   true, many_uuid };
+		return &many;
+	}
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
 		if (strcmp(fs[i].path, path) == 0)
 			return &fs[i];
@@ -195,6 +216,18 @@ static const struct nlc_hostview HV = {
 	.resolver = &R,
 };
 
+/* The same with a mount-table generation: nfsd.fh answers use the
+ * index by filesystem identity (fhindex.h). */
+static uint64_t hv_gen = 1000;
+
+static struct nlc_hostview hv_indexed(uint64_t gen)
+{
+	struct nlc_hostview hv = HV;
+
+	hv.gen = gen;
+	return hv;
+}
+
 static const struct nlc_answer_opts O = { .ttl = NLC_TTL_DEFAULT };
 
 /* ---- snapshots from etab text ------------------------------------------- */
@@ -240,7 +273,11 @@ static struct nlc_snapshot *snap_load(const char *text,
 	assert_non_null(f);
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(nlc_snapshot_load(&c, NULL, 1, &s), 0);
+	static uint64_t gen;
+
+	/* generations only grow, as in nlcached (the indexes know a
+	 * snapshot by its address and generation) */
+	assert_int_equal(nlc_snapshot_load(&c, NULL, ++gen, &s), 0);
 	assert_int_equal(s->table.nerr, nwarn);
 	return s;
 }
@@ -947,9 +984,26 @@ static void fh(const struct nlc_snapshot *s, const char *domain, int type,
 	uint8_t key[NLC_FSID_MAX];
 	int len = nlc_fsid_encode(type, src, key);
 
+	struct nlc_hostview hv = hv_indexed(++hv_gen);
+	struct nlc_fh_answer ix;
+
 	assert_true(len > 0);
 	nlc_answer_fh(s, &HV, &O, domain, (unsigned int)type, key,
 		      (size_t)len, NOW, a);
+	/* every answer is the same through the index (a new one, built
+	 * for this request, then used again) */
+	nlc_answer_fh(s, &hv, &O, domain, (unsigned int)type, key,
+		      (size_t)len, NOW, &ix);
+	assert_int_equal(ix.kind, a->kind);
+	assert_string_equal(ix.path, a->path);
+	assert_ptr_equal(ix.exp, a->exp);
+	assert_string_equal(ix.msg, a->msg);
+	assert_int_equal(ix.expiry, a->expiry);
+	nlc_answer_fh(s, &hv, &O, domain, (unsigned int)type, key,
+		      (size_t)len, NOW, &ix);
+	assert_int_equal(ix.kind, a->kind);
+	assert_string_equal(ix.path, a->path);
+	assert_ptr_equal(ix.exp, a->exp);
 }
 
 static struct nlc_fsid_src src_dev(uint32_t major, uint32_t minor,
@@ -1177,6 +1231,15 @@ static void test_fh_winner(void **state)
 	fh(s, "*", NLC_FSID_DEV, &src, &a);
 	assert_string_equal(a.path, "/num");
 	nlc_snapshot_put(s);
+	/* the same when the other is crossmnt (a candidate of every
+	 * request in the index): still the scan order */
+	s = snap("/alias\t*(rw,crossmnt)\n"
+		 "/num\t*(rw)\n");
+	fh(s, "*", NLC_FSID_DEV, &src, &a);
+	assert_string_equal(a.path, "/num");
+	assert_string_equal(a.msg,
+			    "/num and /alias have same filehandle for *, using first");
+	nlc_snapshot_put(s);
 
 	/* a later export below a crossmnt winner replaces it */
 	s = snap("/srv\t*(rw,crossmnt)\n"
@@ -1280,6 +1343,153 @@ static void test_fh_v4root_prefers_real(void **state)
 	nlc_snapshot_put(s);
 }
 
+/* An etab of @n exports /many/0 .. /many/(n-1), each to "*". */
+static struct nlc_snapshot *snap_many(unsigned int n, const char *opts)
+{
+	struct nlc_snapshot *s;
+	size_t cap = (size_t)n * 48 + 1, len = 0;
+	char *text = malloc(cap);
+	unsigned int i;
+
+	assert_non_null(text);
+	text[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"/many/%u\t*(%s)\n", i, opts);
+	s = snap(text);
+	free(text);
+	return s;
+}
+
+static struct nlc_fsid_src src_many(unsigned int n, uint64_t ino)
+{
+	char u[40];
+
+	snprintf(u, sizeof(u), "%08x-1111-2222-3333-4444%08x", n, n << 4);
+	return src_uuid(u, ino);
+}
+
+/* One answer through @hv; the number of stat()s it made. */
+static unsigned int fh_stats(const struct nlc_snapshot *s,
+			     const struct nlc_hostview *hv, int type,
+			     const struct nlc_fsid_src *src,
+			     struct nlc_fh_answer *a)
+{
+	uint8_t key[NLC_FSID_MAX];
+	int len = nlc_fsid_encode(type, src, key);
+	unsigned int before = ident_calls;
+
+	assert_true(len > 0);
+	nlc_answer_fh(s, hv, &O, "*", (unsigned int)type, key, (size_t)len,
+		      NOW, a);
+	return ident_calls - before;
+}
+
+static void test_fh_index_by_identity(void **state)
+{
+	struct nlc_hostview hv = hv_indexed(++hv_gen);
+	struct nlc_fsid_src src;
+	struct nlc_fh_answer a;
+	struct nlc_snapshot *s;
+	unsigned int n, nx;
+
+	(void)state;
+	s = snap_many(200, "rw");
+	/* 200, and the pseudo-root's "/" and "/many" */
+	nx = (unsigned int)s->nexp;
+	assert_int_equal(nx, 202);
+	/* without an index every export is looked at */
+	src = src_many(150, 0);
+	assert_int_equal(fh_stats(s, &HV, NLC_FSID_UUID16, &src, &a), nx);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/many/150");
+	/* the first indexed answer builds the index (a stat per export),
+	 * the next ones look only at the export on that filesystem */
+	n = fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(n, nx + 1);
+	assert_string_equal(a.path, "/many/150");
+	src = src_many(7, 0);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a), 1);
+	assert_string_equal(a.path, "/many/7");
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID8, &src, &a), 1);
+	assert_string_equal(a.path, "/many/7");
+	src = src_many(199, 2);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16_INUM, &src, &a), 1);
+	assert_string_equal(a.path, "/many/199");
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID4_INUM, &src, &a), 1);
+	assert_string_equal(a.path, "/many/199");
+	src = src_dev(20, 42, 2);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_ENCODE_DEV, &src, &a), 1);
+	assert_string_equal(a.path, "/many/42");
+	/* a filehandle of no export: the full scan says so */
+	src = src_many(500, 0);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a), nx);
+	assert_int_equal(a.kind, NLC_ANSWER_NEGATIVE);
+
+	/* the directory made again (another inode) since the index was
+	 * built: not among the candidates, found by the full scan */
+	many_ino_bump = 5;
+	src = src_many(9, 7);
+	n = fh_stats(s, &hv, NLC_FSID_UUID16_INUM, &src, &a);
+	many_ino_bump = 0;
+	assert_int_equal(n, nx);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/many/9");
+
+	/* another mount table: built again */
+	hv = hv_indexed(++hv_gen);
+	src = src_many(3, 0);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a), nx + 1);
+	assert_string_equal(a.path, "/many/3");
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a), 1);
+	nlc_snapshot_put(s);
+
+	/* another snapshot: built again */
+	s = snap_many(10, "rw");
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a),
+			 (unsigned int)s->nexp + 1);
+	assert_string_equal(a.path, "/many/3");
+	nlc_snapshot_put(s);
+}
+
+static void test_fh_index_candidates_always(void **state)
+{
+	struct nlc_hostview hv = hv_indexed(++hv_gen);
+	struct nlc_fsid_src src;
+	struct nlc_fh_answer a;
+	struct nlc_snapshot *s;
+	unsigned int full, nx;
+
+	(void)state;
+	/* crossmnt exports (their submounts) and exports whose identity
+	 * could not be learnt are tried for every request, in scan order */
+	s = snap("/many/1\t*(rw)\n"
+		 "/srv\t*(rw,crossmnt)\n"
+		 "/flaky\t*(rw)\n"
+		 "/mnt/hung\t*(rw)\n"
+		 "/many/2\t*(rw)\n");
+	src = src_uuid("22222222-2222-2222-2222-222222222222", 0);
+	fh(s, "*", NLC_FSID_UUID16, &src, &a);
+	assert_int_equal(a.kind, NLC_ANSWER_POSITIVE);
+	assert_string_equal(a.path, "/srv/sub");
+	full = fh_stats(s, &HV, NLC_FSID_UUID16, &src, &a);
+	nx = (unsigned int)s->nexp;
+	/* the index built (a stat of each export but the crossmnt one),
+	 * then all but the three are left out */
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a),
+			 nx - 1 + full - (nx - 3));
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a),
+			 full - (nx - 3));
+	assert_string_equal(a.path, "/srv/sub");
+	/* and /many/2 among them, in its place */
+	src = src_many(2, 0);
+	assert_int_equal(fh_stats(s, &HV, NLC_FSID_UUID16, &src, &a), full);
+	assert_int_equal(fh_stats(s, &hv, NLC_FSID_UUID16, &src, &a),
+			 full - (nx - 4));
+	assert_string_equal(a.path, "/many/2");
+	nlc_snapshot_put(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1311,6 +1521,8 @@ int main(void)
 		T(test_fh_winner),
 		T(test_fh_crossmnt_root),
 		T(test_fh_v4root_prefers_real),
+		T(test_fh_index_by_identity),
+		T(test_fh_index_candidates_always),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

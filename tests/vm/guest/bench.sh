@@ -14,6 +14,8 @@
 #   S3 export storm: N exported tmpfs filesystems (fsid=N), and N
 #                    directories of one tmpfs (fsid=N): one call per root
 #                    handle
+#   S3u:             S3 by uuid: N directories of one ext4 filesystem, no
+#                    fsid= (fsid type 7 filehandles)
 #   S4 head-of-line: one client whose reverse lookup stalls 2 s (a name
 #                    server that never answers), 100 others at once: the
 #                    others' p99; and the same 100 without the staller
@@ -43,7 +45,7 @@
 [ ! -f "$NLC_BUILD/nlc-bench.env" ] || . "$NLC_BUILD/nlc-bench.env"
 N=${NLC_BENCH_N:-2000}
 S5_SIZES=${NLC_BENCH_S5:-250 1000 4000}
-ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S4 S5 S6 Idle Load}
+ONLY=${NLC_BENCH_ONLY:-S1 S2 S3 S3u S4 S5 S6 Idle Load}
 DAEMONS=${NLC_BENCH_DAEMONS:-mountd nlcached instant}
 NATIVE=${NLC_BENCH_NATIVE:-}
 if [ -n "$NATIVE" ]; then
@@ -206,9 +208,20 @@ for i in range(int(sys.argv[1]) + 1, int(sys.argv[2]) + 1):
 	TMPFS_MOUNTED=$1
 }
 
+# One ext4 filesystem (a loop device) for S3u's directories.
+mount_ext4() {
+	mountpoint -q /srv/u && return 0
+	check "loop and ext4 modules" modprobe -a loop ext4
+	check "an ext4 image with room for $N directories" \
+		mkfs.ext4 -q -F -N $((N + 1000)) /tmp/bench-u.img 64M
+	mkdir -p /srv/u
+	check "it is mounted on /srv/u" mount -o loop /tmp/bench-u.img /srv/u
+}
+
 # set_exports KIND COUNT [CLIENT]: /etc/exports with COUNT exports of KIND
-# (t: tmpfs mounts, d: directories of one tmpfs), fsid=100+i, for CLIENT
-# (127.0.0.0/8); the paths go to $B/paths, nlc-instant's table to
+# (t: tmpfs mounts, d: directories of one tmpfs, both fsid=100+i; u:
+# directories of one ext4 filesystem, no fsid=: uuid filehandles), for
+# CLIENT (127.0.0.0/8); the paths go to $B/paths, nlc-instant's table to
 # $B/rules; then exportfs -ra.
 set_exports() {
 	local kind=$1 n=$2 client=${3:-127.0.0.0/8}
@@ -216,6 +229,31 @@ set_exports() {
 		mkdir -p /srv/d
 		mountpoint -q /srv/d || mount -t tmpfs -o mode=755 bdirs /srv/d
 		eval "mkdir -p /srv/d/e{1..$n}"
+	fi
+	if [ "$kind" = u ]; then
+		mount_ext4
+		eval "mkdir -p /srv/u/e{1..$n}"
+		awk -v n="$n" -v c="$client" 'BEGIN {
+			for (i = 1; i <= n; i++) printf "/srv/u/e%d %s(rw,no_subtree_check)\n", i, c
+		}' >/etc/exports
+		awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) printf "/srv/u/e%d\n", i }' >$B/paths
+		# the filesystem's uuid; a directory's handle is fsid type 7
+		# (UUID16_INUM: its inode, 8 bytes host order, then the uuid)
+		local uuid
+		uuid=$(blkid -s UUID -o value /tmp/bench-u.img | tr -d -)
+		[ ${#uuid} = 32 ] || _nlc_fail "S3u: no uuid for the ext4 image" "$uuid"
+		/usr/bin/python3 -c '
+import os, struct, sys
+n, uuid = int(sys.argv[1]), sys.argv[2]
+print("ip 127.0.0.0/8")
+print("gids " + " ".join(str(20000 + g) for g in range(20)))
+for i in range(1, n + 1):
+    p = "/srv/u/e%d" % i
+    print("export %s 0x0424 0 %s" % (p, uuid))
+    print("fh 7 %s%s %s" % (struct.pack("<Q", os.stat(p).st_ino).hex(), uuid, p))
+' "$n" "$uuid" >$B/rules
+		check "exportfs -ra with $n exports ($kind)" exportfs -ra
+		return
 	fi
 	awk -v n="$n" -v k="$kind" -v c="$client" 'BEGIN {
 		for (i = 1; i <= n; i++)
@@ -241,12 +279,13 @@ handles() {
 	# nfsd's filehandle file neither upcalls nor waits: the client domain
 	# and the exports must be cached first (as rpc.mountd does for a
 	# MOUNT): an ip-map entry names the domain, then each export's entry
-	local exp=$(($(date +%s) + 600)) k p f fs
+	local exp=$(($(date +%s) + 600)) k p f fs u
 	echo "nfsd 127.0.0.1 $exp 127.0.0.0/8" >/proc/net/rpc/auth.unix.ip/channel
 	exec 3>/proc/net/rpc/nfsd.export/channel
-	while read -r k p f fs; do
+	while read -r k p f fs u; do
 		[ "$k" = export ] || continue
-		printf '127.0.0.0/8 %s %s %d 65534 65534 %s\n' "$p" "$exp" "$f" "$fs" >&3
+		printf '127.0.0.0/8 %s %s %d 65534 65534 %s%s\n' "$p" "$exp" "$f" "$fs" \
+			"${u:+ uuid \\x$u}" >&3
 	done <$B/rules
 	exec 3>&-
 	check "root handles of $(wc -l <$B/paths) exports" \
@@ -374,6 +413,19 @@ if want S3; then
 	handles
 	storm s3d -f $B/fh -c 16 -w 8 -n "$N" -s 127.3.0.1
 	report S3d "export storm ($N directories of one tmpfs, fsid=N, same load)" s3d
+fi
+
+# S3u: the export storm by uuid (the filehandles of exported block-device
+# filesystems: no fsid=), rpc.mountd and the base nlcached up to
+# NLC_BENCH_S5_SCAN_MAX exports
+if want S3u; then
+	say "S3u: export storm by uuid, $N exports"
+	set_exports u "$N"
+	handles
+	ds=$DAEMONS
+	[ "$N" -le "${NLC_BENCH_S5_SCAN_MAX:-1000}" ] || ds=$(sed 's/mountd//; s/base//' <<<"$DAEMONS")
+	DAEMONS=$ds storm s3u -f $B/fh -c 16 -w 8 -n "$N" -s 127.3.0.1
+	DAEMONS=$ds report S3u "export storm by uuid ($N directories of one ext4 filesystem, no fsid=: fsid type 7 handles, same load)" s3u
 fi
 
 # S5: growth (nlcached and nlc-instant; rpc.mountd up to 1000 exports)
