@@ -381,6 +381,22 @@ storm() {
 		else
 			load "$key.$d" "$@"
 		fi
+		if [ -n "${NLC_BENCH_DEBUG:-}" ]; then
+			# what the module and the caches hold after the run
+			{
+				[ -n "$NATIVE" ] || nlcachectl status
+				for c in auth.unix.ip nfsd.export nfsd.fh; do
+					echo "$c: $(grep -vc '^#' /proc/net/rpc/$c/content) entries," \
+						"flush time $(cat /proc/net/rpc/$c/flush), now $(cut -d. -f1 /proc/uptime)"
+				done
+				head -3 /proc/net/rpc/auth.unix.ip/content
+				grep -E '^(rpc|th) ' /proc/net/rpc/nfsd
+				# where nfsd's threads are
+				for p in $(pgrep -x nfsd | head -4); do
+					echo "nfsd $p: $(tr '\n' ' ' </proc/"$p"/stack)"
+				done
+			} 2>&1 | sed "s/^/BENCH-STATE $key.$d: /"
+		fi
 		[ "$key" != s1 ] || [ "$d" != nlcached ] || s1_same_groups
 		d_stop "$d"
 	done
