@@ -10,6 +10,8 @@
 # waits mostly on its own boots while the VM tests run). Its output goes to
 # build/steps/TARGET.log and is printed whole when the foreground steps are
 # done (or one failed) and it has ended; its time is its own wall time.
+# A foreground step's output is also kept in build/steps/TARGET.log; the
+# failing step's FAIL lines are printed again at the end.
 set -uo pipefail
 
 name=$1
@@ -35,7 +37,10 @@ for t in "$@"; do
 		;;
 	esac
 	t0=$(date +%s)
-	if ! $make --no-print-directory "$t"; then
+	mkdir -p "$logdir"
+	# shellcheck disable=SC2086 # $MAKE may carry options
+	$make --no-print-directory "$t" 2>&1 | tee "$logdir/$t.log"
+	if [ "${PIPESTATUS[0]}" != 0 ]; then
 		failed=$t
 	fi
 	done_steps+=("$t")
@@ -67,6 +72,11 @@ for i in "${!done_steps[@]}"; do
 done
 printf '%-26s %8s\n' total $(($(date +%s) - start))
 if [ -n "$failed" ]; then
+	# A CI log may keep only its tail: repeat what failed, and why.
+	echo
+	echo "== make $name: the failure lines of $failed ($logdir/$failed.log)"
+	grep -E '^(FAIL|RETRY|SUMMARY|not ok)|[^a-z]FAIL[: ]|FAILED|Error [0-9]' \
+		"$logdir/$failed.log" 2>/dev/null | grep -v '^ok ' | tail -40
 	echo "make $name: FAILED at $failed"
 	exit 1
 fi
