@@ -18,9 +18,14 @@ enum {
 	COL_HANDED_BACK,
 	COL_OVERFLOWS,
 	COL_ADOPTED,
+	COL_ANSWERED,
+	COL_ANSWER_AVG,		/* table only */
+	COL_ANSWER_TOTAL,	/* JSON only */
+	COL_ANSWER_MAX,
 	NCOLS
 };
 
+/* A NULL header: not in the table; a NULL key: not in the JSON. */
 static const struct {
 	const char *header;
 	const char *key;
@@ -35,6 +40,10 @@ static const struct {
 	[COL_HANDED_BACK] = { "HANDED_BACK", "handed_back" },
 	[COL_OVERFLOWS] = { "OVERFLOWS", "overflows" },
 	[COL_ADOPTED] = { "ADOPTED", "adopted" },
+	[COL_ANSWERED] = { "ANSWERED", "answered" },
+	[COL_ANSWER_AVG] = { "AVG_MS", NULL },
+	[COL_ANSWER_TOTAL] = { NULL, "answer_ms_total" },
+	[COL_ANSWER_MAX] = { "MAX_MS", "answer_ms_max" },
 };
 
 static void values(const struct nlc_cache_status *cs, uint64_t v[NCOLS])
@@ -49,6 +58,12 @@ static void values(const struct nlc_cache_status *cs, uint64_t v[NCOLS])
 	v[COL_HANDED_BACK] = cs->handed_back;
 	v[COL_OVERFLOWS] = cs->overflows;
 	v[COL_ADOPTED] = cs->adopted;
+	v[COL_ANSWERED] = cs->answered;
+	/* rounded to the nearest ms */
+	v[COL_ANSWER_AVG] = cs->answered ?
+		(cs->answer_ms + cs->answered / 2) / cs->answered : 0;
+	v[COL_ANSWER_TOTAL] = cs->answer_ms;
+	v[COL_ANSWER_MAX] = cs->answer_ms_max;
 }
 
 static int digits(uint64_t v)
@@ -77,7 +92,7 @@ void nlc_status_print_text(FILE *f, const struct nlc_status *st)
 	fputc('\n', f);
 
 	for (i = 0; i < NCOLS; i++)
-		width[i] = (int)strlen(cols[i].header);
+		width[i] = cols[i].header ? (int)strlen(cols[i].header) : 0;
 	for (c = 0; c < st->ncaches; c++) {
 		n = (int)strlen(st->caches[c].name);
 		if (n > namew)
@@ -89,14 +104,16 @@ void nlc_status_print_text(FILE *f, const struct nlc_status *st)
 	}
 	fprintf(f, "%-*s  ATTACHED", namew, "CACHE");
 	for (i = 0; i < NCOLS; i++)
-		fprintf(f, "  %*s", width[i], cols[i].header);
+		if (cols[i].header)
+			fprintf(f, "  %*s", width[i], cols[i].header);
 	fputc('\n', f);
 	for (c = 0; c < st->ncaches; c++) {
 		fprintf(f, "%-*s  %-8s", namew, st->caches[c].name,
 			st->caches[c].attached ? "yes" : "no");
 		values(&st->caches[c], v);
 		for (i = 0; i < NCOLS; i++)
-			fprintf(f, "  %*" PRIu64, width[i], v[i]);
+			if (cols[i].header)
+				fprintf(f, "  %*" PRIu64, width[i], v[i]);
 		fputc('\n', f);
 	}
 }
@@ -141,7 +158,8 @@ void nlc_status_print_json(FILE *f, const struct nlc_status *st)
 			st->caches[c].attached ? "true" : "false");
 		values(&st->caches[c], v);
 		for (i = 0; i < NCOLS; i++)
-			fprintf(f, ",\"%s\":%" PRIu64, cols[i].key, v[i]);
+			if (cols[i].key)
+				fprintf(f, ",\"%s\":%" PRIu64, cols[i].key, v[i]);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);

@@ -44,6 +44,10 @@ struct nlc_stats {
 	atomic64_t handed_back;
 	atomic64_t adopted;
 	atomic64_t overflows;
+	/* requests that stopped pending, and their time queued (ms) */
+	atomic64_t answered;
+	atomic64_t answer_ms;
+	atomic64_t answer_ms_max;
 };
 
 /* A request queued for the daemon: a cache entry with CACHE_PENDING set. */

@@ -408,15 +408,38 @@ static int nlc_upcall(struct cache_detail *cd, struct cache_head *h)
 }
 
 /* Unlink requests that were answered (or cleaned) and drop their entries. */
+/* Account the time requests waited for an answer (queued to collected). */
+static void nlc_account_answers(struct nlc_stats *st, u64 n, u64 ms, u64 max)
+{
+	s64 old;
+
+	if (!n)
+		return;
+	atomic64_add(n, &st->answered);
+	atomic64_add(ms, &st->answer_ms);
+	old = atomic64_read(&st->answer_ms_max);
+	while ((u64)old < max &&
+	       !atomic64_try_cmpxchg(&st->answer_ms_max, &old, (s64)max))
+		;
+}
+
 void nlc_gc(struct nlc_att *att)
 {
 	struct nlc_req *req, *tmp;
+	u64 n = 0, ms = 0, max = 0, w;
 	LIST_HEAD(dead);
 
 	spin_lock(&att->lock);
 	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
 		if (nlc_req_live(req))
 			continue;
+		/* Answered (by anyone), not removed from the cache unanswered. */
+		if (!test_bit(CACHE_CLEANED, &req->h->flags)) {
+			w = jiffies_to_msecs(jiffies - req->queued);
+			n++;
+			ms += w;
+			max = max_t(u64, max, w);
+		}
 		if (att->hint == req)
 			att->hint = NULL;
 		hash_del(&req->hnode);
@@ -424,6 +447,7 @@ void nlc_gc(struct nlc_att *att)
 		att->nr_reqs--;
 	}
 	spin_unlock(&att->lock);
+	nlc_account_answers(&att->nn->stats[att->type], n, ms, max);
 
 	list_for_each_entry_safe(req, tmp, &dead, list) {
 		cache_put(req->h, att->cd);

@@ -214,7 +214,13 @@ static int nlc_put_cache_status(struct sk_buff *msg, struct nlc_net *nn,
 	    nla_put_u64_64bit(msg, NLCACHE_A_CACHE_STATUS_OVERFLOWS,
 			      atomic64_read(&st->overflows), NLCACHE_A_CACHE_STATUS_PAD) ||
 	    nla_put_u64_64bit(msg, NLCACHE_A_CACHE_STATUS_ADOPTED,
-			      atomic64_read(&st->adopted), NLCACHE_A_CACHE_STATUS_PAD)) {
+			      atomic64_read(&st->adopted), NLCACHE_A_CACHE_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, NLCACHE_A_CACHE_STATUS_ANSWERED,
+			      atomic64_read(&st->answered), NLCACHE_A_CACHE_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, NLCACHE_A_CACHE_STATUS_ANSWER_MS,
+			      atomic64_read(&st->answer_ms), NLCACHE_A_CACHE_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, NLCACHE_A_CACHE_STATUS_ANSWER_MS_MAX,
+			      atomic64_read(&st->answer_ms_max), NLCACHE_A_CACHE_STATUS_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -850,6 +850,10 @@ static int cache_status_parse(const struct nlattr *nest, struct nlc_cache_status
 		  offsetof(struct nlc_cache_status, handed_back) },
 		{ NLCACHE_A_CACHE_STATUS_OVERFLOWS, offsetof(struct nlc_cache_status, overflows) },
 		{ NLCACHE_A_CACHE_STATUS_ADOPTED, offsetof(struct nlc_cache_status, adopted) },
+		{ NLCACHE_A_CACHE_STATUS_ANSWERED, offsetof(struct nlc_cache_status, answered) },
+		{ NLCACHE_A_CACHE_STATUS_ANSWER_MS, offsetof(struct nlc_cache_status, answer_ms) },
+		{ NLCACHE_A_CACHE_STATUS_ANSWER_MS_MAX,
+		  offsetof(struct nlc_cache_status, answer_ms_max) },
 	};
 	const struct nlc_cache *c;
 	const char *name;

@@ -316,6 +316,9 @@ struct nlc_cache_status {
 	uint64_t handed_back;
 	uint64_t overflows;
 	uint64_t adopted;
+	uint64_t answered;	/* requests that stopped pending */
+	uint64_t answer_ms;	/* their total wait, queued to answered */
+	uint64_t answer_ms_max;
 };
 
 #define NLC_STATUS_MAX_CACHES	16

@@ -213,6 +213,9 @@ static struct nl_msg *status_msg(void)
 	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_HANDED_BACK, 3);
 	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_OVERFLOWS, 4);
 	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_ADOPTED, 5);
+	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_ANSWERED, 10);
+	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_ANSWER_MS, 25);
+	put_u64_pad(msg, 0, NLCACHE_A_CACHE_STATUS_ANSWER_MS_MAX, 9);
 	nla_nest_end(msg, n);
 
 	/* no name: the table's; counters absent: 0 */
@@ -248,6 +251,9 @@ static void test_status_parse(void **state)
 	assert_int_equal(st.caches[0].handed_back, 3);
 	assert_int_equal(st.caches[0].overflows, 4);
 	assert_int_equal(st.caches[0].adopted, 5);
+	assert_int_equal(st.caches[0].answered, 10);
+	assert_int_equal(st.caches[0].answer_ms, 25);
+	assert_int_equal(st.caches[0].answer_ms_max, 9);
 	assert_string_equal(st.caches[1].name, "nfsd.fh");
 	assert_false(st.caches[1].attached);
 	assert_int_equal(st.caches[1].upcalls, 0);
@@ -290,9 +296,10 @@ static void test_status_text(void **state)
 		"native: no\n"
 		"daemon portid: 4242\n"
 		"\n"
-		"CACHE         ATTACHED  PENDING  OLDEST_MS  UPCALLS  NOTIFICATIONS  REPLIES  REJECTED     FALLBACKS  HANDED_BACK  OVERFLOWS  ADOPTED\n"
-		"auth.unix.ip  yes             2       1500       12             11       10         1  123456789012            3          4        5\n"
-		"nfsd.fh       no              0          0        0              0        0         0             0            0          0        0\n");
+		"CACHE         ATTACHED  PENDING  OLDEST_MS  UPCALLS  NOTIFICATIONS  REPLIES  REJECTED     FALLBACKS  HANDED_BACK  OVERFLOWS  ADOPTED  ANSWERED  AVG_MS  MAX_MS\n"
+		/* the average is rounded: 25 ms over 10 answers is 3 */
+		"auth.unix.ip  yes             2       1500       12             11       10         1  123456789012            3          4        5        10       3       9\n"
+		"nfsd.fh       no              0          0        0              0        0         0             0            0          0        0         0       0       0\n");
 	free(out);
 	nlmsg_free(msg);
 
@@ -303,7 +310,7 @@ static void test_status_text(void **state)
 		"native: no\n"
 		"daemon portid: none\n"
 		"\n"
-		"CACHE  ATTACHED  PENDING  OLDEST_MS  UPCALLS  NOTIFICATIONS  REPLIES  REJECTED  FALLBACKS  HANDED_BACK  OVERFLOWS  ADOPTED\n");
+		"CACHE  ATTACHED  PENDING  OLDEST_MS  UPCALLS  NOTIFICATIONS  REPLIES  REJECTED  FALLBACKS  HANDED_BACK  OVERFLOWS  ADOPTED  ANSWERED  AVG_MS  MAX_MS\n");
 	free(out);
 }
 
@@ -320,10 +327,12 @@ static void test_status_json(void **state)
 		"{\"version\":\"0.1.0\",\"native\":false,\"daemon_portid\":4242,\"caches\":["
 		"{\"name\":\"auth.unix.ip\",\"type\":1,\"attached\":true,\"pending\":2,"
 		"\"oldest_pending_ms\":1500,\"upcalls\":12,\"notifications\":11,\"replies\":10,"
-		"\"rejected\":1,\"fallbacks\":123456789012,\"handed_back\":3,\"overflows\":4,\"adopted\":5},"
+		"\"rejected\":1,\"fallbacks\":123456789012,\"handed_back\":3,\"overflows\":4,\"adopted\":5,"
+		"\"answered\":10,\"answer_ms_total\":25,\"answer_ms_max\":9},"
 		"{\"name\":\"nfsd.fh\",\"type\":8,\"attached\":false,\"pending\":0,"
 		"\"oldest_pending_ms\":0,\"upcalls\":0,\"notifications\":0,\"replies\":0,"
-		"\"rejected\":0,\"fallbacks\":0,\"handed_back\":0,\"overflows\":0,\"adopted\":0}]}\n");
+		"\"rejected\":0,\"fallbacks\":0,\"handed_back\":0,\"overflows\":0,\"adopted\":0,"
+		"\"answered\":0,\"answer_ms_total\":0,\"answer_ms_max\":0}]}\n");
 	free(out);
 	nlmsg_free(msg);
 

@@ -185,7 +185,15 @@
  *                                            was attached (queued before a
  *                                            daemon registered, or handed
  *                                            back by the previous one)
- *   Counters are per netns and survive re-registration.
+ *       [NLCACHE_A_CACHE_STATUS_ANSWERED]    u64, requests that stopped
+ *                                            pending (answered by anyone)
+ *       [NLCACHE_A_CACHE_STATUS_ANSWER_MS]   u64, their total time from
+ *                                            queued to answered, in ms
+ *       [NLCACHE_A_CACHE_STATUS_ANSWER_MS_MAX] u64, the longest of them
+ *   Counters are per netns and survive re-registration. An answer is
+ *   counted when the module collects the request: at once for SET_REQS
+ *   answers, within NLC_WORK_INTERVAL (2 s) for others (/proc channel
+ *   writes).
  */
 #ifndef _UAPI_LINUX_NFSD_NLCACHE_H
 #define _UAPI_LINUX_NFSD_NLCACHE_H
@@ -410,6 +418,9 @@ enum {
 	NLCACHE_A_CACHE_STATUS_OVERFLOWS,
 	NLCACHE_A_CACHE_STATUS_PAD,
 	NLCACHE_A_CACHE_STATUS_ADOPTED,
+	NLCACHE_A_CACHE_STATUS_ANSWERED,
+	NLCACHE_A_CACHE_STATUS_ANSWER_MS,
+	NLCACHE_A_CACHE_STATUS_ANSWER_MS_MAX,
 
 	__NLCACHE_A_CACHE_STATUS_MAX,
 	NLCACHE_A_CACHE_STATUS_MAX = (__NLCACHE_A_CACHE_STATUS_MAX - 1)

@@ -339,6 +339,23 @@ report() {
 	echo "BENCH $name $what:${line%,};${r[*]/#/ }"
 }
 
+# waits: each cache's answered count and total wait (ms), from the
+# module's status (nlcached and nlc-instant on 6.1; rpc.mountd answers
+# through the channels, which the module does not time)
+waits() {
+	[ -z "$NATIVE" ] || return 0
+	nlcachectl status --json | /usr/bin/python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["caches"]:
+    print(c["name"], c.get("answered", 0), c.get("answer_ms_total", 0))'
+}
+
+# wait_line BEFORE AFTER: "cache n avg ms" for the caches whose count moved
+wait_line() {
+	join <(sort <<<"$1") <(sort <<<"$2") | awk '$4 > $2 {
+		n = $4 - $2; printf "%s%s %d answered, avg %.1f ms", sep, $1, n, ($5 - $3) / n; sep = "; " }'
+}
+
 # storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
 storm() {
 	local key=$1 g='' d
@@ -353,6 +370,8 @@ storm() {
 		[ "$d" != base ] || [[ $key == s[135]* ]] || continue
 		d_start "$d" $g
 		flush
+		local w0
+		w0=$(waits)
 		if [ -n "${NLC_BENCH_PERF:-}" ] && [ "$d" = nlcached ]; then
 			# BENCH_PERF: where the storm's time goes, system-wide
 			if [ "$NLC_BENCH_PERF" = dwarf ]; then
@@ -381,6 +400,9 @@ storm() {
 		else
 			load "$key.$d" "$@"
 		fi
+		# the module's view: how long requests waited for this daemon
+		[ "$d" = mountd ] || [ -n "$NATIVE" ] ||
+			echo "BENCH-RAW $key.$d: module answer wait: $(wait_line "$w0" "$(waits)")"
 		if [ -n "${NLC_BENCH_DEBUG:-}" ]; then
 			# what the module and the caches hold after the run
 			{

@@ -54,6 +54,10 @@ for c in auth.unix.ip nfsd.export nfsd.fh; do
 	check "$c: answered over netlink" test "$(nlc_status_field $c replies)" -gt 0
 	check_eq "$c: no fallback to the legacy path" 0 "$(nlc_status_field $c fallbacks)"
 	check_eq "$c: no reply rejected" 0 "$(nlc_status_field $c rejected)"
+	n=$(nlc_status_field $c answered)
+	check "$c: the module counted the answers" test "$n" -gt 0
+	check "$c: the longest wait is part of the total" \
+		test "$(nlc_status_field $c answer_ms_max)" -le "$(nlc_status_field $c answer_ms_total)"
 done
 check_match "-d auth: nlcached logs the authentication" \
 	'nlcached: successful authentication for IP 127\.0\.0\.1 as 127\.0\.0\.1' "$(cat "$log")"
