@@ -351,9 +351,16 @@ for c in json.load(sys.stdin)["caches"]:
 }
 
 # wait_line BEFORE AFTER: "cache n avg ms" for the caches whose count moved
+# (no process substitution: the guest has no /dev/fd)
 wait_line() {
-	join <(sort <<<"$1") <(sort <<<"$2") | awk '$4 > $2 {
-		n = $4 - $2; printf "%s%s %d answered, avg %.1f ms", sep, $1, n, ($5 - $3) / n; sep = "; " }'
+	awk -v before="$1" 'BEGIN {
+		k = split(before, l, "\n")
+		for (i = 1; i <= k; i++) { split(l[i], f, " "); n0[f[1]] = f[2]; ms0[f[1]] = f[3] }
+	}
+	$2 > n0[$1] {
+		n = $2 - n0[$1]
+		printf "%s%s %d answered, avg %.1f ms", sep, $1, n, ($3 - ms0[$1]) / n; sep = "; "
+	}' <<<"$2"
 }
 
 # storm KEY [gids] NFSLOAD-ARGS...: for each daemon: start, flush, run, stop
