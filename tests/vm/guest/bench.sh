@@ -421,7 +421,7 @@ storm() {
 			# what the module and the caches hold after the run
 			{
 				[ -n "$NATIVE" ] || nlcachectl status
-				for c in auth.unix.ip nfsd.export nfsd.fh; do
+				for c in auth.unix.ip auth.unix.gid nfsd.export nfsd.fh; do
 					echo "$c: $(grep -vc '^#' /proc/net/rpc/$c/content) entries," \
 						"flush time $(cat /proc/net/rpc/$c/flush), now $(cut -d. -f1 /proc/uptime)"
 				done
