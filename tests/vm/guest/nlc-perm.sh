@@ -114,6 +114,11 @@ check "exportfs -ra" exportfs -ra
 setpriv --bounding-set=-all,+net_admin,+dac_read_search --inh-caps=-all \
 	nlcached -F -d all >"$NLC_LOGDIR/nlcached" 2>&1 &
 echo $! >"$NLC_LOGDIR/nlcached.pid"
+# $! is setpriv until it execs nlcached: before that its effective set is
+# still root's (a check read too early saw 000001ffffffffff)
+# shellcheck disable=SC2016 # expanded by the inner shell
+check "setpriv has exec'd nlcached" wait_for 20 sh -c \
+	'[ "$(cat /proc/$0/comm 2>/dev/null)" = nlcached ]' "$(nlcached_pid)"
 check_eq "nlcached runs with only CAP_NET_ADMIN and CAP_DAC_READ_SEARCH" \
 	"0000000000001004" "$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/"$(nlcached_pid)"/status)"
 nfsd_start
