@@ -51,6 +51,7 @@ for arg in $(cat /proc/cmdline); do
 	nlc.test=*) NLC_TEST=${arg#nlc.test=} ;;
 	nlc.success=*) NLC_SUCCESS=/dev/${arg#nlc.success=} ;;
 	nlc.bootpanic=1) NLC_BOOTPANIC=y ;;
+	nlc.boothang=1) NLC_BOOTHANG=y ;;
 	esac
 done
 [ -n "$NLC_TEST" ] || fail "no nlc.test= on the kernel command line"
@@ -131,6 +132,12 @@ script=$NLC_PROJECT/tests/vm/guest/$NLC_TEST.sh
 if [ -n "$NLC_BOOTPANIC" ]; then
 	log "nlc.bootpanic: crashing before the test script starts"
 	echo c >/proc/sysrq-trigger
+fi
+# ... and of its retry of a boot that hangs (selftest-boothang): the
+# host's timeout kills it before the script starts
+if [ -n "$NLC_BOOTHANG" ]; then
+	log "nlc.boothang: hanging before the test script starts"
+	while :; do sleep 3600; done
 fi
 
 log "running $script"

@@ -16,11 +16,13 @@
 # marker, for the reason REGEX matches (the guest's "nlc-init: FAIL" line,
 # "guest panicked" or "guest hung").
 #
-# A guest that panics before its test script started (init's "nlc-init:
-# running" line) never ran the test: such a boot flake (a TCG
-# text-patching race, say) is booted again, at most twice, each time
+# A guest that panics or hangs before its test script started (init's
+# "nlc-init: running" line) never ran the test: such a boot flake (a TCG
+# text-patching race; a boot-time crypto self-test stuck in a soft lockup
+# for minutes on a loaded host) is booted again, at most twice, each time
 # logged as "RETRY … harness retry" with the old console log kept as
-# console.log.bootN; a panic after the script started stays a failure.
+# console.log.bootN; a panic or hang after the script started stays a
+# failure. (The module is loaded by the test scripts, never at boot.)
 # The last line counts passes, failures and harness retries.
 #
 # Output: build/vm/<abi>/<test>/console.log (and result). On failure the
@@ -108,10 +110,12 @@ stream_console() {
 	done
 }
 
-# panicked_before_script LOG: the guest panicked before init started the
-# test script (a boot flake: the test never ran).
-panicked_before_script() {
-	grep -q 'Kernel panic' "$1" && ! grep -q '^nlc-init: running ' <(tr -d '\r' <"$1")
+# boot_flake LOG RC: the guest panicked, or hung until the timeout killed
+# it (RC 124 or 137), before init started the test script: the test never
+# ran.
+boot_flake() {
+	! grep -q '^nlc-init: running ' <(tr -d '\r' <"$1") &&
+		{ grep -q 'Kernel panic' "$1" || [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; }
 }
 
 # boot TEST DIR TIMEOUT [CMDLINE]: one QEMU run of TEST, its serial ports
@@ -143,7 +147,7 @@ max_boot_retries=${VM_BOOT_RETRIES:-2}
 # verdict in DIR/verdict ("pass" or "fail") and the harness retries in
 # DIR/retries.
 run_test() {
-	local t=$1 script expect expect_why tout t_own boot_panics d t0 attempt rc extra qpid got secs why
+	local t=$1 script expect expect_why tout t_own boot_panics boot_hangs d t0 attempt rc extra qpid got secs why
 	script=$here/guest/$t.sh
 	expect=pass
 	expect_why=$(sed -n 's/^# expect: fail \(.*\)$/\1/p' "$script")
@@ -151,9 +155,11 @@ run_test() {
 	tout=$timeout_s
 	t_own=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$script")
 	[ -z "$t_own" ] || tout=$t_own
-	# "# boot-panic: N": the harness's own control of the retry above; the
-	# first N boots panic (init.sh, nlc.bootpanic) before the script runs.
+	# "# boot-panic: N", "# boot-hang: N": the harness's own controls of
+	# the retry above; the first N boots panic (init.sh, nlc.bootpanic) or
+	# hang (nlc.boothang) before the script runs.
 	boot_panics=$(sed -n 's/^# boot-panic: \([0-9]*\)$/\1/p' "$script")
+	boot_hangs=$(sed -n 's/^# boot-hang: \([0-9]*\)$/\1/p' "$script")
 	d=$out/$t
 	t0=$(now)
 	attempt=0
@@ -162,6 +168,7 @@ run_test() {
 		: >"$d/result"
 		extra=
 		[ "$attempt" -ge "${boot_panics:-0}" ] || extra=nlc.bootpanic=1
+		[ "$attempt" -ge "${boot_hangs:-0}" ] || extra=nlc.boothang=1
 		if [ -n "$stream" ]; then
 			: >"$d/console.log"
 			boot "$t" "$d" "$tout" "$extra" &
@@ -173,7 +180,7 @@ run_test() {
 		fi
 		if tr -d '\r' <"$d/result" | grep -qx success; then got=pass; else got=fail; fi
 		if ! { [ "$got" = fail ] && [ "$attempt" -lt "$max_boot_retries" ] &&
-			panicked_before_script "$d/console.log"; }; then
+			boot_flake "$d/console.log" "$rc"; }; then
 			break
 		fi
 		attempt=$((attempt + 1))
@@ -255,5 +262,5 @@ for t in "$@"; do
 	if [ "$v" = pass ]; then npass=$((npass + 1)); else nfail=$((nfail + 1)); failed=1; fi
 	retries=$((retries + $(cat "$out/$t/retries" 2>/dev/null || echo 0)))
 done
-echo "SUMMARY ($abi): $npass passed, $nfail failed, $retries harness retries (guest panicked before the test script started), $(elapsed "$t_all")s for ${#} tests, $jobs at a time"
+echo "SUMMARY ($abi): $npass passed, $nfail failed, $retries harness retries (guest panicked or hung before the test script started), $(elapsed "$t_all")s for ${#} tests, $jobs at a time"
 exit $failed
