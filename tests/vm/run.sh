@@ -36,6 +36,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/../.." && pwd)
 kernel=${KVER:-6.1}
 timeout_s=${VM_TIMEOUT:-600}
+# A boot must reach init's "running" line within this many seconds (guests
+# reach it in under 20 s under TCG, on a loaded host too): one stuck before
+# it (a boot flake) is killed then, not after the test's whole timeout.
+boot_limit_s=${VM_BOOT_LIMIT:-180}
 jobs=${VM_JOBS:-1}
 stream=
 
@@ -86,7 +90,9 @@ echo "built initramfs ($(du -h "$out/initramfs.cpio.gz" | cut -f1)) in $(elapsed
 # Why a run produced no marker, from its console log and timeout status.
 diagnose() {
 	local log=$1 rc=$2 limit=$3
-	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	if [ -e "$(dirname "$log")/boot-hung" ]; then
+		echo "guest hung: no test script after $(cat "$(dirname "$log")/boot-hung")s of boot"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "guest hung: killed after ${limit}s"
 	elif grep -q 'Kernel panic' "$log"; then
 		echo "guest panicked: $(grep -m1 'Kernel panic' "$log" | tr -d '\r')"
@@ -118,9 +124,27 @@ boot_flake() {
 		{ grep -q 'Kernel panic' "$1" || [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; }
 }
 
+# boot_watch LOG PID LIMIT FLAG: stop PID (the boot's timeout, which passes
+# the signal to QEMU) if LOG has no "nlc-init: running" line after LIMIT
+# seconds, and say so in FLAG.
+boot_watch() {
+	local i
+	for ((i = 0; i < $3; i++)); do
+		sleep 1
+		kill -0 "$2" 2>/dev/null || return 0
+		! grep -aq '^nlc-init: running ' "$1" || return 0
+	done
+	echo "$3" >"$4"
+	kill -TERM "$2" 2>/dev/null
+}
+
 # boot TEST DIR TIMEOUT [CMDLINE]: one QEMU run of TEST, its serial ports
-# in DIR, CMDLINE appended to the kernel command line.
+# in DIR, CMDLINE appended to the kernel command line; a boot that does not
+# reach the test script within ${blimit:-$boot_limit_s} s is stopped and
+# counts as killed by the timeout (status 124, DIR/boot-hung).
 boot() {
+	local rc=0 qp wp
+	rm -f "$2/boot-hung"
 	timeout --foreground -k 5 "$3" qemu-system-x86_64 \
 		-machine q35 -cpu max -smp 2 -m 1024 \
 		-nodefaults -nographic -no-reboot -monitor none \
@@ -129,7 +153,16 @@ boot() {
 		-serial "file:$2/console.log" -serial "file:$2/result" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$project,mount_tag=project,security_model=none,readonly=on,multidevs=remap" \
-		</dev/null >"$2/qemu.log" 2>&1
+		</dev/null >"$2/qemu.log" 2>&1 &
+	qp=$!
+	boot_watch "$2/console.log" "$qp" "${blimit:-$boot_limit_s}" "$2/boot-hung" &
+	wp=$!
+	wait "$qp" || rc=$?
+	# (|| true: errexit holds in `boot &`, and the watch may be gone)
+	kill "$wp" 2>/dev/null || true
+	wait "$wp" 2>/dev/null || true
+	[ ! -e "$2/boot-hung" ] || rc=124
+	return "$rc"
 }
 
 # Slab debugging (red zones, poisoning, sanity checks, owner tracking) on
@@ -147,7 +180,7 @@ max_boot_retries=${VM_BOOT_RETRIES:-2}
 # verdict in DIR/verdict ("pass" or "fail") and the harness retries in
 # DIR/retries.
 run_test() {
-	local t=$1 script expect expect_why tout t_own boot_panics boot_hangs d t0 attempt rc extra qpid got secs why
+	local t=$1 script expect expect_why tout t_own boot_panics boot_hangs blimit d t0 attempt rc extra qpid got secs why
 	script=$here/guest/$t.sh
 	expect=pass
 	expect_why=$(sed -n 's/^# expect: fail \(.*\)$/\1/p' "$script")
@@ -160,6 +193,8 @@ run_test() {
 	# hang (nlc.boothang) before the script runs.
 	boot_panics=$(sed -n 's/^# boot-panic: \([0-9]*\)$/\1/p' "$script")
 	boot_hangs=$(sed -n 's/^# boot-hang: \([0-9]*\)$/\1/p' "$script")
+	# "# boot-limit: N": this script's own limit for reaching the script
+	blimit=$(sed -n 's/^# boot-limit: \([0-9]*\)$/\1/p' "$script")
 	d=$out/$t
 	t0=$(now)
 	attempt=0
