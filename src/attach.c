@@ -407,7 +407,6 @@ static int nlc_upcall(struct cache_detail *cd, struct cache_head *h)
 	return ret;
 }
 
-/* Unlink requests that were answered (or cleaned) and drop their entries. */
 /* Account the time requests waited for an answer (queued to collected). */
 static void nlc_account_answers(struct nlc_stats *st, u64 n, u64 ms, u64 max)
 {
@@ -423,19 +422,23 @@ static void nlc_account_answers(struct nlc_stats *st, u64 n, u64 ms, u64 max)
 		;
 }
 
+/* Unlink requests that were answered (or cleaned) and drop their entries. */
 void nlc_gc(struct nlc_att *att)
 {
 	struct nlc_req *req, *tmp;
+	unsigned long now;
 	u64 n = 0, ms = 0, max = 0, w;
 	LIST_HEAD(dead);
 
 	spin_lock(&att->lock);
+	/* under the lock: every request was queued (or requeued) before it */
+	now = jiffies;
 	list_for_each_entry_safe(req, tmp, &att->reqs, list) {
 		if (nlc_req_live(req))
 			continue;
 		/* Answered (by anyone), not removed from the cache unanswered. */
 		if (!test_bit(CACHE_CLEANED, &req->h->flags)) {
-			w = jiffies_to_msecs(jiffies - req->queued);
+			w = jiffies_to_msecs(now - req->queued);
 			n++;
 			ms += w;
 			max = max_t(u64, max, w);

@@ -116,11 +116,15 @@ stream_console() {
 	done
 }
 
+# script_started LOG: init's "running" line is in LOG (lines end in \r;
+# the anchor is at their start).
+script_started() { grep -aq '^nlc-init: running ' "$1"; }
+
 # boot_flake LOG RC: the guest panicked, or hung until the timeout killed
 # it (RC 124 or 137), before init started the test script: the test never
 # ran.
 boot_flake() {
-	! grep -q '^nlc-init: running ' <(tr -d '\r' <"$1") &&
+	! script_started "$1" &&
 		{ grep -q 'Kernel panic' "$1" || [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; }
 }
 
@@ -132,7 +136,7 @@ boot_watch() {
 	for ((i = 0; i < $3; i++)); do
 		sleep 1
 		kill -0 "$2" 2>/dev/null || return 0
-		! grep -aq '^nlc-init: running ' "$1" || return 0
+		! script_started "$1" || return 0
 	done
 	echo "$3" >"$4"
 	kill -TERM "$2" 2>/dev/null
