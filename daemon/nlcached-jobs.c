@@ -222,14 +222,23 @@ static struct job *take_work(struct jobs *q, bool wait)
 	return j;
 }
 
-static void put_done(struct jobs *q, struct job *j)
+/*
+ * Hand j to the loop. True when the done list was empty: only then does
+ * the loop need a wake-up, as its drain takes the whole list; one wake
+ * per burst of answers, not one per answer.
+ */
+static bool put_done(struct jobs *q, struct job *j)
 {
+	bool first;
+
 	pthread_mutex_lock(&q->q_lock);
+	first = !q->done_head;
 	j->state = J_DONE;
 	j->qnext = NULL;
 	*q->done_tail = j;
 	q->done_tail = &j->qnext;
 	pthread_mutex_unlock(&q->q_lock);
+	return first;
 }
 
 /*
@@ -380,13 +389,13 @@ static void worker_send(struct nlcached *d, struct worker_sock *ws, struct job *
 }
 
 /* Compute j (and send it if it is a send_may_block answer and ws is
- * given), then hand it to the loop. */
-static void job_run(struct nlcached *d, struct worker_sock *ws, struct job *j)
+ * given), then hand it to the loop; true if the loop needs a wake-up. */
+static bool job_run(struct nlcached *d, struct worker_sock *ws, struct job *j)
 {
 	job_compute(d, j);
 	if (ws && !j->reload && j->ops->send_may_block && j->kind != NLC_ANSWER_DEFER)
 		worker_send(d, ws, j);
-	put_done(&d->jobs, j);
+	return put_done(&d->jobs, j);
 }
 
 bool jobs_run_one(struct nlcached *d, struct worker_sock *ws)
@@ -405,10 +414,9 @@ static void *worker(void *arg)
 	struct worker_sock ws = { .route = ROUTE_NONE };
 	struct job *j;
 
-	while ((j = take_work(&d->jobs, true))) {
-		job_run(d, &ws, j);
-		nlcached_wake(d);
-	}
+	while ((j = take_work(&d->jobs, true)))
+		if (job_run(d, &ws, j))
+			nlcached_wake(d);
 	worker_sock_close(&ws);
 	return NULL;
 }

@@ -386,11 +386,14 @@ storm() {
 		flush
 		local w0
 		w0=$(waits)
-		if [ -n "${NLC_BENCH_PERF:-}" ] && [ "$d" = nlcached ]; then
-			# BENCH_PERF: where the storm's time goes, system-wide
+		if [ -n "${NLC_BENCH_PERF:-}" ] && { [ "$d" = nlcached ] || [ "$d" = instant ]; }; then
+			# BENCH_PERF: where the storm's time goes, system-wide;
+			# nlc-instant's too, the floor to compare shares with
+			local comm=nlcached
+			[ "$d" != instant ] || comm=nlc-instant
 			if [ "$NLC_BENCH_PERF" = dwarf ]; then
 				# nlcached alone, its own stacks unwound (no frame pointers)
-				perf record -q -p "$(d_pids nlcached)" --call-graph dwarf,16384 \
+				perf record -q -p "$(d_pids "$d")" --call-graph dwarf,16384 \
 					-e cpu-clock -F 1000 -o /tmp/perf.data &
 			else
 				perf record -q -a -g -e cpu-clock -F 2000 -o /tmp/perf.data &
@@ -401,16 +404,16 @@ storm() {
 			kill -INT $perf
 			wait $perf || true
 			{
-				perf report -i /tmp/perf.data --stdio --no-children --sort comm -g none
+				perf report -i /tmp/perf.data --stdio -n --no-children --sort comm -g none
 				# nlcached's own time: by symbol, then inclusive
-				perf report -i /tmp/perf.data --stdio --comm nlcached --no-children \
+				perf report -i /tmp/perf.data --stdio --comm "$comm" --no-children \
 					--sort dso,sym -g none --percent-limit 0.4
-				perf report -i /tmp/perf.data --stdio --comm nlcached --children \
+				perf report -i /tmp/perf.data --stdio --comm "$comm" --children \
 					--sort sym -g none --percent-limit 2
 				[ "$NLC_BENCH_PERF" != dwarf ] ||
-					perf report -i /tmp/perf.data --stdio --comm nlcached --no-children \
+					perf report -i /tmp/perf.data --stdio --comm "$comm" --no-children \
 						--sort sym -G -S __GI___libc_open,__GI___fstatat64 --percent-limit 0.3
-			} 2>/dev/null | grep '%' | sed "s/^/BENCH-PERF $key: /"
+			} 2>/dev/null | grep '%' | sed "s/^/BENCH-PERF $key.$d: /"
 		else
 			load "$key.$d" "$@"
 		fi
