@@ -25,7 +25,7 @@ VMTESTS ?= nlcached-equiv nlcached-equiv-fid nlc-fuzz nlcached-reload \
 	nlcached-coexist nlcached-equiv-ipaddr nlcached-serve nlcached-hung \
 	nlcached-revoke nlcached-dnshang nlc-refresh \
 	nlc-bigkey nlc-rmmod nlc-gids nlc-serve nlc-load nlc-legacy nlc-netns \
-	nlc-badmsg nlc-perm nlc-overflow nlc-hung nlc-adopt nlc-handback \
+	nlc-badmsg nlc-perm nlc-overflow nlc-hung nlc-adopt nlc-handback nlc-after \
 	nlcached-gids nlcached-kill nlcached-lifecycle nlcached-defer \
 	nlcached-options nlcached-mountd legacy-mount module-smoke
 # Guests booted at once by the VM test targets (tests/vm/run.sh -j): two

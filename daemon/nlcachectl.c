@@ -322,14 +322,16 @@ static int status_main(int argc, char **argv)
 static void pending_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s pending [CACHE...]\n"
+		"Usage: %s pending [--after SEQNO] [CACHE...]\n"
 		"List the requests pending in each CACHE (all four by default), one\n"
 		"line each, fields in the cache channel encoding (\\ooo escapes):\n"
 		"  auth.unix.ip <seqno> <class> <addr>\n"
 		"  auth.unix.gid <seqno> <uid>\n"
 		"  nfsd.export <seqno> <client> <path>\n"
 		"  nfsd.fh <seqno> <client> <fsidtype> \\x<fsid hex>\n"
-		"A cache with no daemon registered for it lists nothing.\n%s",
+		"A cache with no daemon registered for it lists nothing.\n"
+		"--after SEQNO lists only requests with a larger seqno (seqnos are\n"
+		"unique and increasing across all caches; not on native upcalls).\n%s",
 		prog, cache_names_help);
 }
 
@@ -374,20 +376,33 @@ static int pending_reply(const struct nlmsghdr *nlh, void *arg)
 
 static int pending_main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "after", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
 	const struct nlc_cache *list[NLC_NCACHES];
 	struct pending_ctx ctx = {};
 	struct nl_msg *msg;
 	struct nlc_sock s;
 	int opt, err, ret = 0;
+	uint64_t after = 0;
 	size_t n, i;
 	uint32_t mask;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", help_only, NULL)) != -1) {
-		if (opt != 'h')
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			if (nlc_parse_u64(optarg, &after))
+				return usage_error("pending", "--after takes a seqno");
+			break;
+		case 'h':
+			pending_usage(stdout);
+			return 0;
+		default:
 			return usage_error("pending", NULL);
-		pending_usage(stdout);
-		return 0;
+		}
 	}
 	if (parse_caches(argc - optind, argv + optind, &mask, list, &n))
 		return 2;
@@ -406,8 +421,9 @@ static int pending_main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		ctx.cache = list[i];
 		msg = nlc_msg_new(&s, list[i]->get_cmd, NLM_F_DUMP, 0);
-		if (!msg) {
+		if (!msg || (after && nla_put_u64(msg, NLCACHE_A_IP_MAP_REQS_AFTER, after))) {
 			fprintf(stderr, "%s: out of memory\n", prog);
+			nlmsg_free(msg);
 			ret = 1;
 			break;
 		}

@@ -97,6 +97,7 @@ void backend_close(struct backend *be)
 	be->have_notify = false;
 	be->route = ROUTE_NONE;
 	be->served = 0;
+	memset(be->seen_upto, 0, sizeof(be->seen_upto));
 }
 
 /*
@@ -310,45 +311,79 @@ void backend_lost(struct nlcached *d, int err, const char *what)
 
 /* ----------------------------------------------------------------- scans */
 
+struct scan_ctx {
+	struct nlcached *d;
+	const struct nlc_cache *c;
+	uint64_t upto;		/* the largest seqno listed */
+	bool missed;		/* a request was not taken (malformed, no memory) */
+};
+
 static int scan_req(const struct nlc_pending *r, void *arg)
 {
-	return jobs_seen(arg, r);
+	struct scan_ctx *ctx = arg;
+
+	if (r->seqno > ctx->upto)
+		ctx->upto = r->seqno;
+	if (jobs_seen(ctx->d, r))
+		ctx->missed = true;
+	return 0;
 }
 
 static void scan_bad(const struct nlc_cache *c, void *arg)
 {
-	(void)arg;
+	struct scan_ctx *ctx = arg;
+
+	ctx->missed = true;
 	xlog(LOG_WARNING, "%s: malformed request in a GET_REQS dump (skipped)", c->name);
 }
-
-struct scan_ctx {
-	struct nlcached *d;
-	const struct nlc_cache *c;
-};
 
 static int scan_reply(const struct nlmsghdr *nlh, void *arg)
 {
 	struct scan_ctx *ctx = arg;
 
-	nlc_pending_walk(ctx->c, nlh, scan_req, scan_bad, ctx->d);
+	nlc_pending_walk(ctx->c, nlh, scan_req, scan_bad, ctx);
 	return 0;
 }
 
-static void scan_cache(struct nlcached *d, const struct nlc_cache *c)
+/*
+ * One GET_REQS dump of cache c. Incremental (nlcache route only): just the
+ * requests after the last seqno a complete dump showed, as nothing before
+ * it is new (the module numbers requests across all caches, and a request
+ * queued again gets a new number); what a job forgot meanwhile is listed
+ * again by the periodic full scan. The native families list everything.
+ */
+static void scan_cache(struct nlcached *d, const struct nlc_cache *c, bool incremental)
 {
-	struct nlc_sock *s = backend_sock(&d->be, c);
+	struct backend *be = &d->be;
+	struct nlc_sock *s = backend_sock(be, c);
 	struct scan_ctx ctx = { .d = d, .c = c };
+	unsigned int ci = (unsigned int)(c - be->caches);
+	uint64_t after = 0;
 	struct nl_msg *msg;
 	int err;
 
-	if (!s)
+	if (!s || ci >= NLC_NCACHES)
 		return;
 	msg = nlc_msg_new(s, c->get_cmd, NLM_F_DUMP, 0);
 	if (!msg)
 		return;
+	if (incremental && !c->native)
+		after = be->seen_upto[ci];
+	if (after && nla_put_u64(msg, NLCACHE_A_IP_MAP_REQS_AFTER, after)) {
+		nlmsg_free(msg);
+		return;
+	}
 	err = nlc_request(s, msg, scan_reply, &ctx);
 	nlmsg_free(msg);
 	d->stats.scans++;
+	if (!err && !c->native) {
+		/* A full dump that missed a request starts the next one
+		 * from zero again; an incremental one keeps its start. */
+		if (ctx.missed)
+			be->seen_upto[ci] = after;
+		else if (ctx.upto > be->seen_upto[ci])
+			be->seen_upto[ci] = ctx.upto;
+	}
 	if (!err)
 		return;
 	if (err == -ENODEV) {
@@ -364,7 +399,7 @@ static void scan_cache(struct nlcached *d, const struct nlc_cache *c)
 	     s->extack[0] ? ": " : "", s->extack);
 }
 
-void backend_scan(struct nlcached *d, uint32_t types)
+void backend_scan(struct nlcached *d, uint32_t types, bool incremental)
 {
 	struct backend *be = &d->be;
 	int i;
@@ -373,7 +408,7 @@ void backend_scan(struct nlcached *d, uint32_t types)
 		const struct nlc_cache *c = &be->caches[i];
 
 		if ((types & c->type) && (be->served & c->type))
-			scan_cache(d, c);
+			scan_cache(d, c, incremental);
 	}
 }
 
@@ -461,6 +496,7 @@ static int no_seq_check(struct nl_msg *m, void *arg)
 void backend_read_notify(struct nlcached *d)
 {
 	struct notify_ctx ctx = { .d = d };
+	bool overrun = false;
 	struct nl_cb *cb;
 	int err;
 
@@ -479,6 +515,7 @@ void backend_read_notify(struct nlcached *d)
 			d->stats.overruns++;
 			dlog(D_NETLINK, "notification socket overrun: scanning all caches");
 			ctx.types = NLCACHE_CACHE_TYPE_ALL;
+			overrun = true;
 			continue;
 		}
 		if (err < 0) {
@@ -493,6 +530,7 @@ void backend_read_notify(struct nlcached *d)
 	}
 	if (ctx.types) {
 		dlog(D_NETLINK, "notification: %#x", ctx.types);
-		backend_scan(d, ctx.types);
+		/* after an overrun, everything (lost notifications) */
+		backend_scan(d, ctx.types, !overrun);
 	}
 }

@@ -482,7 +482,7 @@ int jobs_seen(struct nlcached *d, const struct nlc_pending *r)
 		return 0;
 	key = cache_ops[ci]->key_text(r);
 	if (!key)
-		return 0;	/* out of memory: the next scan sees it again */
+		return -ENOMEM;	/* the next full scan sees it again */
 	h = hash_str(key);
 	j = job_find(q, ci, key, h);
 	if (j) {
@@ -494,7 +494,7 @@ int jobs_seen(struct nlcached *d, const struct nlc_pending *r)
 	j = job_new(r, ci, key, h);
 	if (!j) {
 		free(key);
-		return 0;
+		return -ENOMEM;
 	}
 	j->last_seen = now;
 	j->hnext = q->keytab[h % KEY_BUCKETS];

@@ -138,7 +138,7 @@ static void tick(struct nlcached *d, struct loop *l)
 				sd_notify("READY=1\nSTATUS=serving NFS cache upcalls");
 				be->ready_sent = true;
 			}
-			backend_scan(d, NLCACHE_CACHE_TYPE_ALL);
+			backend_scan(d, NLCACHE_CACHE_TYPE_ALL, false);
 		}
 	}
 	if (be->route == ROUTE_NLCACHE && now >= be->next_register) {
@@ -150,12 +150,12 @@ static void tick(struct nlcached *d, struct loop *l)
 			backend_lost(d, -EIO, "REGISTER");
 		be->next_register = now + (be->missing ? REGISTER_RETRY : SCAN_PERIOD);
 		if (be->served & ~before)
-			backend_scan(d, be->served & ~before);
+			backend_scan(d, be->served & ~before, false);
 	}
 	if (be->route == ROUTE_NATIVE)
 		backend_hold_channels(be);
 	if (backend_connected(be) && now >= be->next_scan) {
-		backend_scan(d, NLCACHE_CACHE_TYPE_ALL);
+		backend_scan(d, NLCACHE_CACHE_TYPE_ALL, false);
 		be->next_scan = now + SCAN_PERIOD;
 	}
 	jobs_retry(d);

@@ -321,7 +321,8 @@ void jobs_stop(struct nlcached *d);
 /* Free every job (tests; the daemon exits without it). */
 void jobs_free(struct jobs *q);
 
-/* A pending request seen in a scan: a new job, or a duplicate of one. */
+/* A pending request seen in a scan: a new job, or a duplicate of one;
+ * -ENOMEM when it could not be taken (a later scan lists it again). */
 int jobs_seen(struct nlcached *d, const struct nlc_pending *r);
 /* Re-read the exports on a worker. */
 void jobs_queue_reload(struct nlcached *d);
@@ -386,6 +387,10 @@ struct backend {
 	time_t absent_since;
 	/* native: /proc/net/rpc/<cache>/channel held open for writing */
 	int chan[NLC_NCACHES];
+	/* nlcache: every request up to this seqno was seen in a complete
+	 * dump; a notification's scan asks only for what came after (0:
+	 * everything) */
+	uint64_t seen_upto[NLC_NCACHES];
 };
 
 void backend_init(struct backend *be, enum backend_kind kind, uint32_t want);
@@ -407,7 +412,7 @@ void backend_unregister(struct nlcached *d);
 /* The command socket that serves cache c; NULL if none. */
 struct nlc_sock *backend_sock(struct backend *be, const struct nlc_cache *c);
 /* GET_REQS dumps of the served caches among @types. */
-void backend_scan(struct nlcached *d, uint32_t types);
+void backend_scan(struct nlcached *d, uint32_t types, bool incremental);
 /* Read the notification socket and scan what it names. */
 void backend_read_notify(struct nlcached *d);
 /* CACHE_FLUSH of the kernel's export caches. */

@@ -67,11 +67,10 @@ struct nlc_att {
 	int (*orig)(struct cache_detail *cd, struct cache_head *h);
 	/* 1 for nn->att[] plus one per user (shim, dump, reply, work). */
 	refcount_t users;
-	spinlock_t lock;		/* reqs, by_h, nr_reqs, next_seqno */
-	struct list_head reqs;
+	spinlock_t lock;		/* reqs, by_h, nr_reqs */
+	struct list_head reqs;		/* in seqno order */
 	DECLARE_HASHTABLE(by_h, 6);
 	unsigned int nr_reqs;
-	u64 next_seqno;
 	unsigned long last_notify;	/* jiffies */
 	/* Where the last nlc_copy_reqs() stopped: the next dump round
 	 * resumes after it instead of rescanning from the head (cleared when

@@ -165,13 +165,21 @@ static struct nlc_req *nlc_req_find(struct nlc_att *att, struct cache_head *h)
 	return NULL;
 }
 
+/*
+ * Seqnos are unique across every cache and netns while the module is
+ * loaded, so a daemon that asks for the requests after the last seqno it
+ * saw (NLCACHE_A_*_REQS_AFTER) misses none when nfsd's caches are made
+ * anew. Taken under att->lock: each att's list stays in seqno order.
+ */
+static atomic64_t nlc_seqno = ATOMIC64_INIT(0);
+
 /* Record @h as pending for the daemon; att->lock held. */
 static void nlc_req_add(struct nlc_att *att, struct nlc_req *req,
 			struct cache_head *h)
 {
 	lockdep_assert_held(&att->lock);
 	req->h = cache_get(h);
-	req->seqno = ++att->next_seqno;
+	req->seqno = atomic64_inc_return(&nlc_seqno);
 	req->queued = jiffies;
 	list_add_tail(&req->list, &att->reqs);
 	hash_add(att->by_h, &req->hnode, (unsigned long)h);
@@ -211,7 +219,7 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 	old = nlc_req_find(att, h);
 	if (old) {
 		/* Answered before and not collected yet: requeue it. */
-		old->seqno = ++att->next_seqno;
+		old->seqno = atomic64_inc_return(&nlc_seqno);
 		old->queued = jiffies;
 		list_move_tail(&old->list, &att->reqs);
 	} else {

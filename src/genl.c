@@ -42,12 +42,24 @@ static const struct nla_policy nlc_set_reqs_policy[NLCACHE_A_IP_MAP_REQS_MAX + 1
 	[NLCACHE_A_IP_MAP_REQS_REQUESTS] = { .type = NLA_NESTED },
 	[NLCACHE_A_IP_MAP_REQS_APPLIED] = { .type = NLA_REJECT },
 	[NLCACHE_A_IP_MAP_REQS_ERRORS] = { .type = NLA_REJECT },
+	[NLCACHE_A_IP_MAP_REQS_AFTER] = { .type = NLA_REJECT },
+};
+
+/* *_GET_REQS: the requests after a seqno (extension). */
+static const struct nla_policy nlc_get_reqs_policy[NLCACHE_A_IP_MAP_REQS_MAX + 1] = {
+	[NLCACHE_A_IP_MAP_REQS_REQUESTS] = { .type = NLA_REJECT },
+	[NLCACHE_A_IP_MAP_REQS_APPLIED] = { .type = NLA_REJECT },
+	[NLCACHE_A_IP_MAP_REQS_ERRORS] = { .type = NLA_REJECT },
+	[NLCACHE_A_IP_MAP_REQS_AFTER] = { .type = NLA_U64 },
 };
 
 /* The four reqs sets share their layout. */
 static_assert((int)NLCACHE_A_UNIX_GID_REQS_MAX == (int)NLCACHE_A_IP_MAP_REQS_MAX);
 static_assert((int)NLCACHE_A_SVC_EXPORT_REQS_MAX == (int)NLCACHE_A_IP_MAP_REQS_MAX);
 static_assert((int)NLCACHE_A_EXPKEY_REQS_MAX == (int)NLCACHE_A_IP_MAP_REQS_MAX);
+static_assert((int)NLCACHE_A_UNIX_GID_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER);
+static_assert((int)NLCACHE_A_SVC_EXPORT_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER);
+static_assert((int)NLCACHE_A_EXPKEY_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER);
 
 static struct genl_family nlc_genl_family;
 /* Set before the family goes away: its group id may be reused at once. */
@@ -282,6 +294,7 @@ static enum nlc_cache nlc_cmd_cache(u8 cmd)
 static int nlc_nl_get_reqs_start(struct netlink_callback *cb)
 {
 	const struct genlmsghdr *gnlh = nlmsg_data(cb->nlh);
+	struct nlattr *tb[NLCACHE_A_IP_MAP_REQS_MAX + 1];
 	struct sk_buff *skb = cb->skb;
 	int err;
 
@@ -289,7 +302,19 @@ static int nlc_nl_get_reqs_start(struct netlink_callback *cb)
 			    nlc_cmd_cache(gnlh->cmd), NULL, cb->extack);
 	if (err == -ENOENT)
 		err = 0;
-	return err;
+	if (err)
+		return err;
+	/* Validated by genetlink already; parsed here the same way on
+	 * every kernel (genl_dumpit_info's layout differs).
+	 */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, NLCACHE_A_IP_MAP_REQS_MAX,
+			  nlc_get_reqs_policy, cb->extack);
+	if (err)
+		return err;
+	/* the dump's cursor: nlc_get_reqs() lists what comes after it */
+	if (tb[NLCACHE_A_IP_MAP_REQS_AFTER])
+		cb->args[0] = nla_get_u64(tb[NLCACHE_A_IP_MAP_REQS_AFTER]);
+	return 0;
 }
 
 static int nlc_nl_get_reqs_dumpit(struct sk_buff *skb,
@@ -322,6 +347,8 @@ static const struct genl_ops nlc_genl_ops[] = {
 		.cmd = NLCACHE_CMD_IP_MAP_GET_REQS,
 		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
+		.policy = nlc_get_reqs_policy,
+		.maxattr = NLCACHE_A_IP_MAP_REQS_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -335,6 +362,8 @@ static const struct genl_ops nlc_genl_ops[] = {
 		.cmd = NLCACHE_CMD_UNIX_GID_GET_REQS,
 		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
+		.policy = nlc_get_reqs_policy,
+		.maxattr = NLCACHE_A_IP_MAP_REQS_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -348,6 +377,8 @@ static const struct genl_ops nlc_genl_ops[] = {
 		.cmd = NLCACHE_CMD_SVC_EXPORT_GET_REQS,
 		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
+		.policy = nlc_get_reqs_policy,
+		.maxattr = NLCACHE_A_IP_MAP_REQS_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -361,6 +392,8 @@ static const struct genl_ops nlc_genl_ops[] = {
 		.cmd = NLCACHE_CMD_EXPKEY_GET_REQS,
 		.start = nlc_nl_get_reqs_start,
 		.dumpit = nlc_nl_get_reqs_dumpit,
+		.policy = nlc_get_reqs_policy,
+		.maxattr = NLCACHE_A_IP_MAP_REQS_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -325,7 +325,15 @@ struct dump_ctx {
 	int err;
 	unsigned int msgs, nests;	/* for -v */
 	bool done;			/* this dump's NLMSG_DONE seen */
+	uint64_t upto;			/* the largest seqno listed */
 };
+
+/*
+ * Per cache, every request up to this seqno was answered: a notified
+ * round dumps only what came after it (NLCACHE_A_*_REQS_AFTER, as nlcached
+ * does), the once-a-second round everything.
+ */
+static uint64_t answered_upto[4];
 
 static int on_dump_done(struct nl_msg *msg, void *arg)
 {
@@ -363,6 +371,9 @@ static int on_dump(struct nl_msg *msg, void *arg)
 		ctx->nests++;
 		if (nla_parse_nested(tb, 8, a, NULL) || !keys_present(ctx->type, tb))
 			continue;
+		/* *_SEQNO is 1 in every set */
+		if (tb[1] && nla_get_u64(tb[1]) > ctx->upto)
+			ctx->upto = nla_get_u64(tb[1]);
 		answer(ctx->b, ctx->type, tb);
 	}
 	return NL_OK;
@@ -452,10 +463,14 @@ static unsigned int serve(unsigned int i)
 	struct dump_ctx d = { .type = 1u << i, .b = &b };
 	struct nl_msg *m = new_msg(get_cmd[i], NLM_F_DUMP);
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	unsigned int k, n = 0;
+	unsigned int k, n = 0, failed = 0;
 	int err, derr;
 
 	uint32_t seq;
+
+	if (woke_by_event && answered_upto[i] &&
+	    nla_put_u64(m, NLCACHE_A_IP_MAP_REQS_AFTER, answered_upto[i]))
+		die("dump message", 0);
 
 	expiry = (uint64_t)time(NULL) + TTL;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_dump, &d);
@@ -502,12 +517,17 @@ static unsigned int serve(unsigned int i)
 		}
 		nl_cb_put(cb);
 		nlmsg_free(b.msgs[k]);
-		if (s.err)
+		if (s.err) {
 			fprintf(stderr, "nlc-instant: answers to cache %u failed: %d\n", 1u << i, s.err);
-		else
+			failed++;
+		} else {
 			answers += cnt;
+		}
 		n += cnt;
 	}
+	/* all listed were answered: the next notified round starts there */
+	if (!derr && !d.err && !failed && d.upto > answered_upto[i])
+		answered_upto[i] = d.upto;
 	if (verbose && woke_by_event && !n)
 		fprintf(stderr, "nlc-instant: cache 0x%x notified: dump of %u messages, %u requests, nothing answered (recv %d, err %d)\n",
 			1u << i, d.msgs, d.nests, derr, d.err);

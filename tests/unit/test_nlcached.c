@@ -194,11 +194,81 @@ static void test_dedup_scan(void **state)
 	(void)state;
 	SETUP(&p, &s, respond_dump, 1);
 	connect_fake(&s);
-	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP);
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, false);
 	assert_int_equal(D.stats.scans, 1);
 	assert_int_equal(D.jobs.njobs, 2);
 	assert_int_equal(queued(), 2);
 	assert_int_equal(D.stats.dedup[0], 1);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
+/*
+ * Incremental scans: each dump request's AFTER, checked by the fake
+ * kernel against what the test expects, which then lists only the
+ * requests after it (seqnos 1-3 pending, then 4 and 5 queued).
+ */
+static uint64_t g_after_want, g_upto;
+static int g_dumps;
+
+static void respond_dump_after(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	static const char *const addr[] = { "192.0.2.1", "192.0.2.2", "192.0.2.3",
+					    "192.0.2.4", "192.0.2.5" };
+	struct nlattr *tb[NLCACHE_A_IP_MAP_REQS_MAX + 1];
+	struct nl_msg *msg = reply_msg(req, NLM_F_MULTI);
+	uint64_t after = 0, k;
+
+	assert_int_equal(nlmsg_parse((struct nlmsghdr *)req, GENL_HDRLEN, tb,
+				     NLCACHE_A_IP_MAP_REQS_MAX, NULL), 0);
+	if (tb[NLCACHE_A_IP_MAP_REQS_AFTER])
+		after = nla_get_u64(tb[NLCACHE_A_IP_MAP_REQS_AFTER]);
+	assert_int_equal(after, g_after_want);
+	for (k = after + 1; k <= g_upto; k++)
+		put_ip_entry(msg, k, addr[k - 1]);
+	g_dumps++;
+	peer_send_msg(p, msg, to);
+	peer_send_msg(p, done_msg(req, 0, NULL), to);
+}
+
+static void test_scan_incremental(void **state)
+{
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_dump_after, 5);
+	connect_fake(&s);
+	/* the first scan after connecting lists everything */
+	g_upto = 3;
+	g_after_want = 0;
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, true);
+	assert_int_equal(D.jobs.njobs, 3);
+	assert_int_equal(D.be.seen_upto[0], 3);
+	/* a notification: only what came after 3 */
+	g_upto = 5;
+	g_after_want = 3;
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, true);
+	assert_int_equal(D.jobs.njobs, 5);
+	assert_int_equal(D.stats.dedup[0], 0);
+	assert_int_equal(D.be.seen_upto[0], 5);
+	/* nothing new: the mark stays */
+	g_after_want = 5;
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, true);
+	assert_int_equal(D.be.seen_upto[0], 5);
+	/* the periodic scan lists everything again: all duplicates */
+	g_after_want = 0;
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, false);
+	assert_int_equal(D.jobs.njobs, 5);
+	assert_int_equal(D.stats.dedup[0], 5);
+	/* a new connection starts from zero */
+	disconnect_fake(&s);
+	backend_close(&D.be);
+	assert_int_equal(D.be.seen_upto[0], 0);
+	connect_fake(&s);
+	g_after_want = 0;
+	backend_scan(&D, NLCACHE_CACHE_TYPE_IP_MAP, true);
+	assert_int_equal(g_dumps, 5);
 	disconnect_fake(&s);
 	teardown(&p, &s);
 }
@@ -714,6 +784,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dedup_in_flight, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_scan, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_incremental, d_setup, d_teardown),
 		cmocka_unit_test(test_defer_delay),
 		cmocka_unit_test_setup_teardown(test_defer_backoff_and_forget, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_defer_not_retried_while_disconnected,

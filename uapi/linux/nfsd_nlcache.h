@@ -111,6 +111,12 @@
  *     expkey      seqno, client, fsidtype, fsid
  *   Requests are listed in seqno order. A request queued while a dump runs
  *   is in that dump or the next one. Empty when the cache is not registered.
+ *   request (optional, extension):
+ *     [NLCACHE_A_*_REQS_AFTER]  u64, list only requests with a larger seqno
+ *   Seqnos are unique and increasing across all caches and namespaces while
+ *   the module is loaded (a request queued again gets a new one), so a
+ *   reader that saw everything up to seqno S in one dump can ask for what
+ *   came after S only.
  *
  * NLCACHE_CMD_IP_MAP_SET_REQS, _UNIX_GID_SET_REQS, _SVC_EXPORT_SET_REQS,
  * _EXPKEY_SET_REQS (do)
@@ -279,6 +285,7 @@ enum {
 	NLCACHE_A_IP_MAP_REQS_REQUESTS = 1,
 	NLCACHE_A_IP_MAP_REQS_APPLIED,
 	NLCACHE_A_IP_MAP_REQS_ERRORS,
+	NLCACHE_A_IP_MAP_REQS_AFTER,
 
 	__NLCACHE_A_IP_MAP_REQS_MAX,
 	NLCACHE_A_IP_MAP_REQS_MAX = (__NLCACHE_A_IP_MAP_REQS_MAX - 1)
@@ -300,6 +307,7 @@ enum {
 	NLCACHE_A_UNIX_GID_REQS_REQUESTS = 1,
 	NLCACHE_A_UNIX_GID_REQS_APPLIED,
 	NLCACHE_A_UNIX_GID_REQS_ERRORS,
+	NLCACHE_A_UNIX_GID_REQS_AFTER,
 
 	__NLCACHE_A_UNIX_GID_REQS_MAX,
 	NLCACHE_A_UNIX_GID_REQS_MAX = (__NLCACHE_A_UNIX_GID_REQS_MAX - 1)
@@ -352,6 +360,7 @@ enum {
 	NLCACHE_A_SVC_EXPORT_REQS_REQUESTS = 1,
 	NLCACHE_A_SVC_EXPORT_REQS_APPLIED,
 	NLCACHE_A_SVC_EXPORT_REQS_ERRORS,
+	NLCACHE_A_SVC_EXPORT_REQS_AFTER,
 
 	__NLCACHE_A_SVC_EXPORT_REQS_MAX,
 	NLCACHE_A_SVC_EXPORT_REQS_MAX = (__NLCACHE_A_SVC_EXPORT_REQS_MAX - 1)
@@ -374,6 +383,7 @@ enum {
 	NLCACHE_A_EXPKEY_REQS_REQUESTS = 1,
 	NLCACHE_A_EXPKEY_REQS_APPLIED,
 	NLCACHE_A_EXPKEY_REQS_ERRORS,
+	NLCACHE_A_EXPKEY_REQS_AFTER,
 
 	__NLCACHE_A_EXPKEY_REQS_MAX,
 	NLCACHE_A_EXPKEY_REQS_MAX = (__NLCACHE_A_EXPKEY_REQS_MAX - 1)
