@@ -463,6 +463,7 @@ static struct job *job_new(const struct nlc_pending *r, unsigned int ci, char *k
 	}
 	j->c = r->cache;
 	j->ci = ci;
+	j->seqno = r->seqno;
 	j->ops = cache_ops[ci];
 	j->keytext = keytext;
 	j->hash = h;
@@ -488,6 +489,8 @@ int jobs_seen(struct nlcached *d, const struct nlc_pending *r)
 	if (j) {
 		j->last_seen = now;
 		d->stats.dedup[ci]++;
+		if (r->seqno > j->seqno && r->seqno > j->newer_seqno)
+			j->newer_seqno = r->seqno;
 		free(key);
 		return 0;
 	}
@@ -533,6 +536,23 @@ time_t jobs_defer_delay(unsigned int attempts)
 	return delay < DEFER_MAX_DELAY ? delay : DEFER_MAX_DELAY;
 }
 
+/*
+ * j is answered and about to be forgotten. If a newer request for its key
+ * was listed meanwhile, that request may have come after the answer went
+ * out: the next incremental scan of its cache starts below it (*relist
+ * gets the cache's bit), so it is not left to the next full scan.
+ */
+static void job_done_relist(struct nlcached *d, const struct job *j, uint32_t *relist)
+{
+	uint64_t *upto = &d->be.seen_upto[j->ci];
+
+	if (!j->newer_seqno)
+		return;
+	if (*upto >= j->newer_seqno)
+		*upto = j->newer_seqno - 1;
+	*relist |= j->c->type;
+}
+
 void jobs_drain(struct nlcached *d)
 {
 	struct jobs *q = &d->jobs;
@@ -541,6 +561,7 @@ void jobs_drain(struct nlcached *d)
 	size_t n[NLC_NCACHES] = { 0 }, cap[NLC_NCACHES] = { 0 };
 	uint64_t epoch[NLC_NCACHES], gen = 0;
 	bool have_epoch[NLC_NCACHES] = { 0 }, have_gen = false;
+	uint32_t relist = 0;
 	size_t i, k;
 
 	pthread_mutex_lock(&q->q_lock);
@@ -561,6 +582,7 @@ void jobs_drain(struct nlcached *d)
 			/* its worker sent it */
 			d->stats.answered[j->ci][j->kind != NLC_ANSWER_POSITIVE]++;
 			d->stats.rejected[j->ci] += j->rejected;
+			job_done_relist(d, j, &relist);
 			job_unhash(q, j);
 			job_free(j);
 			continue;
@@ -641,12 +663,15 @@ void jobs_drain(struct nlcached *d)
 		if (nneg)
 			send_jobs(d, &d->be.caches[i], v[i], nneg, true);
 		for (k = 0; k < n[i]; k++) {
+			job_done_relist(d, v[i][k], &relist);
 			job_unhash(q, v[i][k]);
 			job_free(v[i][k]);
 		}
 		free(v[i]);
 		v[i] = NULL;
 	}
+	if (relist)
+		backend_scan(d, relist, true);
 }
 
 void jobs_retry(struct nlcached *d)

@@ -291,6 +291,11 @@ struct job {
 	bool sent;
 	unsigned int rejected;	/* entries the kernel refused */
 	unsigned int recomputes; /* stale answers its worker computed again */
+	/* the request's seqno, and that of a newer request for the same key
+	 * a scan listed while this one was in flight (0: none): its answer
+	 * may have gone out before that request came, so once it is done the
+	 * next incremental scan starts below it (jobs_drain) */
+	uint64_t seqno, newer_seqno;
 };
 
 /* A deferred answer's own log line says why once, not at every retry. */

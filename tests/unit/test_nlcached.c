@@ -273,6 +273,66 @@ static void test_scan_incremental(void **state)
 	teardown(&p, &s);
 }
 
+/*
+ * A newer request for a key whose answer was in flight: listed in an
+ * incremental scan, it was taken as a duplicate; once that answer is done,
+ * the next scan starts below it and the request gets a job of its own.
+ */
+static void respond_set_then_dump(struct peer *p, const struct nlmsghdr *req, uint32_t to)
+{
+	const struct genlmsghdr *g = nlmsg_data(req);
+	struct nlattr *tb[NLCACHE_A_IP_MAP_REQS_MAX + 1];
+	struct nl_msg *msg;
+
+	if (g->cmd == NLCACHE_CMD_IP_MAP_SET_REQS) {
+		peer_send_msg(p, ack_msg(req, 0, true, NULL), to);
+		msg = reply_msg(req, 0);
+		nla_put_u32(msg, NLCACHE_A_IP_MAP_REQS_APPLIED, 1);
+		peer_send_msg(p, msg, to);
+		return;
+	}
+	assert_int_equal(g->cmd, NLCACHE_CMD_IP_MAP_GET_REQS);
+	assert_int_equal(nlmsg_parse((struct nlmsghdr *)req, GENL_HDRLEN, tb,
+				     NLCACHE_A_IP_MAP_REQS_MAX, NULL), 0);
+	assert_non_null(tb[NLCACHE_A_IP_MAP_REQS_AFTER]);
+	g_after_want = nla_get_u64(tb[NLCACHE_A_IP_MAP_REQS_AFTER]);
+	msg = reply_msg(req, NLM_F_MULTI);
+	put_ip_entry(msg, 4, "192.0.2.1");
+	g_dumps++;
+	peer_send_msg(p, msg, to);
+	peer_send_msg(p, done_msg(req, 0, NULL), to);
+}
+
+static void test_scan_newer_request(void **state)
+{
+	struct nlc_pending a = ip_req("192.0.2.1");
+	struct nlc_sock s;
+	struct peer p;
+
+	(void)state;
+	SETUP(&p, &s, respond_set_then_dump, 2);
+	connect_fake(&s);
+	g_kind = NLC_ANSWER_POSITIVE;
+	g_dumps = 0;
+	a.seqno = 1;
+	jobs_seen(&D, &a);
+	assert_true(jobs_run_one(&D, NULL));
+	/* the answer is computed; a scan lists a new request for the key */
+	a.seqno = 4;
+	jobs_seen(&D, &a);
+	assert_int_equal(D.stats.dedup[0], 1);
+	D.be.seen_upto[0] = 4;
+	/* the answer goes out and the job is done: listed again after 3 */
+	jobs_drain(&D);
+	assert_int_equal(g_dumps, 1);
+	assert_int_equal(g_after_want, 3);
+	assert_int_equal(D.be.seen_upto[0], 4);
+	assert_int_equal(only_job()->seqno, 4);
+	assert_int_equal(queued(), 1);
+	disconnect_fake(&s);
+	teardown(&p, &s);
+}
+
 /* --- deferral -------------------------------------------------------------------------------- */
 
 static void test_defer_delay(void **state)
@@ -785,6 +845,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dedup_in_flight, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_scan, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_incremental, d_setup, d_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_newer_request, d_setup, d_teardown),
 		cmocka_unit_test(test_defer_delay),
 		cmocka_unit_test_setup_teardown(test_defer_backoff_and_forget, d_setup, d_teardown),
 		cmocka_unit_test_setup_teardown(test_defer_not_retried_while_disconnected,
