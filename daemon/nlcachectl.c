@@ -420,10 +420,9 @@ static int pending_main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		ctx.cache = list[i];
-		msg = nlc_msg_new(&s, list[i]->get_cmd, NLM_F_DUMP, 0);
-		if (!msg || (after && nla_put_u64(msg, NLCACHE_A_IP_MAP_REQS_AFTER, after))) {
+		msg = nlc_dump_msg_new(&s, list[i], after);
+		if (!msg) {
 			fprintf(stderr, "%s: out of memory\n", prog);
-			nlmsg_free(msg);
 			ret = 1;
 			break;
 		}

@@ -364,15 +364,11 @@ static void scan_cache(struct nlcached *d, const struct nlc_cache *c, bool incre
 
 	if (!s || ci >= NLC_NCACHES)
 		return;
-	msg = nlc_msg_new(s, c->get_cmd, NLM_F_DUMP, 0);
-	if (!msg)
-		return;
 	if (incremental && !c->native)
 		after = be->seen_upto[ci];
-	if (after && nla_put_u64(msg, NLCACHE_A_IP_MAP_REQS_AFTER, after)) {
-		nlmsg_free(msg);
+	msg = nlc_dump_msg_new(s, c, after);
+	if (!msg)
 		return;
-	}
 	err = nlc_request(s, msg, scan_reply, &ctx);
 	nlmsg_free(msg);
 	d->stats.scans++;

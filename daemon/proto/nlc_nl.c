@@ -152,6 +152,24 @@ struct nl_msg *nlc_msg_new(const struct nlc_sock *s, uint8_t cmd, int flags,
 	return msg;
 }
 
+/* The four *_REQS sets number their attributes alike. */
+_Static_assert((int)NLCACHE_A_UNIX_GID_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER &&
+	       (int)NLCACHE_A_SVC_EXPORT_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER &&
+	       (int)NLCACHE_A_EXPKEY_REQS_AFTER == (int)NLCACHE_A_IP_MAP_REQS_AFTER,
+	       "*_REQS_AFTER differs between the sets");
+
+struct nl_msg *nlc_dump_msg_new(const struct nlc_sock *s, const struct nlc_cache *c,
+				uint64_t after)
+{
+	struct nl_msg *msg = nlc_msg_new(s, c->get_cmd, NLM_F_DUMP, 0);
+
+	if (msg && after && nla_put_u64(msg, NLCACHE_A_IP_MAP_REQS_AFTER, after)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static void copy_tlv_msg(const struct nlattr *a, char *msg, size_t size)
 {
 	size_t len = a->nla_len - NLA_HDRLEN, n;

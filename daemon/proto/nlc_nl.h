@@ -76,6 +76,16 @@ int nlc_sock_join_group(struct nlc_sock *s, const char *family, const char *grou
 struct nl_msg *nlc_msg_new(const struct nlc_sock *s, uint8_t cmd, int flags,
 			   size_t size);
 
+struct nlc_cache;
+
+/*
+ * A GET_REQS dump request of cache c listing the requests after seqno
+ * after (0: all of them). The native families have no such attribute:
+ * pass 0 for them. NULL if out of memory.
+ */
+struct nl_msg *nlc_dump_msg_new(const struct nlc_sock *s, const struct nlc_cache *c,
+				uint64_t after);
+
 /*
  * Called for each reply message (every part of a dump). Returning a
  * negative errno makes nlc_request fail with it, after the exchange is
