@@ -331,7 +331,7 @@ static void pending_usage(FILE *f)
 		"  nfsd.fh <seqno> <client> <fsidtype> \\x<fsid hex>\n"
 		"A cache with no daemon registered for it lists nothing.\n"
 		"--after SEQNO lists only requests with a larger seqno (seqnos are\n"
-		"unique and increasing across all caches; not on native upcalls).\n%s",
+		"unique and increasing across a netns's caches; not on native upcalls).\n%s",
 		prog, cache_names_help);
 }
 

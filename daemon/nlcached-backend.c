@@ -348,9 +348,10 @@ static int scan_reply(const struct nlmsghdr *nlh, void *arg)
 /*
  * One GET_REQS dump of cache c. Incremental (nlcache route only): just the
  * requests after the last seqno a complete dump showed, as nothing before
- * it is new (the module numbers requests across all caches, and a request
- * queued again gets a new number); what a job forgot meanwhile is listed
- * again by the periodic full scan. The native families list everything.
+ * it is new (the module numbers a netns's requests across its caches, and
+ * a request queued again gets a new number); what a job forgot meanwhile
+ * is listed again by the periodic full scan. The native families list
+ * everything.
  */
 static void scan_cache(struct nlcached *d, const struct nlc_cache *c, bool incremental)
 {

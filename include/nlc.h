@@ -102,6 +102,10 @@ struct nlc_net {
 	struct mutex parse_lock[NLC_NR_CACHES];
 	struct nlc_stats stats[NLC_NR_CACHES];
 	struct delayed_work work;	/* GC and re-notification */
+	/* The last request seqno given out in this netns: one counter for
+	 * its four caches (nlc_req_add()).
+	 */
+	atomic64_t seqno;
 };
 
 extern unsigned int nlc_net_id;

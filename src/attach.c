@@ -166,12 +166,16 @@ static struct nlc_req *nlc_req_find(struct nlc_att *att, struct cache_head *h)
 }
 
 /*
- * Seqnos are unique across every cache and netns while the module is
- * loaded, so a daemon that asks for the requests after the last seqno it
- * saw (NLCACHE_A_*_REQS_AFTER) misses none when nfsd's caches are made
- * anew. Taken under att->lock: each att's list stays in seqno order.
+ * Seqnos come from one counter per netns, for all its caches, so a daemon
+ * that asks for the requests after the last seqno it saw
+ * (NLCACHE_A_*_REQS_AFTER) misses none when nfsd's caches are made anew;
+ * per netns, so that no netns learns how many upcalls another one makes.
+ * Taken under att->lock: each att's list stays in seqno order.
  */
-static atomic64_t nlc_seqno = ATOMIC64_INIT(0);
+static u64 nlc_next_seqno(struct nlc_att *att)
+{
+	return atomic64_inc_return(&att->nn->seqno);
+}
 
 /* Record @h as pending for the daemon; att->lock held. */
 static void nlc_req_add(struct nlc_att *att, struct nlc_req *req,
@@ -179,7 +183,7 @@ static void nlc_req_add(struct nlc_att *att, struct nlc_req *req,
 {
 	lockdep_assert_held(&att->lock);
 	req->h = cache_get(h);
-	req->seqno = atomic64_inc_return(&nlc_seqno);
+	req->seqno = nlc_next_seqno(att);
 	req->queued = jiffies;
 	list_add_tail(&req->list, &att->reqs);
 	hash_add(att->by_h, &req->hnode, (unsigned long)h);
@@ -219,7 +223,7 @@ static int nlc_queue(struct nlc_att *att, struct cache_head *h)
 	old = nlc_req_find(att, h);
 	if (old) {
 		/* Answered before and not collected yet: requeue it. */
-		old->seqno = atomic64_inc_return(&nlc_seqno);
+		old->seqno = nlc_next_seqno(att);
 		old->queued = jiffies;
 		list_move_tail(&old->list, &att->reqs);
 	} else {
@@ -988,6 +992,7 @@ static int __net_init nlc_net_init(struct net *net)
 		mutex_init(&nn->parse_lock[t]);
 	}
 	INIT_DELAYED_WORK(&nn->work, nlc_work);
+	atomic64_set(&nn->seqno, 0);
 	return 0;
 }
 

@@ -113,8 +113,9 @@
  *   is in that dump or the next one. Empty when the cache is not registered.
  *   request (optional, extension):
  *     [NLCACHE_A_*_REQS_AFTER]  u64, list only requests with a larger seqno
- *   Seqnos are unique and increasing across all caches and namespaces while
- *   the module is loaded (a request queued again gets a new one), so a
+ *   Seqnos are unique and increasing across the four caches of a network
+ *   namespace (one counter per netns, for as long as the module is loaded
+ *   and the netns lives; a request queued again gets a new one), so a
  *   reader that saw everything up to seqno S in one dump can ask for what
  *   came after S only.
  *

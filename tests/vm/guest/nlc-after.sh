@@ -2,7 +2,7 @@
 # timeout: 420
 # GET_REQS after a seqno (NLCACHE_A_*_REQS_AFTER; `nlcachectl pending
 # --after`), what nlcached's notification scans ask for. Seqnos increase in
-# queue order and are unique across caches; a dump after S lists only what
+# queue order and are unique across a netns's caches; a dump after S lists only what
 # came after S, including a request for a key queued again later, which
 # gets a new seqno; an AFTER that is not a u64 is refused.
 . "$(dirname "$0")/lib.sh"

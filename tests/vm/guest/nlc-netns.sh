@@ -1,7 +1,7 @@
 #!/bin/bash
 # (h) Two network namespaces, each with its own nfsd, exports and
-# responder: each responder sees only its own netns's requests and both
-# mounts work.
+# responder: each responder sees only its own netns's requests, each
+# netns numbers its requests itself, and both mounts work.
 # timeout: 480
 . "$(dirname "$0")/lib.sh"
 
@@ -56,6 +56,10 @@ check_match "ns1's responder saw /export1" ' /export1' "$(cat "$NLC_LOGDIR/seen1
 check_match "ns2's responder saw /export2" ' /export2' "$(cat "$NLC_LOGDIR/seen2")"
 check_no_match "ns1's responder saw nothing of ns2" 'export2' "$(cat "$NLC_LOGDIR/seen1")"
 check_no_match "ns2's responder saw nothing of ns1" 'export1' "$(cat "$NLC_LOGDIR/seen2")"
+# Each netns numbers its requests itself: ns2's, made after ns1's mount,
+# start at 1 again (no netns learns how many upcalls another one makes).
+check_eq "ns2's requests are numbered from 1, not after ns1's" 1 \
+	"$(awk '{ print $2 }' "$NLC_LOGDIR/seen2" | sort -n | head -n 1)"
 for n in 1 2; do
 	kill "$(cat "$NLC_LOGDIR/resp$n.pid")" "$(cat "$NLC_LOGDIR/reg$n.pid")" \
 		"$(cat "$NLC_LOGDIR/nfsd$n.pid")"
